@@ -1,0 +1,222 @@
+package io.dlock;
+
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockRequest;
+import io.dlock.spi.Scheduler;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The wait loop of one acquisition, as an asynchronous state machine: attempt; when denied,
+ * sleep until the backend reports a change or a jittered retry timer fires; stop at the
+ * deadline.
+ *
+ * <p>At most one attempt is in flight. A change reported during an attempt triggers another
+ * attempt right after it, so no release is missed. The first attempt always runs to its end;
+ * after that the deadline is exact: a timer completes the result when it passes, and an
+ * attempt still in flight is abandoned when it returns. Whenever the operation ends without
+ * handing out a lease (timeout, cancellation, failure, or a grant that came too late), the
+ * backend's {@link Acquisition#abandon()} runs once, after the last attempt, so nothing taken
+ * is left behind.
+ */
+final class AcquireOperation {
+
+    private final Engine engine;
+    private final LockRequest request;
+    private final boolean renewed;
+    private final Duration wait;
+    private final long deadline;
+    private final Acquisition acquisition;
+    private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
+    private final AtomicBoolean abandoned = new AtomicBoolean();
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean inFlight;
+    private boolean changedDuringAttempt;
+    private boolean attempted;
+    private boolean granted;
+    private Scheduler.Cancellable retryTimer;
+    private Scheduler.Cancellable deadlineTimer;
+    private int consecutiveErrors;
+    private Throwable lastError;
+
+    /** @param wait how long to keep trying; null for no limit */
+    AcquireOperation(Engine engine, LockRequest request, boolean renewed, Duration wait) {
+        this.engine = engine;
+        this.request = request;
+        this.renewed = renewed;
+        this.wait = wait;
+        this.deadline = wait == null ? 0 : engine.now() + wait.toNanos();
+        this.acquisition = engine.backend().acquisition(request, this::attempt);
+    }
+
+    CompletableFuture<DefaultLease> start() {
+        result.whenComplete((lease, error) -> onCompleted(error != null));
+        if (wait != null && !wait.isZero()) {
+            lock.lock();
+            try {
+                deadlineTimer = engine.scheduler().schedule(this::timeOut, wait);
+            } finally {
+                lock.unlock();
+            }
+        }
+        attempt();
+        return result;
+    }
+
+    void cancel() {
+        result.cancel(false);
+    }
+
+    private void attempt() {
+        lock.lock();
+        try {
+            if (result.isDone() || granted) {
+                return;
+            }
+            if (inFlight) {
+                changedDuringAttempt = true;
+                return;
+            }
+            inFlight = true;
+            changedDuringAttempt = false;
+            retryTimer = cancel(retryTimer);
+        } finally {
+            lock.unlock();
+        }
+        long sentAt = engine.now();
+        CompletionStage<AttemptResult> stage;
+        try {
+            stage = acquisition.attempt();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((outcome, error) -> onAttemptDone(sentAt, outcome, error));
+    }
+
+    private void onAttemptDone(long sentAt, AttemptResult outcome, Throwable error) {
+        boolean changed;
+        lock.lock();
+        try {
+            inFlight = false;
+            attempted = true;
+            granted = outcome instanceof AttemptResult.Granted;
+            changed = changedDuringAttempt;
+        } finally {
+            lock.unlock();
+        }
+        if (outcome instanceof AttemptResult.Granted granted) {
+            onGranted(granted, sentAt);
+            return;
+        }
+        if (result.isDone()) {
+            abandonOnce();
+            return;
+        }
+        long now = engine.now();
+        if (error != null) {
+            Throwable cause = Failures.unwrap(error);
+            if (!(cause instanceof BackendUnavailableException)) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            lastError = cause;
+            consecutiveErrors++;
+            if (pastDeadline(now)) {
+                result.completeExceptionally(unavailable());
+            } else {
+                retryIn(engine.backoff().afterError(consecutiveErrors), now);
+            }
+            return;
+        }
+        consecutiveErrors = 0;
+        lastError = null;
+        if (pastDeadline(now)) {
+            result.completeExceptionally(new LockTimeoutException(request.name(), wait));
+        } else if (changed) {
+            attempt();
+        } else {
+            retryIn(engine.backoff().afterDenial((AttemptResult.Denied) outcome), now);
+        }
+    }
+
+    private void onGranted(AttemptResult.Granted granted, long sentAt) {
+        if (result.isDone()) {
+            abandonOnce();
+            return;
+        }
+        DefaultLease lease = engine.grant(request, granted.fencingToken(), sentAt, renewed);
+        if (!result.complete(lease)) {
+            lease.releaseAsync().exceptionally(e -> null);
+        }
+    }
+
+    private boolean pastDeadline(long now) {
+        return wait != null && (wait.isZero() || now - deadline >= 0);
+    }
+
+    /** Sleeps until a change or the retry delay; the deadline timer runs independently. */
+    private void retryIn(long delayNanos, long now) {
+        if (wait != null && now + delayNanos - deadline >= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!result.isDone() && !inFlight) {
+                retryTimer = cancel(retryTimer);
+                retryTimer = engine.scheduler().schedule(this::attempt, Duration.ofNanos(delayNanos));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void timeOut() {
+        lock.lock();
+        try {
+            if (!attempted) {
+                return; // the first attempt always runs to its end; it checks the deadline itself
+            }
+        } finally {
+            lock.unlock();
+        }
+        result.completeExceptionally(lastError != null ? unavailable() : new LockTimeoutException(request.name(), wait));
+    }
+
+    private BackendUnavailableException unavailable() {
+        String within = wait == null || wait.isZero() ? "" : " within " + Durations.format(wait);
+        return new BackendUnavailableException("lock '" + request.name() + "' could not be acquired" + within
+                + ": " + Engine.describe(lastError), lastError);
+    }
+
+    private void onCompleted(boolean givenUp) {
+        lock.lock();
+        try {
+            retryTimer = cancel(retryTimer);
+            deadlineTimer = cancel(deadlineTimer);
+            if (!givenUp || inFlight) {
+                return; // a grant needs no clean-up; an attempt in flight abandons when it returns
+            }
+        } finally {
+            lock.unlock();
+        }
+        abandonOnce();
+    }
+
+    private void abandonOnce() {
+        if (abandoned.compareAndSet(false, true)) {
+            acquisition.abandon();
+        }
+    }
+
+    /** Cancels {@code timer} if set and returns null, for assignment back; call with the lock held. */
+    private static Scheduler.Cancellable cancel(Scheduler.Cancellable timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,231 @@
+package io.dlock;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * The lock handle: leases straight from the engine, and the thread-owned {@link
+ * java.util.concurrent.locks.Lock} view, reentrant per thread through the client's hold table.
+ */
+final class DefaultDistributedLock implements DistributedLock {
+
+    private final LockClient client;
+    private final Engine engine;
+    private final String name;
+    private final Map<ThreadHold.Key, ThreadHold> holds;
+
+    DefaultDistributedLock(LockClient client, Engine engine, String name, Map<ThreadHold.Key, ThreadHold> holds) {
+        this.client = client;
+        this.engine = engine;
+        this.name = Limits.checkName(name);
+        this.holds = holds;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Lease acquire() throws InterruptedException {
+        return await(start(null, null));
+    }
+
+    @Override
+    public Lease acquire(Duration wait) throws InterruptedException {
+        return await(start(Limits.checkWait(wait), null));
+    }
+
+    @Override
+    public Lease acquire(Duration wait, Duration lease) throws InterruptedException {
+        return await(start(Limits.checkWait(wait), Limits.checkLease(lease)));
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(Duration wait) throws InterruptedException {
+        return orEmpty(() -> acquire(wait));
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(Duration wait, Duration lease) throws InterruptedException {
+        return orEmpty(() -> acquire(wait, lease));
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(Duration wait) {
+        return handOver(start(Limits.checkWait(wait), null));
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(Duration wait, Duration lease) {
+        return handOver(start(Limits.checkWait(wait), Limits.checkLease(lease)));
+    }
+
+    @Override
+    public void lock() {
+        lockUninterruptibly(null);
+    }
+
+    @Override
+    public void lock(Duration lease) {
+        lockUninterruptibly(Limits.checkLease(lease));
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (!reenter()) {
+            enter(await(start(null, null)));
+        }
+    }
+
+    @Override
+    public boolean tryLock() {
+        if (reenter()) {
+            return true;
+        }
+        try {
+            enter(awaitUninterruptibly(start(Duration.ZERO, null)));
+            return true;
+        } catch (LockTimeoutException taken) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return tryLock(Duration.ofNanos(unit.toNanos(Math.max(0, time))), null);
+    }
+
+    @Override
+    public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
+        Duration checkedWait = Limits.checkWait(wait);
+        Duration checkedLease = lease == null ? null : Limits.checkLease(lease);
+        if (reenter()) {
+            return true;
+        }
+        return enterIfPresent(orEmpty(() -> await(start(checkedWait, checkedLease))));
+    }
+
+    @Override
+    public void unlock() {
+        ThreadHold.Key key = new ThreadHold.Key(name, Thread.currentThread());
+        ThreadHold hold = holds.get(key);
+        if (hold == null) {
+            throw new IllegalMonitorStateException(
+                    "lock '" + name + "' is not held by thread " + Thread.currentThread().getName());
+        }
+        if (--hold.count > 0) {
+            return;
+        }
+        holds.remove(key);
+        hold.lease.close();
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return holds.containsKey(new ThreadHold.Key(name, Thread.currentThread()));
+    }
+
+    @Override
+    public Optional<Lease> currentLease() {
+        return Optional.ofNullable(holds.get(new ThreadHold.Key(name, Thread.currentThread()))).map(h -> h.lease);
+    }
+
+    @Override
+    public Condition newCondition() {
+        throw new UnsupportedOperationException("a distributed lock has no conditions");
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedLock[" + name + "]";
+    }
+
+    private void lockUninterruptibly(Duration fixedLease) {
+        if (!reenter()) {
+            enter(awaitUninterruptibly(start(null, fixedLease)));
+        }
+    }
+
+    private CompletableFuture<DefaultLease> start(Duration wait, Duration fixedLease) {
+        client.checkOpen();
+        return engine.acquire(name, wait, fixedLease);
+    }
+
+    private boolean reenter() {
+        ThreadHold hold = holds.get(new ThreadHold.Key(name, Thread.currentThread()));
+        if (hold == null) {
+            return false;
+        }
+        hold.count++;
+        return true;
+    }
+
+    private void enter(Lease lease) {
+        holds.put(new ThreadHold.Key(name, Thread.currentThread()), new ThreadHold(lease));
+    }
+
+    private boolean enterIfPresent(Optional<Lease> lease) {
+        lease.ifPresent(this::enter);
+        return lease.isPresent();
+    }
+
+    /** Waits for the acquisition; an interrupt cancels it, which releases anything it took. */
+    private static Lease await(CompletableFuture<DefaultLease> acquisition) throws InterruptedException {
+        try {
+            return acquisition.get();
+        } catch (InterruptedException e) {
+            acquisition.cancel(false);
+            throw e;
+        } catch (ExecutionException e) {
+            throw Failures.rethrow(e.getCause());
+        }
+    }
+
+    /** Waits for the acquisition, keeping but ignoring interrupts as {@link #lock()} must. */
+    private static Lease awaitUninterruptibly(CompletableFuture<DefaultLease> acquisition) {
+        try {
+            return acquisition.join();
+        } catch (CompletionException e) {
+            throw Failures.rethrow(e);
+        }
+    }
+
+    private CompletableFuture<Lease> handOver(CompletableFuture<DefaultLease> acquisition) {
+        CompletableFuture<Lease> handedOut = new CompletableFuture<>();
+        handedOut.whenComplete((lease, error) -> {
+            if (error instanceof CancellationException) {
+                acquisition.cancel(false);
+            }
+        });
+        acquisition.whenCompleteAsync((lease, error) -> {
+            if (error != null) {
+                handedOut.completeExceptionally(Failures.unwrap(error));
+            } else if (!handedOut.complete(lease)) {
+                lease.releaseAsync().exceptionally(e -> null);
+            }
+        }, engine.callbackExecutor());
+        return handedOut;
+    }
+
+    private static Optional<Lease> orEmpty(LeaseCall call) throws InterruptedException {
+        try {
+            return Optional.of(call.get());
+        } catch (LockTimeoutException timedOut) {
+            return Optional.empty();
+        }
+    }
+
+    /** An acquisition that may be interrupted. */
+    @FunctionalInterface
+    private interface LeaseCall {
+        Lease get() throws InterruptedException;
+    }
+}

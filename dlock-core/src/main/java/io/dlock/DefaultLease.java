@@ -1,0 +1,171 @@
+package io.dlock;
+
+import io.dlock.spi.LockRequest;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The engine's lease: validity on the monotonic clock, loss state and listeners. Renewal and
+ * release are driven by {@link Engine}; this class only keeps the state consistent.
+ */
+final class DefaultLease implements Lease {
+
+    private static final Duration UNBOUNDED = ChronoUnit.FOREVER.getDuration();
+
+    private final Engine engine;
+    private final LockRequest request;
+    private final long fencingToken;
+    private final boolean renewed;
+    private final boolean unbounded;
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
+    private volatile long deadlineNanos;
+    private volatile String lossReason;
+    private List<LeaseLostListener> listeners = new ArrayList<>();
+
+    /** Which of the watchdog's queue entries for this lease is current; guarded by its lock. */
+    int watchGeneration;
+
+    /**
+     * @param renewed true when the watchdog renews the lease, false for a fixed lease
+     * @param unbounded true when the lease lives as long as a session and has no deadline
+     */
+    DefaultLease(Engine engine, LockRequest request, long fencingToken, boolean renewed,
+            boolean unbounded, long deadlineNanos) {
+        this.engine = engine;
+        this.request = request;
+        this.fencingToken = fencingToken;
+        this.renewed = renewed;
+        this.unbounded = unbounded;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public String name() {
+        return request.name();
+    }
+
+    @Override
+    public String owner() {
+        return request.owner();
+    }
+
+    @Override
+    public long fencingToken() {
+        return fencingToken;
+    }
+
+    @Override
+    public boolean isValid() {
+        return lossReason == null && release.get() == null
+                && (unbounded || engine.now() - deadlineNanos < 0);
+    }
+
+    @Override
+    public Duration remaining() {
+        if (!isValid()) {
+            return Duration.ZERO;
+        }
+        return unbounded ? UNBOUNDED : Duration.ofNanos(Math.max(0, deadlineNanos - engine.now()));
+    }
+
+    @Override
+    public Lease onLost(LeaseLostListener listener) {
+        String reason;
+        stateLock.lock();
+        try {
+            reason = lossReason;
+            if (reason == null) {
+                listeners.add(listener);
+                return this;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        engine.notifyLost(this, List.of(listener), reason);
+        return this;
+    }
+
+    @Override
+    public void close() {
+        engine.awaitRelease(releaseAsync());
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseAsync() {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        if (!release.compareAndSet(null, started)) {
+            return release.get();
+        }
+        engine.release(this, started);
+        return started;
+    }
+
+    @Override
+    public String toString() {
+        return "Lease[" + request.name() + ", owner " + request.owner() + ", token " + fencingToken
+                + (lossReason != null ? ", lost: " + lossReason : isValid() ? ", valid" : ", ended") + "]";
+    }
+
+    LockRequest request() {
+        return request;
+    }
+
+    boolean renewed() {
+        return renewed;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Moves the deadline after a successful renewal; never moves it backwards. */
+    void extendTo(long newDeadline) {
+        stateLock.lock();
+        try {
+            if (newDeadline - deadlineNanos > 0) {
+                deadlineNanos = newDeadline;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The reason this lease was lost, or null while it was not. */
+    String lossReason() {
+        return lossReason;
+    }
+
+    boolean isReleased() {
+        return release.get() != null;
+    }
+
+    /**
+     * Records the loss once and tells the listeners; a second loss or a loss after release
+     * started is ignored.
+     *
+     * @param evenIfReleasing true when the release itself discovered the loss
+     * @return true if this call recorded the loss
+     */
+    boolean markLost(String reason, boolean evenIfReleasing) {
+        List<LeaseLostListener> toTell;
+        stateLock.lock();
+        try {
+            if (lossReason != null || (!evenIfReleasing && release.get() != null)) {
+                return false;
+            }
+            lossReason = reason;
+            toTell = listeners;
+            listeners = List.of();
+        } finally {
+            stateLock.unlock();
+        }
+        engine.notifyLost(this, toTell, reason);
+        return true;
+    }
+}

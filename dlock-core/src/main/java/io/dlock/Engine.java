@@ -1,0 +1,226 @@
+package io.dlock;
+
+import io.dlock.spi.BackendCapabilities;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
+import io.dlock.spi.Scheduler;
+import io.dlock.spi.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend-independent core of one client: starts acquisitions, creates leases, releases
+ * them, hands them to the watchdog and tells listeners about losses.
+ */
+final class Engine {
+
+    private static final Logger log = LoggerFactory.getLogger(LockClient.class);
+    private static final Duration CLOSE_RELEASE_WAIT = Duration.ofSeconds(5);
+
+    private final String clientId;
+    private final LockBackend backend;
+    private final BackendCapabilities capabilities;
+    private final ClientSettings settings;
+    private final Backoff backoff;
+    private final Watchdog watchdog;
+    private final AtomicLong ownerSequence = new AtomicLong();
+    private final Map<String, DefaultLease> leasesByOwner = new ConcurrentHashMap<>();
+    private final Set<AcquireOperation> pending = ConcurrentHashMap.newKeySet();
+
+    Engine(String clientId, LockBackend backend, ClientSettings settings) {
+        this.clientId = clientId;
+        this.backend = backend;
+        this.capabilities = backend.capabilities();
+        this.settings = settings;
+        this.backoff = new Backoff(settings.maxRetryDelay());
+        this.watchdog = new Watchdog(this, backend, settings.scheduler());
+    }
+
+    long now() {
+        return settings.ticker().nanos();
+    }
+
+    Ticker ticker() {
+        return settings.ticker();
+    }
+
+    Scheduler scheduler() {
+        return settings.scheduler();
+    }
+
+    Backoff backoff() {
+        return backoff;
+    }
+
+    LockBackend backend() {
+        return backend;
+    }
+
+    Executor callbackExecutor() {
+        return settings.callbackExecutor();
+    }
+
+    /** A fresh owner id: this client's id and a sequence number, unique per acquisition. */
+    String newOwner() {
+        return clientId + ":" + ownerSequence.incrementAndGet();
+    }
+
+    /**
+     * The local deadline of a lease whose request was sent at {@code sentAt}: the lease minus
+     * the drift allowance, so the lease is never believed valid after the server dropped it.
+     */
+    long deadline(long sentAt, Duration lease) {
+        long drift = (long) (lease.toNanos() * settings.driftFactor()) + settings.minimumDrift().toNanos();
+        return sentAt + lease.toNanos() - drift;
+    }
+
+    /**
+     * Starts acquiring {@code name}; the future completes with the lease, or exceptionally with
+     * {@link LockTimeoutException} or {@link BackendUnavailableException}. Cancelling it gives
+     * up and releases anything taken.
+     *
+     * @param fixedLease the lease when it must not be renewed; null for a renewed default lease
+     * @param wait how long to keep trying; null for no limit
+     */
+    CompletableFuture<DefaultLease> acquire(String name, Duration wait, Duration fixedLease) {
+        Duration lease = fixedLease != null ? fixedLease : settings.defaultLease();
+        LockRequest request = new LockRequest(name, newOwner(), lease);
+        AcquireOperation operation = new AcquireOperation(this, request, fixedLease == null, wait);
+        pending.add(operation);
+        CompletableFuture<DefaultLease> result = operation.start();
+        result.whenComplete((lease1, error) -> pending.remove(operation));
+        return result;
+    }
+
+    /** Creates the lease for a grant of {@code request} sent at {@code sentAt} and starts keeping it. */
+    DefaultLease grant(LockRequest request, long fencingToken, long sentAt, boolean renewed) {
+        boolean unbounded = renewed && !capabilities.serverExpiresLease();
+        DefaultLease lease = new DefaultLease(this, request, fencingToken, renewed, unbounded,
+                deadline(sentAt, request.lease()));
+        leasesByOwner.put(request.owner(), lease);
+        if (!unbounded) {
+            watchdog.watch(lease, sentAt);
+        }
+        log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(), fencingToken);
+        return lease;
+    }
+
+    /** Releases {@code lease} on the backend and completes {@code done} as {@link Lease#releaseAsync()} promises. */
+    void release(DefaultLease lease, CompletableFuture<Void> done) {
+        leasesByOwner.remove(lease.owner());
+        backend.release(lease.request()).whenComplete((held, error) -> {
+            String lostBefore = lease.lossReason();
+            if (error != null) {
+                log.warn("could not release lock '{}' (owner {}): {}; it stays held until its lease"
+                        + " or session ends", lease.name(), lease.owner(), describe(error));
+            } else if (!held && lostBefore == null) {
+                lease.markLost("found at release: the lock was no longer held by this owner"
+                        + " (it expired or was taken over)", true);
+            }
+            String reason = lease.lossReason();
+            if (reason != null) {
+                done.completeExceptionally(new LeaseLostException(
+                        "lease of lock '" + lease.name() + "' (fencing token " + lease.fencingToken()
+                                + ") ended before it was released: " + reason));
+            } else {
+                log.debug("released lock '{}' held by {}", lease.name(), lease.owner());
+                done.complete(null);
+            }
+        });
+    }
+
+    /** Ends a fixed lease whose time is up: it is lost, and released where the server would not drop it. */
+    void expireFixed(DefaultLease lease) {
+        if (lease.markLost("its fixed lease of " + Durations.format(lease.request().lease()) + " ran out", false)
+                && !capabilities.serverExpiresLease()) {
+            leasesByOwner.remove(lease.owner());
+            backend.release(lease.request());
+        }
+    }
+
+    /** Marks the lease of {@code owner} lost, when the backend found it gone on its own. */
+    void lostByBackend(String name, String owner, String reason) {
+        DefaultLease lease = leasesByOwner.get(owner);
+        if (lease != null && lease.name().equals(name)) {
+            lease.markLost(reason, false);
+        }
+    }
+
+    void notifyLost(DefaultLease lease, List<LeaseLostListener> listeners, String reason) {
+        if (!lease.isReleased()) {
+            log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
+                    lease.name(), lease.owner(), lease.fencingToken(), reason);
+        }
+        for (LeaseLostListener listener : listeners) {
+            settings.callbackExecutor().execute(() -> {
+                try {
+                    listener.leaseLost(lease, reason);
+                } catch (RuntimeException e) {
+                    log.error("lease-lost listener of lock '{}' failed", lease.name(), e);
+                }
+            });
+        }
+    }
+
+    void logRenewalFailure(int leases, Throwable error) {
+        log.warn("renewal of {} lease(s) failed, retrying until their deadlines: {}", leases, describe(error));
+    }
+
+    /** Waits for a release without being interruptible, then rethrows its failure. */
+    void awaitRelease(CompletableFuture<Void> release) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    release.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw Failures.rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Gives up pending acquisitions, releases every held lease (bounded wait) and stops timers. */
+    void close() {
+        pending.forEach(operation -> operation.cancel());
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (DefaultLease lease : new ArrayList<>(leasesByOwner.values())) {
+            releases.add(lease.releaseAsync().exceptionally(error -> null));
+        }
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("not every lease was released within {} at close; they expire with their lease",
+                    Durations.format(CLOSE_RELEASE_WAIT));
+        }
+        watchdog.stop();
+    }
+
+    static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

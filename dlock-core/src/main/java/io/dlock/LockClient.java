@@ -1,0 +1,289 @@
+package io.dlock;
+
+import io.dlock.spi.BackendContext;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockBackendProvider;
+import io.dlock.spi.Scheduler;
+import io.dlock.spi.Ticker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The entry point: a connection to one lock service, handing out {@link DistributedLock}s.
+ *
+ * <pre>{@code
+ * try (LockClient client = LockClient.connect("redis://localhost:6379");
+ *      Lease lease = client.lock("orders:42").acquire(Duration.ofSeconds(10))) {
+ *     store.write(order, lease.fencingToken());
+ * }
+ * }</pre>
+ *
+ * <p>The backend is chosen by the URI scheme: {@code redis://} and {@code rediss://} (one Redis
+ * node), {@code redlock://} (a quorum of Redis masters), {@code zk://} (ZooKeeper), each
+ * provided by its module on the class path. One client holds one set of connections, one timer
+ * thread and one watchdog for all its locks: create one per process and share it. Clients are
+ * thread-safe.
+ *
+ * <p>Lock names are 1 to {@value Limits#MAX_NAME_LENGTH} characters without control characters;
+ * leases are 10 ms to 30 days; waits are 0 to 30 days.
+ */
+public final class LockClient implements AutoCloseable {
+
+    private final String id;
+    private final Engine engine;
+    private final LockBackend backend;
+    private final AutoCloseable ownScheduler;
+    private final Map<ThreadHold.Key, ThreadHold> threadHolds = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private LockClient(String id, Engine engine, LockBackend backend, AutoCloseable ownScheduler) {
+        this.id = id;
+        this.engine = engine;
+        this.backend = backend;
+        this.ownScheduler = ownScheduler;
+    }
+
+    /**
+     * Connects with default options to the lock service named by {@code uri}.
+     *
+     * @throws IllegalArgumentException if the URI is malformed or no backend on the class path
+     *     handles its scheme
+     * @throws BackendUnavailableException if the service cannot be reached
+     */
+    public static LockClient connect(String uri) {
+        return builder(uri).build();
+    }
+
+    /** Starts configuring a client for the lock service named by {@code uri}. */
+    public static Builder builder(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        return new Builder(context -> providerFor(uri).open(uri, context));
+    }
+
+    /**
+     * Starts configuring a client on a backend opened by {@code opener}: for backends built in
+     * code (tests, custom services) rather than found by URI.
+     */
+    public static Builder builder(Function<BackendContext, LockBackend> opener) {
+        return new Builder(Objects.requireNonNull(opener, "opener"));
+    }
+
+    /**
+     * Returns the lock named {@code name}; no I/O.
+     *
+     * @throws IllegalArgumentException if the name is empty, too long or has control characters
+     * @throws IllegalStateException if the client is closed
+     */
+    public DistributedLock lock(String name) {
+        checkOpen();
+        return new DefaultDistributedLock(this, engine, name, threadHolds);
+    }
+
+    /**
+     * Reads who holds {@code name}, until when and with which token, without changing it.
+     *
+     * @throws BackendUnavailableException if the backend cannot be reached
+     * @throws IllegalStateException if the client is closed
+     */
+    public LockState inspect(String name) {
+        checkOpen();
+        try {
+            return backend.inspect(Limits.checkName(name)).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockException("interrupted while inspecting lock '" + name + "'", e);
+        } catch (ExecutionException e) {
+            throw Failures.rethrow(e.getCause());
+        }
+    }
+
+    /** This client's id, the prefix of every owner id it hands out. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Releases every lease still held (waiting up to 5 seconds), gives up pending acquisitions,
+     * stops the watchdog and closes the connections. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.close();
+        backend.close();
+        try {
+            ownScheduler.close();
+        } catch (Exception e) {
+            throw new LockException("could not stop the client's timer thread", e);
+        }
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("LockClient " + id + " is closed");
+        }
+    }
+
+    private static LockBackendProvider providerFor(String uri) {
+        int schemeEnd = uri.indexOf("://");
+        if (schemeEnd <= 0) {
+            throw new IllegalArgumentException("lock service URI must start with a scheme such as"
+                    + " redis://, redlock:// or zk://; got no scheme");
+        }
+        String scheme = uri.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
+        TreeSet<String> known = new TreeSet<>();
+        for (LockBackendProvider provider : ServiceLoader.load(LockBackendProvider.class)) {
+            if (provider.schemes().contains(scheme)) {
+                return provider;
+            }
+            known.addAll(provider.schemes());
+        }
+        throw new IllegalArgumentException("no dlock backend for scheme '" + scheme + "' on the class path"
+                + (known.isEmpty() ? "" : "; known schemes: " + String.join(", ", known))
+                + " (add dlock-redis for redis/rediss/redlock, dlock-zookeeper for zk)");
+    }
+
+    private static String newClientId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "_");
+        long pid = ProcessHandle.current().pid();
+        String random = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        return host + "/" + pid + "/" + random;
+    }
+
+    /**
+     * Options of a {@link LockClient}. Every option has a sensible default; set only what you
+     * need. Not thread-safe; build once.
+     */
+    public static final class Builder {
+
+        private final Function<BackendContext, LockBackend> opener;
+        private Duration defaultLease = Duration.ofSeconds(30);
+        private double driftFactor = 0.01;
+        private Duration minimumDrift = Duration.ofMillis(2);
+        private Duration maxRetryDelay = Duration.ofSeconds(2);
+        private Ticker ticker = Ticker.system();
+        private Scheduler scheduler;
+        private Executor callbackExecutor = ForkJoinPool.commonPool();
+
+        private Builder(Function<BackendContext, LockBackend> opener) {
+            this.opener = opener;
+        }
+
+        /**
+         * The lease of renewed locks (default 30 s): how long a lock survives its holder's
+         * crash. The watchdog renews it every third of the lease.
+         */
+        public Builder defaultLease(Duration lease) {
+            this.defaultLease = Limits.checkLease(lease);
+            return this;
+        }
+
+        /**
+         * The clock-drift allowance subtracted from every lease's validity: {@code lease *
+         * factor + minimum} (defaults 0.01 and 2 ms, as in the Redlock paper).
+         */
+        public Builder clockDrift(double factor, Duration minimum) {
+            if (!(factor >= 0 && factor < 0.5)) {
+                throw new IllegalArgumentException("drift factor must be in [0, 0.5), was " + factor);
+            }
+            Objects.requireNonNull(minimum, "minimum drift");
+            if (minimum.isNegative() || minimum.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("minimum drift must be between 0 and 1s, was " + minimum);
+            }
+            this.driftFactor = factor;
+            this.minimumDrift = minimum;
+            return this;
+        }
+
+        /**
+         * The longest a waiter sleeps between attempts when no release notification arrives
+         * (default 2 s); bounds the cost of a lost notification.
+         */
+        public Builder maxRetryDelay(Duration delay) {
+            Objects.requireNonNull(delay, "max retry delay");
+            if (delay.compareTo(Duration.ofMillis(1)) < 0 || delay.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("max retry delay must be between 1ms and 10m, was " + delay);
+            }
+            this.maxRetryDelay = delay;
+            return this;
+        }
+
+        /**
+         * Where lease-lost listeners and asynchronous completions run (default: the common
+         * fork-join pool). Callbacks never run on the backend's I/O threads.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "callback executor");
+            return this;
+        }
+
+        /**
+         * The clock and timers the engine uses (default: {@link System#nanoTime()} and one
+         * daemon timer thread). Tests pass a manual pair to jump time.
+         */
+        public Builder time(Ticker ticker, Scheduler scheduler) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Opens the backend and returns the client.
+         *
+         * @throws IllegalArgumentException if the URI is malformed or its scheme unknown
+         * @throws BackendUnavailableException if the service cannot be reached
+         */
+        public LockClient build() {
+            String id = newClientId();
+            SystemScheduler own = scheduler == null ? new SystemScheduler("dlock-timer-" + id) : null;
+            Scheduler timers = own != null ? own : scheduler;
+            AutoCloseable closeOwn = own != null ? own : () -> { };
+            ClientSettings settings = new ClientSettings(defaultLease, driftFactor, minimumDrift,
+                    maxRetryDelay, ticker, timers, callbackExecutor);
+            EngineHolder holder = new EngineHolder();
+            LockBackend backend;
+            try {
+                backend = opener.apply(new BackendContext(ticker, holder::lost));
+            } catch (RuntimeException e) {
+                if (own != null) {
+                    own.close();
+                }
+                throw e;
+            }
+            holder.engine = new Engine(id, backend, settings);
+            return new LockClient(id, holder.engine, backend, closeOwn);
+        }
+    }
+
+    /** Lets the backend report losses to an engine created after the backend. */
+    private static final class EngineHolder {
+        volatile Engine engine;
+
+        void lost(String name, String owner, String reason) {
+            Engine target = engine;
+            if (target != null) {
+                target.lostByBackend(name, owner, reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,411 @@
+package io.dlock.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dlock.DistributedLock;
+import io.dlock.Lease;
+import io.dlock.LeaseLostException;
+import io.dlock.LockClient;
+import io.dlock.LockState;
+import io.dlock.LockTimeoutException;
+import io.dlock.spi.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The behaviour every dlock backend must show, against real servers. A backend's test class
+ * extends this and says how to make clients and how to crash or restart things; the tests are
+ * the same for all.
+ *
+ * <p>Timing assertions use generous margins and poll with deadlines: they check that something
+ * happens eventually and no later than a bound, never that it takes a precise time.
+ */
+public abstract class LockBackendContract {
+
+    /** Slack for "promptly" on a loaded two-core machine. */
+    protected static final Duration MARGIN = Duration.ofSeconds(3);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private String lockName;
+
+    /** A builder for a new client of the backend under test, with its default options. */
+    protected abstract LockClient.Builder clientBuilder();
+
+    /** Restarts every server of the backend so that it loses all lock data. */
+    protected abstract void restartServersLosingData();
+
+    /**
+     * Makes a holder take {@code name} with a renewed {@code lease}, then die without releasing
+     * (a killed process or a cut connection).
+     *
+     * @return the token the dead holder had
+     */
+    protected abstract long crashHolderWhileHolding(String name, Duration lease);
+
+    /** How long the lock of a crashed holder with {@code lease} may stay taken: lease + margin. */
+    protected Duration crashRecoveryBound(Duration lease) {
+        return lease.plus(MARGIN);
+    }
+
+    @BeforeEach
+    void nameLockAfterTest(TestInfo test) {
+        lockName = "contract:" + test.getTestMethod().map(m -> m.getName()).orElse("test") + ":" + System.nanoTime();
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        toClose.clear();
+    }
+
+    /** A fresh lock name for the running test. */
+    protected String name() {
+        return lockName;
+    }
+
+    /** A new client with default options, closed after the test. */
+    protected LockClient newClient() {
+        return track(clientBuilder().build());
+    }
+
+    /** Registers {@code closeable} to be closed after the test, last first. */
+    protected <T extends AutoCloseable> T track(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    @Test
+    void concurrentIncrementsUnderTheLockLoseNothingAndNeverOverlap() throws Exception {
+        final int threadsPerClient = 8;
+        final int increments = 2_000;
+        List<LockClient> clients = List.of(newClient(), newClient());
+        int[] counter = {0};
+        long[] lastToken = {Long.MIN_VALUE};
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger tokenRegressions = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threadsPerClient * clients.size());
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (LockClient client : clients) {
+                DistributedLock lock = client.lock(name());
+                for (int t = 0; t < threadsPerClient; t++) {
+                    workers.add(pool.submit(() -> {
+                        while (true) {
+                            lock.lock();
+                            try {
+                                if (inside.incrementAndGet() != 1) {
+                                    overlaps.incrementAndGet();
+                                }
+                                long token = lock.currentLease().orElseThrow().fencingToken();
+                                if (token <= lastToken[0]) {
+                                    tokenRegressions.incrementAndGet();
+                                }
+                                lastToken[0] = token;
+                                if (counter[0] >= increments) {
+                                    inside.decrementAndGet();
+                                    return null;
+                                }
+                                int read = counter[0];
+                                Thread.yield();
+                                counter[0] = read + 1;
+                                inside.decrementAndGet();
+                            } finally {
+                                lock.unlock();
+                            }
+                        }
+                    }));
+                }
+            }
+            for (Future<?> worker : workers) {
+                worker.get(3, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).as("overlapping critical sections").hasValue(0);
+        assertThat(tokenRegressions).as("tokens that did not increase").hasValue(0);
+        assertThat(counter[0]).as("increments").isEqualTo(increments);
+    }
+
+    @Test
+    void theLockViewIsReentrantPerThread() throws Exception {
+        DistributedLock mine = newClient().lock(name());
+        DistributedLock theirs = newClient().lock(name());
+        mine.lock();
+        mine.lock();
+        assertThat(mine.isHeldByCurrentThread()).isTrue();
+        mine.unlock();
+        assertThat(mine.isHeldByCurrentThread()).isTrue();
+        assertThat(theirs.tryLock()).as("taken while held once more").isFalse();
+        mine.unlock();
+        assertThat(mine.isHeldByCurrentThread()).isFalse();
+        assertThat(theirs.tryLock(10, TimeUnit.SECONDS)).as("free after the last unlock").isTrue();
+        theirs.unlock();
+    }
+
+    @Test
+    void anotherThreadOfTheSameClientDoesNotShareTheHold() throws Exception {
+        DistributedLock lock = newClient().lock(name());
+        lock.lock();
+        try {
+            CompletableFuture<Boolean> other = CompletableFuture.supplyAsync(lock::tryLock);
+            assertThat(other.get(30, TimeUnit.SECONDS)).isFalse();
+            CompletableFuture<Void> unlockByOther = CompletableFuture.runAsync(lock::unlock);
+            assertThatThrownBy(() -> unlockByOther.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalMonitorStateException.class);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void tryLockGivesUpAfterItsWaitAndTakesNothing() throws Exception {
+        LockClient holder = newClient();
+        LockClient waiter = newClient();
+        Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        Duration wait = Duration.ofMillis(700);
+        long start = System.nanoTime();
+        assertThat(waiter.lock(name()).tryAcquire(wait)).isEmpty();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).isGreaterThanOrEqualTo(wait).isLessThan(wait.plus(MARGIN));
+        assertThatThrownBy(() -> waiter.lock(name()).acquire(Duration.ZERO))
+                .isInstanceOf(LockTimeoutException.class).hasMessageContaining(name());
+        assertThat(waiter.inspect(name()).holder().orElseThrow().owner()).isEqualTo(held.owner());
+        held.close();
+        assertThat(waiter.lock(name()).tryAcquire(Duration.ZERO)).isPresent();
+    }
+
+    @Test
+    void aWaiterGetsTheLockPromptlyWhenItIsReleased() throws Exception {
+        LockClient holder = newClient();
+        LockClient waiter = newClient();
+        Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        CompletableFuture<Lease> waiting = waiter.lock(name()).acquireAsync(Duration.ofSeconds(60));
+        assertThat(waiting).isNotDone();
+        long released = System.nanoTime();
+        held.close();
+        Lease next = waiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(MARGIN);
+        assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+        next.close();
+    }
+
+    @Test
+    void aCrashedHolderBlocksOthersNoLongerThanItsLease() throws Exception {
+        Duration lease = Duration.ofSeconds(2);
+        long crashedToken = crashHolderWhileHolding(name(), lease);
+        long crashed = System.nanoTime();
+        LockClient survivor = newClient();
+        Lease next = survivor.lock(name()).acquire(crashRecoveryBound(lease).plus(MARGIN));
+        assertThat(Duration.ofNanos(System.nanoTime() - crashed)).isLessThan(crashRecoveryBound(lease));
+        assertThat(next.fencingToken()).isGreaterThan(crashedToken);
+        next.close();
+    }
+
+    @Test
+    void theWatchdogKeepsALockHeldForThreeTimesItsLease() throws Exception {
+        Duration lease = Duration.ofSeconds(1);
+        LockClient holder = track(clientBuilder().defaultLease(lease).build());
+        LockClient other = newClient();
+        Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        Poll.throughout(lease.multipliedBy(3), () -> {
+            assertThat(held.isValid()).as("held lease valid").isTrue();
+            assertThat(other.lock(name()).tryLock()).as("lock taken by another client").isFalse();
+        });
+        held.close();
+        assertThat(other.lock(name()).tryAcquire(Duration.ZERO)).isPresent();
+    }
+
+    @Test
+    void aPausedHolderLosesTheLockAndIsToldSo() throws Exception {
+        Duration lease = Duration.ofSeconds(1);
+        PausableScheduler frozen = track(new PausableScheduler());
+        LockClient holder = track(clientBuilder().defaultLease(lease).time(Ticker.system(), frozen).build());
+        LockClient other = newClient();
+        Lease stale = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        CountDownLatch told = new CountDownLatch(1);
+        AtomicReference<String> reason = new AtomicReference<>();
+        stale.onLost((lost, why) -> {
+            reason.set(why);
+            told.countDown();
+        });
+
+        frozen.pause();
+        Lease next = other.lock(name()).acquire(lease.plus(MARGIN));
+        assertThat(next.fencingToken()).isGreaterThan(stale.fencingToken());
+        assertThat(stale.isValid()).as("the paused holder's lease is past its deadline").isFalse();
+
+        frozen.resume();
+        assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).as("lost-listener fired").isTrue();
+        assertThat(reason.get()).isNotBlank();
+        assertThatThrownBy(stale::close).isInstanceOf(LeaseLostException.class);
+        assertThat(other.inspect(name()).holder().orElseThrow().owner())
+                .as("the stale holder's release left the new holder alone").isEqualTo(next.owner());
+        assertThat(holder.lock(name()).tryLock()).isFalse();
+        next.close();
+    }
+
+    @Test
+    void aFixedLeaseIsNotRenewedAndEndsLoudly() throws Exception {
+        LockClient holder = newClient();
+        LockClient other = newClient();
+        Duration lease = Duration.ofMillis(800);
+        Lease fixed = holder.lock(name()).acquire(Duration.ZERO, lease);
+        CountDownLatch told = new CountDownLatch(1);
+        fixed.onLost((l, why) -> told.countDown());
+        Lease next = other.lock(name()).acquire(lease.plus(MARGIN));
+        assertThat(next.fencingToken()).isGreaterThan(fixed.fencingToken());
+        assertThat(fixed.isValid()).isFalse();
+        assertThat(fixed.remaining()).isEqualTo(Duration.ZERO);
+        assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).as("lost-listener fired").isTrue();
+        assertThatThrownBy(fixed::close).isInstanceOf(LeaseLostException.class);
+        assertThat(other.inspect(name()).holder().orElseThrow().owner()).isEqualTo(next.owner());
+        next.close();
+    }
+
+    @Test
+    void tokensStrictlyIncreaseOverManyAcquisitionsByDifferentClients() throws Exception {
+        List<LockClient> clients = List.of(newClient(), newClient(), newClient());
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < 1_000; i++) {
+            try (Lease lease = clients.get(i % clients.size()).lock(name()).acquire(Duration.ofSeconds(10))) {
+                assertThat(lease.fencingToken()).as("token of acquisition %d", i).isGreaterThan(previous);
+                previous = lease.fencingToken();
+            }
+        }
+    }
+
+    @Test
+    void tokensKeepIncreasingAcrossARestartThatLostAllData() throws Exception {
+        LockClient client = newClient();
+        long before;
+        try (Lease lease = client.lock(name()).acquire(Duration.ofSeconds(10))) {
+            before = lease.fencingToken();
+        }
+        restartServersLosingData();
+        LockClient fresh = newClient();
+        try (Lease lease = fresh.lock(name()).acquire(Duration.ofSeconds(30))) {
+            assertThat(lease.fencingToken()).isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void inspectShowsTheHolderAndItsToken() throws Exception {
+        LockClient client = newClient();
+        assertThat(client.inspect(name()).isHeld()).isFalse();
+        try (Lease lease = client.lock(name()).acquire(Duration.ofSeconds(10))) {
+            LockState state = newClient().inspect(name());
+            LockState.Holder holder = state.holder().orElseThrow();
+            assertThat(holder.owner()).isEqualTo(lease.owner());
+            assertThat(holder.fencingToken()).isEqualTo(lease.fencingToken());
+            assertThat(lease.owner()).startsWith(client.id());
+        }
+        assertThat(client.inspect(name()).isHeld()).isFalse();
+    }
+
+    @Test
+    void cancellingAPendingAsyncAcquisitionLeavesNothingBehind() throws Exception {
+        LockClient holder = newClient();
+        LockClient waiter = newClient();
+        Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        CompletableFuture<Lease> waiting = waiter.lock(name()).acquireAsync(Duration.ofSeconds(60));
+        waiting.cancel(true);
+        assertThatThrownBy(waiting::join).isInstanceOf(CancellationException.class);
+        held.close();
+        Poll.until("the lock is free after the cancelled waiter gave up", MARGIN,
+                () -> !holder.inspect(name()).isHeld());
+    }
+
+    @Test
+    void anInterruptedWaiterThrowsAndHoldsNothing() throws Exception {
+        LockClient holder = newClient();
+        LockClient waiter = newClient();
+        Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                waiter.lock(name()).acquire();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        thread.start();
+        Poll.until("the waiter is waiting", MARGIN, () -> thread.getState() == Thread.State.WAITING);
+        thread.interrupt();
+        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        held.close();
+        Poll.until("the lock is free", MARGIN, () -> !holder.inspect(name()).isHeld());
+    }
+
+    @Test
+    void releasingALeaseTwiceIsHarmless() throws Exception {
+        LockClient client = newClient();
+        Lease lease = client.lock(name()).acquire(Duration.ofSeconds(10));
+        lease.close();
+        lease.close();
+        assertThat(lease.isValid()).isFalse();
+        Optional<Lease> again = client.lock(name()).tryAcquire(Duration.ZERO);
+        assertThat(again).isPresent();
+        again.get().close();
+    }
+
+    @Test
+    void closingTheClientReleasesItsLocks() throws Exception {
+        LockClient closing = clientBuilder().build();
+        closing.lock(name()).acquire(Duration.ofSeconds(10));
+        closing.close();
+        assertThat(newClient().lock(name()).tryAcquire(Duration.ZERO)).isPresent();
+        assertThatThrownBy(() -> closing.lock(name())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void badInputFailsAtOnceWithTheReason() {
+        LockClient client = newClient();
+        assertThatThrownBy(() -> client.lock(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("name");
+        assertThatThrownBy(() -> client.lock("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> client.lock("x".repeat(257))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("257").hasMessageContaining("256");
+        assertThatThrownBy(() -> client.lock("a\nb")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("control character");
+        DistributedLock lock = client.lock(name());
+        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ofMillis(-5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ofDays(365)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most");
+        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+        assertThatThrownBy(() -> lock.acquireAsync(Duration.ofDays(400)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+        assertThatThrownBy(() -> clientBuilder().defaultLease(Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class)
+                .hasMessageContaining(name());
+        assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(client.inspect(name()).isHeld()).as("nothing taken by bad input").isFalse();
+    }
+}

@@ -1,0 +1,37 @@
+package io.dlock.testkit;
+
+import io.dlock.LockClient;
+import io.dlock.spi.Ticker;
+import java.time.Duration;
+
+/** The reference backend passes the contract every real backend must pass. */
+class InMemoryBackendContractTest extends LockBackendContract {
+
+    private final InMemoryLockServer server = new InMemoryLockServer(Ticker.system());
+
+    @Override
+    protected LockClient.Builder clientBuilder() {
+        return LockClient.builder(server.opener());
+    }
+
+    @Override
+    protected void restartServersLosingData() {
+        server.restartLosingData();
+    }
+
+    @Override
+    protected long crashHolderWhileHolding(String name, Duration lease) {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient holder = LockClient.builder(connection).defaultLease(lease).build();
+        try {
+            long token = holder.lock(name).acquire(Duration.ofSeconds(10)).fencingToken();
+            connection.cut();
+            return token;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            track(holder);
+        }
+    }
+}

@@ -185,25 +185,47 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Sends one command and returns the first line of the reply, e.g. {@code +OK} or
-     * {@code :1}; for server administration in tests (FLUSHALL, DEBUG SLEEP, DBSIZE).
+     * Sends one command and returns the reply as text: status and error lines as sent
+     * ({@code +OK}, {@code -ERR …}), integers as {@code :1}, bulk strings as their content, nil
+     * as {@code (nil)}, arrays as their elements joined by newlines. For server administration
+     * in tests (FLUSHALL, DEBUG SLEEP, CLIENT LIST).
      */
     public String command(String... args) {
+        return commandAs(null, null, args);
+    }
+
+    /**
+     * Like {@link #command(String...)} on a connection that first authenticates as {@code user}
+     * with {@code password} (a server started with {@code --requirepass} or ACL users).
+     */
+    public String commandAs(String user, String password, String... args) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String arg : args) {
-                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+            InputStream in = socket.getInputStream();
+            if (password != null) {
+                send(out, user == null ? new String[] {"AUTH", password} : new String[] {"AUTH", user, password});
+                String auth = readReply(in);
+                if (!auth.equals("+OK")) {
+                    throw new IllegalStateException("AUTH failed on port " + port + ": " + auth);
+                }
             }
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return readLine(socket.getInputStream());
+            send(out, args);
+            return readReply(in);
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server on port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void send(OutputStream out, String... args) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+        }
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Stops the server if running and deletes its directory. */
@@ -251,8 +273,9 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("redis-server on port " + port + " exited at start: " + log);
             }
             try {
-                if ("+PONG".equals(command("PING"))) {
-                    return;
+                String pong = command("PING");
+                if (pong.equals("+PONG") || pong.startsWith("-NOAUTH")) {
+                    return; // answering, possibly asking for the password it was started with
                 }
             } catch (UncheckedIOException notYet) {
                 // not listening yet
@@ -279,6 +302,28 @@ public final class RedisServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.startsWith("$")) {
+            int length = Integer.parseInt(line.substring(1));
+            if (length < 0) {
+                return "(nil)";
+            }
+            String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            readLine(in);
+            return bulk;
+        }
+        if (line.startsWith("*")) {
+            int count = Integer.parseInt(line.substring(1));
+            List<String> elements = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                elements.add(readReply(in));
+            }
+            return String.join("\n", elements);
+        }
+        return line;
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -1,0 +1,76 @@
+package io.dlock.redis;
+
+import io.dlock.LockState;
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.BackendCapabilities;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single-node Redis backend: {@code SET NX PX} semantics with an owner check and a fencing
+ * token, each operation one Lua script run by SHA on one server. Safe while that server neither
+ * fails over to a replica that missed the lock nor loses its data within a lease; tokens stay
+ * increasing even then.
+ */
+final class RedisBackend implements LockBackend {
+
+    private final ClientResources resources;
+    private final RedisNode node;
+
+    private RedisBackend(ClientResources resources, RedisNode node) {
+        this.resources = resources;
+        this.node = node;
+    }
+
+    /** Connects to {@code endpoint}; fails with a message naming it when it is unreachable. */
+    static RedisBackend connect(RedisEndpoint endpoint) {
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            return new RedisBackend(resources, RedisNode.connect(endpoint, resources));
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    @Override
+    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        return new SingleNodeAcquisition(node, request, onChange);
+    }
+
+    @Override
+    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        return node.renew(held);
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(LockRequest held) {
+        return node.release(held.name(), held.owner());
+    }
+
+    @Override
+    public CompletionStage<LockState> inspect(String name) {
+        return node.inspect(name);
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return new BackendCapabilities(true, false);
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBackend[" + node.endpoint() + "]";
+    }
+}

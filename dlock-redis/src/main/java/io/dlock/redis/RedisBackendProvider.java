@@ -1,0 +1,31 @@
+package io.dlock.redis;
+
+import io.dlock.spi.BackendContext;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockBackendProvider;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Opens the Redis backends for {@code LockClient.connect(uri)}: {@code redis://} and
+ * {@code rediss://} for one node. Found by {@link java.util.ServiceLoader}; not called directly.
+ */
+public final class RedisBackendProvider implements LockBackendProvider {
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public RedisBackendProvider() {}
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss");
+    }
+
+    @Override
+    public LockBackend open(String uri, BackendContext context) {
+        String scheme = uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT);
+        if (!schemes().contains(scheme)) {
+            throw new IllegalArgumentException("not a Redis URI: " + RedisEndpoint.redact(uri));
+        }
+        return RedisBackend.connect(RedisEndpoint.parse(uri));
+    }
+}

@@ -1,0 +1,187 @@
+package io.dlock.redis;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.LockState;
+import io.dlock.spi.LockRequest;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The lock operations on one Redis server, one round trip each: the building block of the
+ * single-node backend and, N times over, of Redlock.
+ *
+ * <p>Holds one multiplexed command connection (commands are pipelined on it, so no pool and no
+ * lock in the hot path) and, on first use, one pub/sub connection shared by all waiters.
+ * While disconnected, commands fail at once rather than queue, so no stale command runs later.
+ */
+final class RedisNode implements AutoCloseable {
+
+    /** How long a released lock's last token is remembered (see acquire.lua). */
+    private static final Duration TOKEN_MEMORY = Duration.ofSeconds(60);
+
+    private final RedisEndpoint endpoint;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisAsyncCommands<String, String> commands;
+    private final ReleaseSubscriptions subscriptions;
+
+    private RedisNode(RedisEndpoint endpoint, RedisClient client, StatefulRedisConnection<String, String> connection) {
+        this.endpoint = endpoint;
+        this.client = client;
+        this.connection = connection;
+        this.commands = connection.async();
+        this.subscriptions = new ReleaseSubscriptions(endpoint, client);
+    }
+
+    /**
+     * Connects to {@code endpoint}.
+     *
+     * @throws BackendUnavailableException naming the server and the reason when it cannot be
+     *     reached or refuses the credentials
+     */
+    static RedisNode connect(RedisEndpoint endpoint, ClientResources resources) {
+        RedisClient client = RedisClient.create(resources, endpoint.uri());
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(endpoint.timeout()).build())
+                .build());
+        try {
+            return new RedisNode(endpoint, client, client.connect(StringCodec.UTF8));
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw RedisFailures.translate(e, endpoint);
+        }
+    }
+
+    RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Takes {@code request.name()} for its owner if free.
+     *
+     * @return a stage with the grant's token, or the holder's remaining lease in milliseconds
+     *     (negative when unknown)
+     */
+    CompletionStage<NodeGrant> acquire(LockRequest request) {
+        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {Keys.lock(request.name())},
+                request.owner(), Long.toString(request.lease().toMillis()))
+                .thenApply(reply -> {
+                    List<?> fields = (List<?>) reply;
+                    long value = (Long) fields.get(1);
+                    return ((Long) fields.get(0)) == 1 ? NodeGrant.granted(value) : NodeGrant.denied(value);
+                });
+    }
+
+    /** Extends every lease still held by its owner, in one script call. */
+    CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        String[] keys = new String[held.size()];
+        String[] args = new String[held.size() * 2];
+        for (int i = 0; i < held.size(); i++) {
+            LockRequest request = held.get(i);
+            keys[i] = Keys.lock(request.name());
+            args[2 * i] = request.owner();
+            args[2 * i + 1] = Long.toString(request.lease().toMillis());
+        }
+        return run(LuaScript.RENEW, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
+            List<Boolean> renewed = new ArrayList<>(held.size());
+            for (Object flag : (List<?>) reply) {
+                renewed.add(((Long) flag) == 1);
+            }
+            return renewed;
+        });
+    }
+
+    /** Releases the lock if the owner holds it and announces it; true if it was held. */
+    CompletionStage<Boolean> release(String name, String owner) {
+        return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)},
+                owner, Keys.releaseChannel(name), Long.toString(TOKEN_MEMORY.toMillis()))
+                .thenApply(released -> ((Long) released) == 1);
+    }
+
+    /** Reads the holder, its remaining lease and its token. */
+    CompletionStage<LockState> inspect(String name) {
+        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)})
+                .thenApply(reply -> {
+                    List<?> fields = (List<?>) reply;
+                    String owner = (String) fields.get(0);
+                    if (owner.isEmpty()) {
+                        return LockState.free(name);
+                    }
+                    long pttl = (Long) fields.get(1);
+                    Optional<Duration> remaining = pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty();
+                    long token = Long.parseLong((String) fields.get(2));
+                    return new LockState(name, Optional.of(new LockState.Holder(owner, token, remaining)),
+                            OptionalInt.empty());
+                });
+    }
+
+    /** Calls {@code onRelease} whenever {@code name} is released; completes once subscribed. */
+    CompletionStage<Void> watch(String name, Runnable onRelease) {
+        return subscriptions.add(Keys.releaseChannel(name), onRelease);
+    }
+
+    /** Stops calling {@code onRelease} for {@code name}. */
+    void unwatch(String name, Runnable onRelease) {
+        subscriptions.remove(Keys.releaseChannel(name), onRelease);
+    }
+
+    @Override
+    public void close() {
+        subscriptions.close();
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** Runs a script by SHA, sending its source once when the server does not know it. */
+    private CompletionStage<Object> run(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        commands.<Object>evalsha(script.sha1(), type, keys, args).whenComplete((reply, error) -> {
+            if (error == null) {
+                result.complete(reply);
+            } else if (error instanceof RedisNoScriptException) {
+                commands.<Object>eval(script.source(), type, keys, args).whenComplete((retried, again) -> {
+                    if (again == null) {
+                        result.complete(retried);
+                    } else {
+                        result.completeExceptionally(RedisFailures.translate(again, endpoint));
+                    }
+                });
+            } else {
+                result.completeExceptionally(RedisFailures.translate(error, endpoint));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * One node's answer to an acquire: granted with a token, or denied with the holder's
+     * remaining lease in milliseconds (negative when the key has no expiry).
+     */
+    record NodeGrant(boolean granted, long token, long holderRemainingMillis) {
+        static NodeGrant granted(long token) {
+            return new NodeGrant(true, token, 0);
+        }
+
+        static NodeGrant denied(long pttl) {
+            return new NodeGrant(false, 0, pttl);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.dlock.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The release channels one client listens to on one Redis server, over a single pub/sub
+ * connection opened on first use. A channel is subscribed while at least one waiter watches it
+ * and unsubscribed when the last one leaves; Lettuce resubscribes after a reconnect. A message
+ * wakes every local waiter of that lock.
+ */
+final class ReleaseSubscriptions implements AutoCloseable {
+
+    private final RedisEndpoint endpoint;
+    private final RedisClient client;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Channel> channels = new HashMap<>();
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
+    private boolean closed;
+
+    ReleaseSubscriptions(RedisEndpoint endpoint, RedisClient client) {
+        this.endpoint = endpoint;
+        this.client = client;
+    }
+
+    /** Adds a listener to {@code channel}; the stage completes once the server confirmed the subscription. */
+    CompletionStage<Void> add(String channel, Runnable listener) {
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("client closed"));
+            }
+            Channel entry = channels.computeIfAbsent(channel, c -> new Channel());
+            entry.listeners.add(listener);
+            if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
+                entry.subscribed = connection().thenCompose(c -> c.async().subscribe(channel)).thenApply(ok -> null);
+            }
+            return entry.subscribed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a listener; the last one leaving unsubscribes the channel. */
+    void remove(String channel, Runnable listener) {
+        lock.lock();
+        try {
+            Channel entry = channels.get(channel);
+            if (entry == null || !entry.listeners.remove(listener) || !entry.listeners.isEmpty()) {
+                return;
+            }
+            channels.remove(channel);
+            if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
+                connection.join().async().unsubscribe(channel);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            channels.clear();
+            if (connection != null) {
+                connection.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Call with the lock held: the pub/sub connection, connecting (again) if needed. */
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection() {
+        if (connection == null || connection.isCompletedExceptionally()) {
+            connection = client.connectPubSubAsync(StringCodec.UTF8, endpoint.uri()).toCompletableFuture()
+                    .thenApply(c -> {
+                        c.addListener(new RedisPubSubAdapter<>() {
+                            @Override
+                            public void message(String channel, String message) {
+                                wake(channel);
+                            }
+                        });
+                        return c;
+                    });
+        }
+        return connection;
+    }
+
+    private void wake(String channel) {
+        List<Runnable> toWake;
+        lock.lock();
+        try {
+            Channel entry = channels.get(channel);
+            toWake = entry == null ? List.of() : new ArrayList<>(entry.listeners);
+        } finally {
+            lock.unlock();
+        }
+        toWake.forEach(Runnable::run);
+    }
+
+    /** The listeners of one channel and the subscription they share. */
+    private static final class Channel {
+        final Set<Runnable> listeners = new LinkedHashSet<>();
+        CompletableFuture<Void> subscribed;
+    }
+}

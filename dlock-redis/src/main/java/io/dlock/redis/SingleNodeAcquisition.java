@@ -1,0 +1,76 @@
+package io.dlock.redis;
+
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockRequest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One owner's acquisition on one Redis server: an acquire script per attempt; after the first
+ * denial, a subscription to the lock's release channel, then one re-check so that a release
+ * between the denial and the subscription is not missed.
+ */
+final class SingleNodeAcquisition implements Acquisition {
+
+    private final RedisNode node;
+    private final LockRequest request;
+    private final Runnable onChange;
+    private volatile boolean watching;
+    private volatile boolean mayHold;
+
+    SingleNodeAcquisition(RedisNode node, LockRequest request, Runnable onChange) {
+        this.node = node;
+        this.request = request;
+        this.onChange = onChange;
+    }
+
+    @Override
+    public CompletionStage<AttemptResult> attempt() {
+        return node.acquire(request).handle((grant, error) -> {
+            if (error != null) {
+                mayHold = true; // the reply was lost: the script may have run
+                return CompletableFuture.<AttemptResult>failedFuture(error);
+            }
+            if (grant.granted()) {
+                mayHold = true;
+                stopWatching();
+                return CompletableFuture.<AttemptResult>completedFuture(new AttemptResult.Granted(grant.token()));
+            }
+            if (watching) {
+                return CompletableFuture.completedFuture(denial(grant));
+            }
+            watching = true;
+            return node.watch(request.name(), onChange).handle((subscribed, failed) -> {
+                if (failed != null) {
+                    watching = false; // waiting falls back to timed retries; the next attempt subscribes again
+                    return CompletableFuture.completedFuture(denial(grant));
+                }
+                return attempt();
+            }).thenCompose(stage -> stage);
+        }).thenCompose(stage -> stage);
+    }
+
+    @Override
+    public CompletionStage<Void> abandon() {
+        stopWatching();
+        if (!mayHold) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return node.release(request.name(), request.owner()).thenApply(released -> null);
+    }
+
+    private void stopWatching() {
+        if (watching) {
+            watching = false;
+            node.unwatch(request.name(), onChange);
+        }
+    }
+
+    private static AttemptResult denial(RedisNode.NodeGrant grant) {
+        return grant.holderRemainingMillis() >= 0
+                ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.holderRemainingMillis()))
+                : AttemptResult.Denied.untilNotified();
+    }
+}

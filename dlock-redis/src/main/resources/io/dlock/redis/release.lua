@@ -1,0 +1,13 @@
+-- Releases a lock if the owner holds it, keeps its last token for a while, wakes waiters.
+-- KEYS[1]  the lock's hash
+-- ARGV[1]  owner id
+-- ARGV[2]  release channel to publish on
+-- ARGV[3]  how long to remember the last token, in milliseconds
+-- Returns 1 if the owner held the lock, 0 if it did not (then nothing changes).
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return 0
+end
+redis.call('HDEL', KEYS[1], 'owner')
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[2], ARGV[1])
+return 1

@@ -1,0 +1,183 @@
+package io.dlock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.Lease;
+import io.dlock.LockClient;
+import io.dlock.LockException;
+import io.dlock.testkit.Poll;
+import io.dlock.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour particular to the Redis backend: keys, scripts, pub/sub, credentials, lost replies. */
+class RedisSpecificIT {
+
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+    private static RedisServer server;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        if (!server.isRunning()) {
+            server.restart();
+        }
+    }
+
+    private LockClient client(String uri) {
+        LockClient client = LockClient.connect(uri);
+        toClose.add(client);
+        return client;
+    }
+
+    @Test
+    void theLockIsOneHashTaggedKeyWithItsOwnerAndToken() throws Exception {
+        try (Lease lease = client(server.uri()).lock("orders:42").acquire(Duration.ofSeconds(5))) {
+            assertThat(server.command("HGET", "dlock:{orders:42}", "owner")).isEqualTo(lease.owner());
+            assertThat(server.command("HGET", "dlock:{orders:42}", "token"))
+                    .isEqualTo(Long.toString(lease.fencingToken()));
+            assertThat(Long.parseLong(server.command("PTTL", "dlock:{orders:42}").substring(1)))
+                    .isBetween(1L, 30_000L);
+        }
+        assertThat(server.command("HEXISTS", "dlock:{orders:42}", "owner")).isEqualTo(":0");
+    }
+
+    @Test
+    void scriptsAreSentAgainWhenTheServerForgotThem() throws Exception {
+        LockClient client = client(server.uri());
+        client.lock("script-cache").acquire(Duration.ofSeconds(5)).close();
+        assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+        try (Lease lease = client.lock("script-cache").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void waitersOfOneClientShareOnePubSubConnection() throws Exception {
+        LockClient holder = client(server.uri());
+        LockClient waiter = client(server.uri());
+        List<Lease> held = new ArrayList<>();
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(holder.lock("shared-sub:" + i).acquire(Duration.ofSeconds(5)));
+            waiting.add(waiter.lock("shared-sub:" + i).acquireAsync(Duration.ofSeconds(30)));
+            waiting.add(waiter.lock("shared-sub:" + i).acquireAsync(Duration.ofSeconds(30)));
+        }
+        Poll.until("five release channels subscribed", MARGIN,
+                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*").split("\n").length == 5);
+        assertThat(server.command("CLIENT", "LIST", "TYPE", "pubsub").lines().count())
+                .as("pub/sub connections").isEqualTo(1);
+        for (Lease lease : held) {
+            lease.close();
+        }
+        CompletableFuture.allOf(waiting.stream().map(next -> next.thenAccept(Lease::close))
+                .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        Poll.until("channels unsubscribed after the last waiter", MARGIN,
+                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*").isEmpty());
+    }
+
+    @Test
+    void anAcquireWhoseReplyWasLostLeavesNoLockBehind() throws Exception {
+        LockClient client = client(server.uri() + "?timeout=200ms");
+        server.pause();
+        try {
+            assertThatThrownBy(() -> client.lock("lost-reply").acquire(Duration.ofMillis(800)))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("lost-reply").hasMessageContaining("did not answer");
+        } finally {
+            server.resume();
+        }
+        // The paused server still runs the queued acquire when it resumes; the release the
+        // client sent by owner id runs right after it, long before the 30 s lease would end.
+        Poll.until("no lock left by the abandoned acquisition", MARGIN,
+                () -> server.command("HEXISTS", "dlock:{lost-reply}", "owner").equals(":0"));
+        assertThat(client.lock("lost-reply").tryAcquire(Duration.ZERO)).isPresent();
+    }
+
+    @Test
+    void aHolderIsToldWhenTheServerLosesItsLock() throws Exception {
+        LockClient client = LockClient.builder(server.uri()).defaultLease(Duration.ofSeconds(1)).build();
+        toClose.add(client);
+        Lease lease = client.lock("lost-by-restart").acquire(Duration.ofSeconds(5));
+        CountDownLatch told = new CountDownLatch(1);
+        lease.onLost((l, reason) -> told.countDown());
+        server.restartLosingData();
+        assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(lease.isValid()).isFalse();
+    }
+
+    @Test
+    void anUnreachableServerIsNamedWithTheReason() {
+        RedisServer stopped = RedisServer.start();
+        String uri = stopped.uri();
+        stopped.close();
+        assertThatThrownBy(() -> LockClient.connect(uri))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining(uri).hasMessageContaining("Connection refused");
+    }
+
+    @Test
+    void credentialsWorkAndNeverAppearInMessages() throws Exception {
+        try (RedisServer secured = RedisServer.start("--requirepass", "s3cret-pw")) {
+            assertThat(secured.commandAs(null, "s3cret-pw", "ACL", "SETUSER", "alice", "on", ">al1ce-pw",
+                    "~dlock:*", "&dlock:*", "+@all")).isEqualTo("+OK");
+            String host = secured.hostAndPort();
+            try (LockClient ok = LockClient.connect("redis://:s3cret-pw@" + host);
+                    Lease lease = ok.lock("secured").acquire(Duration.ofSeconds(5))) {
+                assertThat(lease.isValid()).isTrue();
+            }
+            try (LockClient alice = LockClient.connect("redis://alice:al1ce-pw@" + host)) {
+                alice.lock("secured").acquire(Duration.ofSeconds(5)).close();
+            }
+            assertThatThrownBy(() -> LockClient.connect("redis://alice:wrong-pw@" + host))
+                    .isInstanceOf(LockException.class)
+                    .hasMessageContaining("redis://alice@" + host)
+                    .satisfies(e -> assertThat(describeFully(e)).doesNotContain("wrong-pw"));
+            assertThatThrownBy(() -> LockClient.connect("redis://:bad-pw@" + host))
+                    .isInstanceOf(LockException.class)
+                    .satisfies(e -> assertThat(describeFully(e)).doesNotContain("bad-pw"));
+        }
+    }
+
+    @Test
+    void malformedUrisAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> LockClient.connect("redis://"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+        assertThatThrownBy(() -> LockClient.connect("localhost:6379"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme");
+        assertThatThrownBy(() -> LockClient.connect("mongodb://localhost"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mongodb")
+                .hasMessageContaining("redis");
+    }
+
+    private static String describeFully(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            text.append(e).append('\n');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,186 @@
+package io.dlock.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.Lease;
+import io.dlock.LockClient;
+import io.dlock.LockTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's timing on a manual clock: renewal at a third of the lease, batching, exact
+ * deadlines, backoff bounded by the holder's lease, loss at the deadline. No test sleeps.
+ */
+class EngineTimingTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final ManualTime time = new ManualTime();
+    private final InMemoryLockServer server = new InMemoryLockServer(time);
+    private final List<LockClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        clients.forEach(LockClient::close);
+    }
+
+    private LockClient client() {
+        return client(server.connect());
+    }
+
+    private LockClient client(InMemoryLockServer.Connection connection) {
+        LockClient client = LockClient.builder(connection).time(time, time)
+                .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+        clients.add(client);
+        return client;
+    }
+
+    private Lease acquireNow(LockClient client, String name) {
+        CompletableFuture<Lease> lease = client.lock(name).acquireAsync(Duration.ZERO);
+        assertThat(lease).isCompleted();
+        return lease.join();
+    }
+
+    @Test
+    void aNewLeaseIsValidForItsLeaseMinusTheDriftAllowance() {
+        Lease lease = acquireNow(client(), "validity");
+        Duration drift = Duration.ofMillis(300 + 2);
+        assertThat(lease.remaining()).isEqualTo(LEASE.minus(drift));
+        time.advance(LEASE.minus(drift).minusNanos(1));
+        assertThat(lease.isValid()).isTrue();
+    }
+
+    @Test
+    void theWatchdogRenewsAtAThirdOfTheLease() {
+        Lease lease = acquireNow(client(), "renewal");
+        time.advance(Duration.ofMillis(9_999));
+        assertThat(server.renewCalls()).isZero();
+        time.advance(Duration.ofMillis(1));
+        assertThat(server.renewCalls()).isEqualTo(1);
+        assertThat(lease.remaining()).isEqualTo(LEASE.minus(Duration.ofMillis(302)));
+        time.advance(Duration.ofSeconds(90));
+        assertThat(server.renewCalls()).isEqualTo(10);
+        assertThat(lease.isValid()).isTrue();
+    }
+
+    @Test
+    void leasesDueCloseTogetherAreRenewedInOneBatch() {
+        LockClient client = client();
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            leases.add(acquireNow(client, "batch:" + i));
+            time.advance(Duration.ofMillis(20));
+        }
+        time.advance(Duration.ofSeconds(10).minus(Duration.ofMillis(2_000)));
+        assertThat(server.renewCalls()).as("one renewal call for 100 leases").isEqualTo(1);
+        time.advance(Duration.ofSeconds(60));
+        assertThat(server.renewCalls()).isEqualTo(7);
+        assertThat(leases).allMatch(Lease::isValid);
+    }
+
+    @Test
+    void aWaitEndsExactlyAtItsDeadline() {
+        acquireNow(client(), "deadline");
+        CompletableFuture<Lease> waiting = client().lock("deadline").acquireAsync(Duration.ofSeconds(5));
+        time.advance(Duration.ofMillis(4_999));
+        assertThat(waiting).isNotDone();
+        time.advance(Duration.ofMillis(1));
+        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LockTimeoutException.class);
+    }
+
+    @Test
+    void aWaiterRetriesJustAfterTheHolderLeaseRunsOut() {
+        Lease fixed = client().lock("expiry").acquireAsync(Duration.ZERO, Duration.ofMillis(1_500)).join();
+        int callsBefore = server.acquireCalls();
+        CompletableFuture<Lease> waiting = client().lock("expiry").acquireAsync(Duration.ofSeconds(10));
+        time.advance(Duration.ofMillis(1_499));
+        assertThat(waiting).isNotDone();
+        time.advance(Duration.ofMillis(7));
+        assertThat(waiting).isCompleted();
+        assertThat(waiting.join().fencingToken()).isGreaterThan(fixed.fencingToken());
+        assertThat(server.acquireCalls() - callsBefore).as("attempts: first denial, then at expiry").isEqualTo(2);
+    }
+
+    @Test
+    void withoutNotificationsAWaiterRetriesNoMoreOftenThanTheMaxRetryDelay() {
+        acquireNow(client(), "fallback");
+        int callsBefore = server.acquireCalls();
+        CompletableFuture<Lease> waiting = client().lock("fallback").acquireAsync(Duration.ofSeconds(20));
+        time.advance(Duration.ofSeconds(20));
+        assertThat(waiting).isCompletedExceptionally();
+        assertThat(server.acquireCalls() - callsBefore).isBetween(10, 21);
+    }
+
+    @Test
+    void aReleaseWakesTheWaiterWithoutWaitingForItsTimer() {
+        Lease held = acquireNow(client(), "wake");
+        CompletableFuture<Lease> waiting = client().lock("wake").acquireAsync(Duration.ofSeconds(10));
+        time.advance(Duration.ofMillis(100));
+        held.close();
+        assertThat(waiting).isCompleted();
+    }
+
+    @Test
+    void aLeaseWhoseRenewalsFailIsLostAtItsDeadline() {
+        InMemoryLockServer.Connection connection = server.connect();
+        Lease lease = acquireNow(client(connection), "cut-off");
+        AtomicReference<String> reason = new AtomicReference<>();
+        lease.onLost((l, why) -> reason.set(why));
+        connection.cut();
+        Duration validity = LEASE.minus(Duration.ofMillis(302));
+        time.advance(validity.minusMillis(1));
+        assertThat(reason.get()).isNull();
+        assertThat(lease.isValid()).isTrue();
+        time.advance(Duration.ofMillis(1));
+        assertThat(lease.isValid()).isFalse();
+        assertThat(reason.get()).contains("ran out before a renewal succeeded");
+    }
+
+    @Test
+    void aRefusedRenewalLosesTheLeaseAtOnce() {
+        Lease lease = acquireNow(client(), "refused");
+        AtomicReference<String> reason = new AtomicReference<>();
+        lease.onLost((l, why) -> reason.set(why));
+        server.restartLosingData();
+        time.advance(Duration.ofSeconds(10));
+        assertThat(reason.get()).contains("refused");
+        assertThat(lease.isValid()).isFalse();
+    }
+
+    @Test
+    void aFixedLeaseEndsAtItsDeadlineAndTellsItsListeners() {
+        Lease lease = client().lock("fixed").acquireAsync(Duration.ZERO, Duration.ofSeconds(5)).join();
+        AtomicReference<String> reason = new AtomicReference<>();
+        lease.onLost((l, why) -> reason.set(why));
+        time.advance(Duration.ofMillis(4_947));
+        assertThat(reason.get()).isNull();
+        time.advance(Duration.ofMillis(1));
+        assertThat(reason.get()).contains("fixed lease of 5s ran out");
+        assertThat(server.renewCalls()).isZero();
+    }
+
+    @Test
+    void anUnreachableBackendIsRetriedUntilTheDeadlineThenNamed() {
+        InMemoryLockServer.Connection connection = server.connect();
+        connection.cut();
+        CompletableFuture<Lease> failing = client(connection).lock("down").acquireAsync(Duration.ofSeconds(3));
+        time.advance(Duration.ofSeconds(3));
+        assertThat(failing).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(BackendUnavailableException.class)
+                .withMessageContaining("'down'").withMessageContaining("connection cut");
+
+        CompletableFuture<Lease> recovering = client(connection).lock("down").acquireAsync(Duration.ofSeconds(3));
+        time.advance(Duration.ofSeconds(1));
+        connection.restore();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(recovering).isCompleted();
+    }
+}

@@ -29,7 +29,7 @@ class RedisBackendIT extends LockBackendContract {
     }
 
     @Override
-    protected void restartServersLosingData() {
+    protected void restartServers() {
         server.restartLosingData();
     }
 

@@ -15,7 +15,7 @@ class InMemoryBackendContractTest extends LockBackendContract {
     }
 
     @Override
-    protected void restartServersLosingData() {
+    protected void restartServers() {
         server.restartLosingData();
     }
 

@@ -1,0 +1,129 @@
+package io.dlock.zookeeper;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.curator.framework.WatcherRemoveCuratorFramework;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * One owner's place in a lock's fair queue: the ZooKeeper lock recipe
+ * (https://zookeeper.apache.org/doc/current/recipes.html#sc_recipes_Locks), written out so that
+ * it returns fencing tokens and reports loss precisely.
+ *
+ * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id; every
+ * attempt then reads the queue: the lowest node holds the lock, and a denied owner sets a watch
+ * on its immediate predecessor only, so a release wakes exactly one waiter. A predecessor that
+ * vanished between the read and the watch is re-checked at once. The token is the holding
+ * node's creation zxid. Abandoning deletes the node; a create whose reply was lost is found
+ * again, or deleted in the background, by Curator's protection.
+ */
+final class FairAcquisition implements Acquisition {
+
+    private final WatcherRemoveCuratorFramework watchers;
+    private final ZooKeeperCalls calls;
+    private final SessionGuard guard;
+    private final LockPaths paths;
+    private final LockRequest request;
+    private final Watcher watcher;
+    private volatile boolean finished;
+    private volatile String node;
+    private volatile Stat nodeStat;
+
+    FairAcquisition(WatcherRemoveCuratorFramework watchers, ZooKeeperEndpoint endpoint, SessionGuard guard,
+            LockRequest request, Runnable onChange) {
+        this.watchers = watchers;
+        this.calls = new ZooKeeperCalls(watchers, endpoint);
+        this.guard = guard;
+        this.paths = LockPaths.of(request.name());
+        this.request = request;
+        this.watcher = event -> {
+            if (!finished) {
+                onChange.run();
+            }
+        };
+    }
+
+    @Override
+    public CompletionStage<AttemptResult> attempt() {
+        return Grants.deliver(tryOnce(), guard);
+    }
+
+    @Override
+    public CompletionStage<Void> abandon() {
+        finished = true;
+        watchers.removeWatchers();
+        String mine = node;
+        if (mine == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        guard.forget(request.owner());
+        return calls.delete(paths.child(mine), -1, true).thenApply(deleted -> (Void) null);
+    }
+
+    private CompletionStage<Optional<Hold>> tryOnce() {
+        if (node != null) {
+            return check(true);
+        }
+        return calls.createQueueNode(paths, request.owner().getBytes(StandardCharsets.UTF_8)).thenCompose(created -> {
+            node = created.node();
+            nodeStat = created.stat().orElse(null);
+            return check(false);
+        });
+    }
+
+    /**
+     * Reads the queue; grants, or watches the blocker.
+     *
+     * @param mayRecreate true when a node found missing (its session expired while it waited) is
+     *     to be added again, at the back of the queue
+     */
+    private CompletionStage<Optional<Hold>> check(boolean mayRecreate) {
+        return calls.children(paths.container()).thenCompose(children -> {
+            QueueOrder order = QueueOrder.of(children);
+            String mine = node;
+            if (!order.contains(mine)) {
+                return recreate(mayRecreate);
+            }
+            Optional<String> blocker = order.blockerOf(mine);
+            if (blocker.isEmpty()) {
+                return grant(mine, mayRecreate);
+            }
+            return calls.exists(paths.child(blocker.get()), Optional.of(watcher)).thenCompose(stat -> stat.isPresent()
+                    ? CompletableFuture.completedFuture(Optional.<Hold>empty())
+                    : check(mayRecreate));
+        });
+    }
+
+    private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {
+        Stat known = nodeStat;
+        CompletionStage<Optional<Stat>> stat = known != null
+                ? CompletableFuture.completedFuture(Optional.of(known))
+                : calls.exists(paths.child(mine), Optional.empty());
+        return stat.thenCompose(found -> {
+            if (found.isEmpty()) {
+                return recreate(mayRecreate);
+            }
+            finished = true;
+            watchers.removeWatchers();
+            return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), mine,
+                    found.get().getCzxid(), found.get().getEphemeralOwner())));
+        });
+    }
+
+    private CompletionStage<Optional<Hold>> recreate(boolean mayRecreate) {
+        node = null;
+        nodeStat = null;
+        if (!mayRecreate) {
+            return CompletableFuture.failedFuture(new BackendUnavailableException("the queue node of lock '"
+                    + request.name() + "' vanished right after its creation: the ZooKeeper session expired"));
+        }
+        return tryOnce();
+    }
+}

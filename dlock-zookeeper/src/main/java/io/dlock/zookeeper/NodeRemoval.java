@@ -1,0 +1,39 @@
+package io.dlock.zookeeper;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Deletes the node that holds a lock, and only that node: the owner check of release.
+ *
+ * <p>A protected queue node's path is never reused, so it is deleted by path, with Curator's
+ * guarantee to retry after a failure. The simple mode's holder node is shared by all holders
+ * over time, so it is deleted only if its creation zxid and session are still those of the
+ * hold, by version; it is never retried blindly.
+ */
+final class NodeRemoval {
+
+    private NodeRemoval() {}
+
+    /**
+     * Deletes the node of {@code hold} if it still exists in the session {@code currentSession}.
+     *
+     * @return a stage with true if the node was there and is now deleted
+     */
+    static CompletionStage<Boolean> deleteIfStillHeld(ZooKeeperCalls calls, Hold hold, long currentSession) {
+        if (hold.sessionId() != currentSession) {
+            return CompletableFuture.completedFuture(false); // the node ended with its session
+        }
+        if (hold.uniquePath()) {
+            return calls.delete(hold.path(), -1, true);
+        }
+        return calls.exists(hold.path(), Optional.empty()).thenCompose(stat -> {
+            if (stat.isEmpty() || stat.get().getCzxid() != hold.token()
+                    || stat.get().getEphemeralOwner() != hold.sessionId()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return calls.delete(hold.path(), stat.get().getVersion(), false);
+        });
+    }
+}

@@ -1,0 +1,302 @@
+package io.dlock.zookeeper;
+
+import io.dlock.spi.LeaseLossSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the promise that a lock is never believed held after its session may have expired: it
+ * tracks the locks this client holds and, on the connection events Curator reports, tells the
+ * engine which are lost, by the configured {@link SuspendPolicy}.
+ *
+ * <p>A lock reported lost while its session is still alive (a suspension that ended) keeps its
+ * node until the connection is back; the node is then deleted, so a lock nobody believes held
+ * never blocks the queue. Thread-safe; never blocks.
+ */
+final class SessionGuard implements ConnectionStateListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
+    private static final Duration REPORT_AGAIN_AFTER = Duration.ofMillis(200);
+
+    private final ZooKeeperCalls calls;
+    private final SuspendPolicy policy;
+    private final LeaseLossSink sink;
+    private final Optional<ScheduledExecutorService> timer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Hold> holds = new HashMap<>();
+    private final List<Hold> orphans = new ArrayList<>();
+    private long lossEpoch;
+    private boolean connected;
+    private long sessionId;
+    private Duration sessionTimeout;
+    private ScheduledFuture<?> grace;
+
+    SessionGuard(ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink, Duration sessionTimeout) {
+        this.calls = calls;
+        this.policy = policy;
+        this.sink = sink;
+        this.sessionTimeout = sessionTimeout;
+        this.timer = policy == SuspendPolicy.GRACE
+                ? Optional.of(Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "dlock-zookeeper-grace");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
+                : Optional.empty();
+    }
+
+    /**
+     * Starts tracking a grant before the engine learns of it.
+     *
+     * @return the loss epoch to pass to {@link #confirm(Hold, long)} once the engine knows the lease
+     */
+    long register(Hold hold) {
+        lock.lock();
+        try {
+            holds.put(hold.owner(), hold);
+            return lossEpoch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reports {@code hold} lost if the connection was suspended or lost since
+     * {@link #register(Hold)}, or is now: a report made before the engine knew the lease would
+     * have been ignored.
+     */
+    void confirm(Hold hold, long epochAtRegister) {
+        boolean lost;
+        lock.lock();
+        try {
+            lost = holds.get(hold.owner()) == hold
+                    && (lossEpoch != epochAtRegister || !(connected || grace != null) || hold.sessionId() != sessionId);
+            if (lost) {
+                holds.remove(hold.owner());
+                orphans.add(hold);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (lost) {
+            String reason = "the ZooKeeper connection was interrupted while the lock was being granted";
+            sink.lost(hold.paths().name(), hold.owner(), reason);
+            // Once more a little later: in case the engine created the lease after this report.
+            CompletableFuture.delayedExecutor(REPORT_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> sink.lost(hold.paths().name(), hold.owner(), reason));
+            deleteOrphans();
+        }
+    }
+
+    /** Stops tracking the lock of {@code owner}, for its release; empty when it is not held (any more). */
+    Optional<Hold> forget(String owner) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(holds.remove(owner));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hold of {@code owner}, while it is held. */
+    Optional<Hold> held(String owner) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(holds.get(owner));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes over the node of a hold whose release failed: it is deleted once the connection is
+     * back, if its session survived, so that it does not block the lock for the session's life.
+     */
+    void deleteWhenReconnected(Hold hold) {
+        lock.lock();
+        try {
+            orphans.add(hold);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current session's id, as of the last connection event. */
+    long sessionId() {
+        lock.lock();
+        try {
+            return sessionId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the session the client connected with at start. */
+    void connected(long session, Duration negotiatedTimeout) {
+        lock.lock();
+        try {
+            sessionId = session;
+            sessionTimeout = negotiatedTimeout;
+            connected = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void stateChanged(CuratorFramework client, ConnectionState state) {
+        switch (state) {
+            case CONNECTED, RECONNECTED -> reconnected(client);
+            case SUSPENDED, READ_ONLY -> suspended();
+            case LOST -> loseAll("the ZooKeeper session was lost (expired, or the connection stayed down"
+                    + " for the whole session timeout)", false);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.ifPresent(ScheduledExecutorService::shutdownNow);
+    }
+
+    private void reconnected(CuratorFramework client) {
+        long session;
+        Duration timeout;
+        try {
+            session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            timeout = Duration.ofMillis(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
+        } catch (Exception e) {
+            log.warn("cannot read the ZooKeeper session after reconnecting; treating held locks as lost", e);
+            loseAll("the ZooKeeper session could not be confirmed after reconnecting", false);
+            return;
+        }
+        List<Hold> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            if (session != sessionId) {
+                lossEpoch++;
+                expired.addAll(holds.values());
+                holds.clear();
+            }
+            sessionId = session;
+            sessionTimeout = timeout;
+            connected = true;
+            if (grace != null) {
+                grace.cancel(false);
+                grace = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        report(expired, "the ZooKeeper session expired; the client reconnected with a new one");
+        deleteOrphans();
+    }
+
+    private void suspended() {
+        if (policy == SuspendPolicy.LOSE) {
+            loseAll("the connection to ZooKeeper was suspended; the session may expire before it is back", true);
+            return;
+        }
+        lock.lock();
+        try {
+            connected = false;
+            if (grace == null) {
+                Duration window = sessionTimeout.dividedBy(4);
+                grace = timer.orElseThrow().schedule(this::graceEnded, window.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void graceEnded() {
+        lock.lock();
+        try {
+            if (connected || grace == null) {
+                return;
+            }
+            grace = null;
+        } finally {
+            lock.unlock();
+        }
+        loseAll("the connection to ZooKeeper stayed suspended for a quarter of the session timeout; the session"
+                + " may expire before it is back", true);
+    }
+
+    /**
+     * Reports every held lock lost.
+     *
+     * @param sessionMayLive true when the nodes may still exist, to be deleted once reconnected
+     */
+    private void loseAll(String reason, boolean sessionMayLive) {
+        List<Hold> lost;
+        lock.lock();
+        try {
+            connected = false;
+            lossEpoch++;
+            if (grace != null) {
+                grace.cancel(false);
+                grace = null;
+            }
+            lost = new ArrayList<>(holds.values());
+            holds.clear();
+            if (sessionMayLive) {
+                orphans.addAll(lost);
+            }
+        } finally {
+            lock.unlock();
+        }
+        report(lost, reason);
+    }
+
+    private void report(List<Hold> lost, String reason) {
+        for (Hold hold : lost) {
+            sink.lost(hold.paths().name(), hold.owner(), reason);
+        }
+    }
+
+    /** Deletes, while connected, the nodes of locks reported lost whose session is still the current one. */
+    private void deleteOrphans() {
+        List<Hold> toDelete;
+        long session;
+        lock.lock();
+        try {
+            if (!connected) {
+                return;
+            }
+            session = sessionId;
+            toDelete = orphans.stream().filter(hold -> hold.sessionId() == session).toList();
+            orphans.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Hold hold : toDelete) {
+            NodeRemoval.deleteIfStillHeld(calls, hold, session).whenComplete((deleted, error) -> {
+                if (error != null) {
+                    lock.lock();
+                    try {
+                        orphans.add(hold);
+                    } finally {
+                        lock.unlock();
+                    }
+                    log.warn("could not delete the node of lost lock '{}' yet; retrying after the next"
+                            + " reconnection: {}", hold.paths().name(), error.getMessage());
+                }
+            });
+        }
+    }
+}

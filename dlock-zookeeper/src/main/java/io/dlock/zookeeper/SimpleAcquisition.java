@@ -1,0 +1,113 @@
+package io.dlock.zookeeper;
+
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.curator.framework.WatcherRemoveCuratorFramework;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * One owner's try for a lock in simple mode: create the lock's single ephemeral holder node,
+ * holding the owner id; if it exists, watch it (reading its owner, so that a node this owner
+ * created with a lost reply is recognised as its own). Waiters race when it goes.
+ *
+ * <p>To keep excluding clients of the same lock in fair mode, a new holder node that finds
+ * queue nodes beside it steps back (deletes itself) and waits for the first of them: both
+ * sides write their node before reading the other's, so at most one of them holds. The token
+ * is the holder node's creation zxid.
+ */
+final class SimpleAcquisition implements Acquisition {
+
+    private final WatcherRemoveCuratorFramework watchers;
+    private final ZooKeeperCalls calls;
+    private final SessionGuard guard;
+    private final LockPaths paths;
+    private final LockRequest request;
+    private final byte[] owner;
+    private final Watcher watcher;
+    private volatile boolean finished;
+    private volatile boolean created;
+
+    SimpleAcquisition(WatcherRemoveCuratorFramework watchers, ZooKeeperEndpoint endpoint, SessionGuard guard,
+            LockRequest request, Runnable onChange) {
+        this.watchers = watchers;
+        this.calls = new ZooKeeperCalls(watchers, endpoint);
+        this.guard = guard;
+        this.paths = LockPaths.of(request.name());
+        this.request = request;
+        this.owner = request.owner().getBytes(StandardCharsets.UTF_8);
+        this.watcher = event -> {
+            if (!finished) {
+                onChange.run();
+            }
+        };
+    }
+
+    @Override
+    public CompletionStage<AttemptResult> attempt() {
+        return Grants.deliver(tryOnce(), guard);
+    }
+
+    @Override
+    public CompletionStage<Void> abandon() {
+        finished = true;
+        watchers.removeWatchers();
+        if (!created) {
+            return CompletableFuture.completedFuture(null);
+        }
+        guard.forget(request.owner());
+        return deleteIfMine().thenApply(deleted -> (Void) null);
+    }
+
+    private CompletionStage<Optional<Hold>> tryOnce() {
+        created = true; // from here on a lost reply may leave a node of this owner behind
+        return calls.createHolder(paths, owner).thenCompose(stat -> {
+            if (stat.isPresent()) {
+                return stepBackFromQueue(stat.get());
+            }
+            return calls.data(paths.holder(), Optional.of(watcher)).thenCompose(holder -> {
+                if (holder.isEmpty()) {
+                    return tryOnce(); // released between the create and the read
+                }
+                if (Arrays.equals(holder.get().data(), owner)) {
+                    return stepBackFromQueue(holder.get().stat()); // created by an attempt whose reply was lost
+                }
+                return CompletableFuture.completedFuture(Optional.<Hold>empty());
+            });
+        });
+    }
+
+    /** Holds with {@code stat} if no fair-mode waiter queued first; otherwise deletes it and waits for the queue. */
+    private CompletionStage<Optional<Hold>> stepBackFromQueue(Stat stat) {
+        return calls.children(paths.container()).thenCompose(children -> {
+            QueueOrder order = QueueOrder.of(children);
+            if (order.queue().isEmpty()) {
+                finished = true;
+                watchers.removeWatchers();
+                return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), LockPaths.HOLDER,
+                        stat.getCzxid(), stat.getEphemeralOwner())));
+            }
+            String first = order.queue().get(0);
+            return calls.delete(paths.holder(), stat.getVersion(), false)
+                    .thenCompose(deleted -> calls.exists(paths.child(first), Optional.of(watcher)))
+                    .thenCompose(waiting -> waiting.isPresent()
+                            ? CompletableFuture.completedFuture(Optional.<Hold>empty())
+                            : tryOnce());
+        });
+    }
+
+    private CompletionStage<Boolean> deleteIfMine() {
+        return calls.data(paths.holder(), Optional.empty()).thenCompose(holder -> {
+            if (holder.isEmpty() || !Arrays.equals(holder.get().data(), owner)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return calls.delete(paths.holder(), holder.get().stat().getVersion(), false);
+        });
+    }
+}

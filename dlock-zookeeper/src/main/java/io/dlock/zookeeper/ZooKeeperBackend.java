@@ -1,0 +1,169 @@
+package io.dlock.zookeeper;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.LockException;
+import io.dlock.LockState;
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.BackendCapabilities;
+import io.dlock.spi.BackendContext;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The ZooKeeper backend: locks are ephemeral nodes, so a lock lives as long as its holder's
+ * session; the servers never expire it on their own, and the {@link SessionGuard} reports it lost
+ * when the session is in doubt. Fair mode queues waiters in sequence-node order
+ * ({@link FairAcquisition}); simple mode races for one node ({@link SimpleAcquisition}). Tokens are
+ * creation zxids, which only grow in an ensemble, also across restarts.
+ */
+final class ZooKeeperBackend implements LockBackend {
+
+    private static final int INSPECT_READS = 5;
+
+    private final ZooKeeperEndpoint endpoint;
+    private final CuratorFramework client;
+    private final ZooKeeperCalls calls;
+    private final SessionGuard guard;
+
+    private ZooKeeperBackend(ZooKeeperEndpoint endpoint, CuratorFramework client, SessionGuard guard) {
+        this.endpoint = endpoint;
+        this.client = client;
+        this.calls = new ZooKeeperCalls(client, endpoint);
+        this.guard = guard;
+    }
+
+    /**
+     * Connects to {@code endpoint} and makes sure its root exists.
+     *
+     * @throws BackendUnavailableException naming the servers when no connection is made within
+     *     the connection timeout
+     */
+    static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
+        CuratorFramework client = CuratorClients.create(endpoint);
+        SessionGuard guard = new SessionGuard(new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
+                context.lossSink(), endpoint.sessionTimeout());
+        client.getConnectionStateListenable().addListener(guard);
+        client.start();
+        try {
+            if (!client.blockUntilConnected(Math.toIntExact(endpoint.connectionTimeout().toMillis()),
+                    TimeUnit.MILLISECONDS)) {
+                throw new BackendUnavailableException("could not connect to ZooKeeper " + endpoint + " within "
+                        + endpoint.connectionTimeout().toMillis() + " ms (servers down, wrong address, or no quorum)");
+            }
+            ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+            guard.connected(zooKeeper.getSessionId(), Duration.ofMillis(zooKeeper.getSessionTimeout()));
+            client.checkExists().forPath("/"); // creates the root now, so that no later call blocks on it
+            return new ZooKeeperBackend(endpoint, client, guard);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(client, guard);
+            throw new LockException("interrupted while connecting to ZooKeeper " + endpoint, e);
+        } catch (Exception e) {
+            close(client, guard);
+            throw ZooKeeperFailures.of(e, endpoint);
+        }
+    }
+
+    @Override
+    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        return switch (endpoint.mode()) {
+            case FAIR -> new FairAcquisition(client.newWatcherRemoveCuratorFramework(), endpoint, guard, request, onChange);
+            case SIMPLE -> new SimpleAcquisition(client.newWatcherRemoveCuratorFramework(), endpoint, guard, request,
+                    onChange);
+        };
+    }
+
+    @Override
+    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+        for (LockRequest request : held) {
+            checks.add(stillHeld(request).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(done -> checks.stream().map(CompletableFuture::join).toList());
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(LockRequest held) {
+        Optional<Hold> hold = guard.forget(held.owner());
+        if (hold.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.sessionId()).whenComplete((deleted, error) -> {
+            if (error != null) {
+                guard.deleteWhenReconnected(hold.get());
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<LockState> inspect(String name) {
+        return inspect(LockPaths.of(name), INSPECT_READS);
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return new BackendCapabilities(false, endpoint.mode() == LockMode.FAIR);
+    }
+
+    @Override
+    public void close() {
+        close(client, guard);
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperBackend[" + endpoint + ", " + endpoint.mode().name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+
+    /** True if the owner's node still exists in this client's current session: there is nothing to extend. */
+    private CompletionStage<Boolean> stillHeld(LockRequest request) {
+        Optional<Hold> hold = guard.held(request.owner());
+        if (hold.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return calls.exists(hold.get().path(), Optional.empty()).thenApply(stat -> stat.isPresent()
+                && stat.get().getCzxid() == hold.get().token()
+                && stat.get().getEphemeralOwner() == guard.sessionId());
+    }
+
+    /** Reads the holder and the queue; re-reads when the holder left between the two reads. */
+    private CompletionStage<LockState> inspect(LockPaths paths, int readsLeft) {
+        return calls.children(paths.container()).thenCompose(children -> {
+            QueueOrder order = QueueOrder.of(children);
+            OptionalInt queueLength = endpoint.mode() == LockMode.FAIR ? OptionalInt.of(order.waiting()) : OptionalInt.empty();
+            Optional<String> holder = order.holder();
+            if (holder.isEmpty()) {
+                return CompletableFuture.completedFuture(new LockState(paths.name(), Optional.empty(), queueLength));
+            }
+            return calls.data(paths.child(holder.get()), Optional.empty()).thenCompose(data -> {
+                if (data.isEmpty()) {
+                    if (readsLeft <= 1) {
+                        return CompletableFuture.failedFuture(new BackendUnavailableException("lock '" + paths.name()
+                                + "' changed hands on every one of " + INSPECT_READS + " reads; try again"));
+                    }
+                    return inspect(paths, readsLeft - 1);
+                }
+                LockState.Holder current = new LockState.Holder(new String(data.get().data(), StandardCharsets.UTF_8),
+                        data.get().stat().getCzxid(), Optional.empty());
+                return CompletableFuture.completedFuture(new LockState(paths.name(), Optional.of(current), queueLength));
+            });
+        });
+    }
+
+    private static void close(CuratorFramework client, SessionGuard guard) {
+        guard.close();
+        client.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.dlock.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A quorum of real ZooKeeper servers ({@link ZooKeeperServer}s) in child JVMs on loopback, for
+ * tests that kill, pause or restart members. Clients connect to the leader too.
+ */
+public final class ZooKeeperEnsemble implements AutoCloseable {
+
+    private static final Duration QUORUM_TIMEOUT = Duration.ofSeconds(90);
+
+    private final List<ZooKeeperServer> servers;
+
+    private ZooKeeperEnsemble(List<ZooKeeperServer> servers) {
+        this.servers = List.copyOf(servers);
+    }
+
+    /** Starts {@code size} servers and waits until every one serves. */
+    public static ZooKeeperEnsemble start(int size) {
+        List<ZooKeeperServer> servers = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            servers.add(new ZooKeeperServer(id, Map.of()));
+        }
+        ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(servers);
+        try {
+            List<String> peers = servers.stream().map(ZooKeeperServer::peerLine).toList();
+            servers.forEach(server -> server.joinEnsemble(peers));
+            servers.forEach(ZooKeeperServer::launch);
+            ensemble.awaitAllServing();
+            return ensemble;
+        } catch (RuntimeException e) {
+            ensemble.close();
+            throw e;
+        }
+    }
+
+    /** The members, by id (1 first). */
+    public List<ZooKeeperServer> servers() {
+        return servers;
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,…}. */
+    public String connectString() {
+        return servers.stream().map(ZooKeeperServer::hostAndPort).collect(Collectors.joining(","));
+    }
+
+    /** {@code zk://127.0.0.1:p1,…}, without root or parameters. */
+    public String uri() {
+        return "zk://" + connectString();
+    }
+
+    /** The member that currently leads; fails if none does. */
+    public ZooKeeperServer leader() {
+        return servers.stream().filter(server -> server.isRunning() && server.isServing()
+                        && server.fourLetterWord("srvr").contains("Mode: leader"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no leader in " + servers));
+    }
+
+    /** Kills every member (SIGKILL) and starts them again from their disks; waits for the quorum. */
+    public void restartAll() {
+        servers.forEach(ZooKeeperServer::kill);
+        servers.forEach(ZooKeeperServer::start);
+        awaitAllServing();
+    }
+
+    /** Starts the members that are not running and waits until every one serves. */
+    public void startMissing() {
+        servers.stream().filter(server -> !server.isRunning()).forEach(ZooKeeperServer::start);
+        awaitAllServing();
+    }
+
+    /** Waits until every member serves (standalone or in a quorum). */
+    public void awaitAllServing() {
+        for (ZooKeeperServer server : servers) {
+            server.awaitServing(QUORUM_TIMEOUT);
+        }
+    }
+
+    /** Kills every member and deletes their directories. */
+    @Override
+    public void close() {
+        servers.forEach(ZooKeeperServer::close);
+    }
+
+    @Override
+    public String toString() {
+        return "zookeeper-ensemble[" + connectString() + "]";
+    }
+}

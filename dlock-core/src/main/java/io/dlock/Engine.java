@@ -83,8 +83,7 @@ final class Engine {
      * the drift allowance, so the lease is never believed valid after the server dropped it.
      */
     long deadline(long sentAt, Duration lease) {
-        long drift = (long) (lease.toNanos() * settings.driftFactor()) + settings.minimumDrift().toNanos();
-        return sentAt + lease.toNanos() - drift;
+        return sentAt + lease.toNanos() - settings.clockDrift().allowanceFor(lease).toNanos();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.dlock;
 
 import io.dlock.spi.BackendContext;
+import io.dlock.spi.ClockDrift;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
 import io.dlock.spi.Scheduler;
@@ -178,8 +179,7 @@ public final class LockClient implements AutoCloseable {
 
         private final Function<BackendContext, LockBackend> opener;
         private Duration defaultLease = Duration.ofSeconds(30);
-        private double driftFactor = 0.01;
-        private Duration minimumDrift = Duration.ofMillis(2);
+        private ClockDrift clockDrift = new ClockDrift(0.01, Duration.ofMillis(2));
         private Duration maxRetryDelay = Duration.ofSeconds(2);
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
@@ -203,15 +203,7 @@ public final class LockClient implements AutoCloseable {
          * factor + minimum} (defaults 0.01 and 2 ms, as in the Redlock paper).
          */
         public Builder clockDrift(double factor, Duration minimum) {
-            if (!(factor >= 0 && factor < 0.5)) {
-                throw new IllegalArgumentException("drift factor must be in [0, 0.5), was " + factor);
-            }
-            Objects.requireNonNull(minimum, "minimum drift");
-            if (minimum.isNegative() || minimum.compareTo(Duration.ofSeconds(1)) > 0) {
-                throw new IllegalArgumentException("minimum drift must be between 0 and 1s, was " + minimum);
-            }
-            this.driftFactor = factor;
-            this.minimumDrift = minimum;
+            this.clockDrift = new ClockDrift(factor, minimum);
             return this;
         }
 
@@ -258,12 +250,12 @@ public final class LockClient implements AutoCloseable {
             SystemScheduler own = scheduler == null ? new SystemScheduler("dlock-timer-" + id) : null;
             Scheduler timers = own != null ? own : scheduler;
             AutoCloseable closeOwn = own != null ? own : () -> { };
-            ClientSettings settings = new ClientSettings(defaultLease, driftFactor, minimumDrift,
-                    maxRetryDelay, ticker, timers, callbackExecutor);
+            ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker,
+                    timers, callbackExecutor);
             EngineHolder holder = new EngineHolder();
             LockBackend backend;
             try {
-                backend = opener.apply(new BackendContext(ticker, holder::lost));
+                backend = opener.apply(new BackendContext(ticker, holder::lost, clockDrift, defaultLease));
             } catch (RuntimeException e) {
                 if (own != null) {
                     own.close();

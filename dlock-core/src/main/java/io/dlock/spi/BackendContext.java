@@ -1,5 +1,6 @@
 package io.dlock.spi;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -8,12 +9,17 @@ import java.util.Objects;
  * @param ticker the engine's monotonic clock; a backend that measures elapsed time (Redlock's
  *     validity) must read this one
  * @param lossSink where the backend reports locks it finds gone on its own
+ * @param clockDrift the client's drift allowance, for backends that judge a grant's validity
+ * @param defaultLease the client's default lease, for backends whose settings depend on the
+ *     longest lease in use
  */
-public record BackendContext(Ticker ticker, LeaseLossSink lossSink) {
+public record BackendContext(Ticker ticker, LeaseLossSink lossSink, ClockDrift clockDrift, Duration defaultLease) {
 
     /** Checks that no component is null. */
     public BackendContext {
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(lossSink, "lossSink");
+        Objects.requireNonNull(clockDrift, "clockDrift");
+        Objects.requireNonNull(defaultLease, "defaultLease");
     }
 }

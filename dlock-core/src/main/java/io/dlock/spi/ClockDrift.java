@@ -1,0 +1,31 @@
+package io.dlock.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The clock-drift allowance subtracted from every lease's validity: clocks of client and
+ * servers may run at slightly different rates, so a lease is trusted for
+ * {@code lease - (lease * factor + minimum)} only (the Redlock paper's drift term).
+ *
+ * @param factor the share of the lease, in [0, 0.5)
+ * @param minimum the fixed part, between 0 and 1 s
+ */
+public record ClockDrift(double factor, Duration minimum) {
+
+    /** Checks the ranges. */
+    public ClockDrift {
+        Objects.requireNonNull(minimum, "minimum drift");
+        if (!(factor >= 0 && factor < 0.5)) {
+            throw new IllegalArgumentException("drift factor must be in [0, 0.5), was " + factor);
+        }
+        if (minimum.isNegative() || minimum.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("minimum drift must be between 0 and 1s, was " + minimum);
+        }
+    }
+
+    /** The allowance for {@code lease}. */
+    public Duration allowanceFor(Duration lease) {
+        return Duration.ofNanos((long) (lease.toNanos() * factor)).plus(minimum);
+    }
+}

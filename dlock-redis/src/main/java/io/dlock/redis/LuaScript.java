@@ -17,6 +17,7 @@ enum LuaScript {
     ACQUIRE("acquire.lua"),
     RENEW("renew.lua"),
     RELEASE("release.lua"),
+    RAISE("raise.lua"),
     INSPECT("inspect.lua");
 
     private final String source;

@@ -50,7 +50,7 @@ final class RedisBackend implements LockBackend {
 
     @Override
     public CompletionStage<Boolean> release(LockRequest held) {
-        return node.release(held.name(), held.owner());
+        return node.release(held.name(), held.owner(), true);
     }
 
     @Override

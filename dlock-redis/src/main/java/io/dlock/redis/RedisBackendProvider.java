@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Opens the Redis backends for {@code LockClient.connect(uri)}: {@code redis://} and
- * {@code rediss://} for one node. Found by {@link java.util.ServiceLoader}; not called directly.
+ * {@code rediss://} for one node; {@code redlock://h1:p1,h2:p2,…} or a comma-separated list of
+ * node URIs for Redlock. Found by {@link java.util.ServiceLoader}; not called directly.
  */
 public final class RedisBackendProvider implements LockBackendProvider {
 
@@ -17,7 +18,7 @@ public final class RedisBackendProvider implements LockBackendProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss");
+        return Set.of("redis", "rediss", "redlock");
     }
 
     @Override
@@ -25,6 +26,10 @@ public final class RedisBackendProvider implements LockBackendProvider {
         String scheme = uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT);
         if (!schemes().contains(scheme)) {
             throw new IllegalArgumentException("not a Redis URI: " + RedisEndpoint.redact(uri));
+        }
+        if (RedlockUri.isRedlock(uri)) {
+            RedlockUri redlock = RedlockUri.parse(uri, context.defaultLease());
+            return RedlockBackend.connect(redlock.endpoints(), redlock.options(), context);
         }
         return RedisBackend.connect(RedisEndpoint.parse(uri));
     }

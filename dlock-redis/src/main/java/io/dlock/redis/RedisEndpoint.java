@@ -55,6 +55,12 @@ final class RedisEndpoint {
         return text.replaceAll("://([^:@/]*):[^@/]*@", "://$1:***@");
     }
 
+    /** This endpoint with another per-command timeout. */
+    RedisEndpoint withTimeout(Duration timeout) {
+        RedisURI copy = RedisURI.builder(uri).withTimeout(timeout).build();
+        return new RedisEndpoint(copy, display);
+    }
+
     RedisURI uri() {
         return uri;
     }

@@ -53,7 +53,7 @@ final class RedisFailures {
         return new LockException(endpoint + ": unexpected failure: " + error, error);
     }
 
-    /** The innermost message, without the socket address Netty appends. */
+    /** The innermost message, without the socket call and address Netty adds around it. */
     private static String rootReason(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
@@ -61,6 +61,7 @@ final class RedisFailures {
         }
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         int address = message.indexOf(": /");
-        return address > 0 ? message.substring(0, address) : message;
+        String reason = address > 0 ? message.substring(0, address) : message;
+        return reason.replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "");
     }
 }

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lock operations on one Redis server, one round trip each: the building block of the
@@ -33,6 +36,9 @@ final class RedisNode implements AutoCloseable {
 
     /** How long a released lock's last token is remembered (see acquire.lua). */
     private static final Duration TOKEN_MEMORY = Duration.ofSeconds(60);
+
+    /** Connecting (TCP and TLS handshakes) may take longer than one command. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
@@ -55,19 +61,37 @@ final class RedisNode implements AutoCloseable {
      *     reached or refuses the credentials
      */
     static RedisNode connect(RedisEndpoint endpoint, ClientResources resources) {
+        try {
+            return connectAsync(endpoint, resources).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw RedisFailures.translate(e, endpoint);
+        }
+    }
+
+    /**
+     * Connects to {@code endpoint} without blocking; the stage fails with a
+     * {@link io.dlock.LockException} naming the server and the reason.
+     */
+    static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources) {
         RedisClient client = RedisClient.create(resources, endpoint.uri());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(endpoint.timeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(max(endpoint.timeout(), CONNECT_TIMEOUT)).build())
                 .build());
-        try {
-            return new RedisNode(endpoint, client, client.connect(StringCodec.UTF8));
-        } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            throw RedisFailures.translate(e, endpoint);
-        }
+        return client.connectAsync(StringCodec.UTF8, endpoint.uri()).toCompletableFuture()
+                .handle((connection, error) -> {
+                    if (error != null) {
+                        client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+                        throw RedisFailures.translate(error, endpoint);
+                    }
+                    return new RedisNode(endpoint, client, connection);
+                });
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     RedisEndpoint endpoint() {
@@ -77,17 +101,30 @@ final class RedisNode implements AutoCloseable {
     /**
      * Takes {@code request.name()} for its owner if free.
      *
-     * @return a stage with the grant's token, or the holder's remaining lease in milliseconds
-     *     (negative when unknown)
+     * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
+     * @param reportUptime whether the reply carries the server's uptime (costs an INFO inside
+     *     the script, no extra round trip)
+     * @return a stage with the grant's token, or the holder's remaining lease
      */
-    CompletionStage<NodeGrant> acquire(LockRequest request) {
+    CompletionStage<NodeGrant> acquire(LockRequest request, OptionalLong tokenFloor, boolean reportUptime) {
         return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {Keys.lock(request.name())},
-                request.owner(), Long.toString(request.lease().toMillis()))
+                request.owner(), Long.toString(request.lease().toMillis()),
+                tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "", reportUptime ? "1" : "")
                 .thenApply(reply -> {
                     List<?> fields = (List<?>) reply;
-                    long value = (Long) fields.get(1);
-                    return ((Long) fields.get(0)) == 1 ? NodeGrant.granted(value) : NodeGrant.denied(value);
+                    return new NodeGrant(((Long) fields.get(0)) == 1, (Long) fields.get(1), (Long) fields.get(2));
                 });
+    }
+
+    /**
+     * Raises the token of a lock the owner holds to at least {@code floor}.
+     *
+     * @return a stage with true if the owner still holds the lock (its token is now at least
+     *     the floor)
+     */
+    CompletionStage<Boolean> raise(String name, String owner, long floor) {
+        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)}, owner, Long.toString(floor))
+                .thenApply(held -> ((Long) held) == 1);
     }
 
     /** Extends every lease still held by its owner, in one script call. */
@@ -109,10 +146,14 @@ final class RedisNode implements AutoCloseable {
         });
     }
 
-    /** Releases the lock if the owner holds it and announces it; true if it was held. */
-    CompletionStage<Boolean> release(String name, String owner) {
+    /**
+     * Releases the lock if the owner holds it; true if it was held.
+     *
+     * @param announce whether to wake waiters; false for a grant that never became a lock
+     */
+    CompletionStage<Boolean> release(String name, String owner, boolean announce) {
         return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)},
-                owner, Keys.releaseChannel(name), Long.toString(TOKEN_MEMORY.toMillis()))
+                owner, Keys.releaseChannel(name), Long.toString(TOKEN_MEMORY.toMillis()), announce ? "1" : "0")
                 .thenApply(released -> ((Long) released) == 1);
     }
 
@@ -172,16 +213,12 @@ final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * One node's answer to an acquire: granted with a token, or denied with the holder's
-     * remaining lease in milliseconds (negative when the key has no expiry).
+     * One node's answer to an acquire.
+     *
+     * @param granted whether the owner holds the lock on this node
+     * @param value the token when granted; otherwise the holder's remaining lease in
+     *     milliseconds, negative when the key has no expiry
+     * @param uptimeSeconds the server's uptime, or -1 when not asked for
      */
-    record NodeGrant(boolean granted, long token, long holderRemainingMillis) {
-        static NodeGrant granted(long token) {
-            return new NodeGrant(true, token, 0);
-        }
-
-        static NodeGrant denied(long pttl) {
-            return new NodeGrant(false, 0, pttl);
-        }
-    }
+    record NodeGrant(boolean granted, long value, long uptimeSeconds) {}
 }

@@ -4,6 +4,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,7 +29,7 @@ final class SingleNodeAcquisition implements Acquisition {
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
-        return node.acquire(request).handle((grant, error) -> {
+        return node.acquire(request, OptionalLong.empty(), false).handle((grant, error) -> {
             if (error != null) {
                 mayHold = true; // the reply was lost: the script may have run
                 return CompletableFuture.<AttemptResult>failedFuture(error);
@@ -36,7 +37,7 @@ final class SingleNodeAcquisition implements Acquisition {
             if (grant.granted()) {
                 mayHold = true;
                 stopWatching();
-                return CompletableFuture.<AttemptResult>completedFuture(new AttemptResult.Granted(grant.token()));
+                return CompletableFuture.<AttemptResult>completedFuture(new AttemptResult.Granted(grant.value()));
             }
             if (watching) {
                 return CompletableFuture.completedFuture(denial(grant));
@@ -58,7 +59,7 @@ final class SingleNodeAcquisition implements Acquisition {
         if (!mayHold) {
             return CompletableFuture.completedFuture(null);
         }
-        return node.release(request.name(), request.owner()).thenApply(released -> null);
+        return node.release(request.name(), request.owner(), false).thenApply(released -> null);
     }
 
     private void stopWatching() {
@@ -69,8 +70,8 @@ final class SingleNodeAcquisition implements Acquisition {
     }
 
     private static AttemptResult denial(RedisNode.NodeGrant grant) {
-        return grant.holderRemainingMillis() >= 0
-                ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.holderRemainingMillis()))
+        return grant.value() >= 0
+                ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
                 : AttemptResult.Denied.untilNotified();
     }
 }

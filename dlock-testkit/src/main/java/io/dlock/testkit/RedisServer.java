@@ -92,6 +92,13 @@ public final class RedisServer implements AutoCloseable {
         return requireProcess().pid();
     }
 
+    /** How long the server has been up, as it reports in {@code INFO server}. */
+    public long uptimeSeconds() {
+        return command("INFO", "server").lines().filter(line -> line.startsWith("uptime_in_seconds:"))
+                .mapToLong(line -> Long.parseLong(line.substring("uptime_in_seconds:".length()).trim()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no uptime in INFO of " + this));
+    }
+
     /** Returns true while the process is alive (also when paused). */
     public boolean isRunning() {
         return process != null && process.isAlive();

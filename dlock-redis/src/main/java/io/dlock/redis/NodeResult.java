@@ -1,0 +1,41 @@
+package io.dlock.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * One node's answer to a command sent to every node of a Redlock set: a value, or the reason
+ * there is none (unreachable, timed out, refused the command).
+ */
+record NodeResult<T>(RedlockNode node, T value, String failure) {
+
+    boolean ok() {
+        return failure == null;
+    }
+
+    /**
+     * Sends {@code call} to every node at once (never one after another) and completes when
+     * all have answered or failed; each node's wait is bounded by its command timeout.
+     */
+    static <T> CompletionStage<List<NodeResult<T>>> fromAll(List<RedlockNode> nodes,
+            Function<RedisNode, CompletionStage<T>> call) {
+        List<CompletableFuture<NodeResult<T>>> results = new ArrayList<>(nodes.size());
+        for (RedlockNode node : nodes) {
+            results.add(ask(node, call).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Sends {@code call} to one node; never fails, a failure becomes the result. */
+    static <T> CompletionStage<NodeResult<T>> ask(RedlockNode node, Function<RedisNode, CompletionStage<T>> call) {
+        return node.ready()
+                .map(connected -> call.apply(connected).handle((value, error) -> error == null
+                        ? new NodeResult<>(node, value, null)
+                        : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage())))
+                .orElseGet(() -> CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected")));
+    }
+}

@@ -1,0 +1,103 @@
+package io.dlock.redis;
+
+import io.lettuce.core.resource.ClientResources;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Redis master of a Redlock set: its connection once made, and a new attempt to connect,
+ * in the background, whenever it is wanted and absent. Once connected, Lettuce reconnects by
+ * itself after an outage; commands to a disconnected node fail at once.
+ */
+final class RedlockNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
+
+    private final RedisEndpoint endpoint;
+    private final ClientResources resources;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile RedisNode node;
+    private CompletableFuture<RedisNode> connecting;
+    private boolean closed;
+
+    RedlockNode(RedisEndpoint endpoint, ClientResources resources) {
+        this.endpoint = endpoint;
+        this.resources = resources;
+    }
+
+    RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Starts connecting unless connected or connecting; the stage completes with the outcome. */
+    CompletionStage<RedisNode> connect() {
+        lock.lock();
+        try {
+            if (node != null) {
+                return CompletableFuture.completedFuture(node);
+            }
+            if (connecting == null) {
+                connecting = RedisNode.connectAsync(endpoint, resources).toCompletableFuture();
+                connecting.whenComplete(this::connected);
+            }
+            return connecting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection if there is one; otherwise empty, and a connection attempt starts. */
+    Optional<RedisNode> ready() {
+        RedisNode current = node;
+        if (current == null) {
+            connect();
+        }
+        return Optional.ofNullable(current);
+    }
+
+    private void connected(RedisNode made, Throwable error) {
+        boolean wasClosed;
+        lock.lock();
+        try {
+            connecting = null;
+            wasClosed = closed;
+            if (error == null && !closed) {
+                node = made;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (error != null) {
+            log.debug("node {} still unreachable: {}", endpoint, RedisFailures.translate(error, endpoint).getMessage());
+        } else if (wasClosed) {
+            made.close();
+        } else {
+            log.info("node {} connected", endpoint);
+        }
+    }
+
+    @Override
+    public void close() {
+        RedisNode current;
+        lock.lock();
+        try {
+            closed = true;
+            current = node;
+            node = null;
+        } finally {
+            lock.unlock();
+        }
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}

@@ -1,0 +1,14 @@
+package io.dlock.redis;
+
+import io.dlock.testkit.RedisServers;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The Redlock backend passes the contract on five masters. */
+class Redlock5BackendIT extends RedlockBackendIT {
+
+    @BeforeAll
+    static void startServers() {
+        servers = RedisServers.start(5);
+        awaitQuarantineOver();
+    }
+}

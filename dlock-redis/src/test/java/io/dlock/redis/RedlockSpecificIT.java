@@ -1,0 +1,286 @@
+package io.dlock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.DistributedLock;
+import io.dlock.Lease;
+import io.dlock.LockClient;
+import io.dlock.testkit.Poll;
+import io.dlock.testkit.RedisServer;
+import io.dlock.testkit.RedisServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redlock under node failures: killed, paused, unreachable at start, restarted without data.
+ * Each test starts its own servers, since it breaks them.
+ */
+class RedlockSpecificIT {
+
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+    private static final int QUARANTINE_SECONDS = 3;
+    private static final String SHORT_QUARANTINE = "?restartQuarantine=" + QUARANTINE_SECONDS + "s";
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private RedisServers servers(int count) {
+        RedisServers servers = RedisServers.start(count);
+        toClose.add(servers);
+        Poll.until("servers up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+                () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() >= QUARANTINE_SECONDS));
+        return servers;
+    }
+
+    private LockClient client(String uri) {
+        LockClient client = LockClient.builder(uri).defaultLease(Duration.ofSeconds(QUARANTINE_SECONDS)).build();
+        toClose.add(client);
+        return client;
+    }
+
+    @Test
+    void locksKeepWorkingWithOneOfThreeNodesKilled() throws Exception {
+        RedisServers servers = servers(3);
+        servers.get(2).kill();
+        assertMutualExclusion(servers.redlockUri(SHORT_QUARANTINE));
+    }
+
+    @Test
+    void locksKeepWorkingWithTwoOfFiveNodesKilled() throws Exception {
+        RedisServers servers = servers(5);
+        LockClient before = client(servers.redlockUri(SHORT_QUARANTINE));
+        servers.get(0).kill();
+        servers.get(3).kill();
+        try (Lease lease = before.lock("two-of-five").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isValid()).isTrue();
+        }
+        assertMutualExclusion(servers.redlockUri(SHORT_QUARANTINE));
+    }
+
+    @Test
+    void creationIsRefusedWithoutAMajorityAndNamesTheNodes() {
+        RedisServers servers = servers(3);
+        String down1 = servers.get(1).uri();
+        String down2 = servers.get(2).uri();
+        servers.get(1).kill();
+        servers.get(2).kill();
+        assertThatThrownBy(() -> client(servers.redlockUri(SHORT_QUARANTINE)))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("majority").hasMessageContaining("2 of 3")
+                .hasMessageContaining("reachable: " + servers.get(0).uri())
+                .hasMessageContaining(down1 + " unreachable: Connection refused")
+                .hasMessageContaining(down2 + " unreachable: Connection refused");
+    }
+
+    @Test
+    void withoutAMajorityAcquireFailsCleanlyAndRecoversWhenNodesReturn() throws Exception {
+        RedisServers servers = servers(3);
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
+        servers.get(1).kill();
+        servers.get(2).kill();
+        assertThatThrownBy(() -> client.lock("no-majority").acquire(Duration.ofMillis(500)))
+                .isInstanceOf(BackendUnavailableException.class).hasMessageContaining("unreachable");
+        assertThat(servers.get(0).command("HEXISTS", "dlock:{no-majority}", "owner"))
+                .as("nothing left on the surviving node").isEqualTo(":0");
+        servers.get(1).restart();
+        servers.get(2).restart();
+        Lease lease = client.lock("no-majority").acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN));
+        assertThat(lease.isValid()).isTrue();
+        lease.close();
+    }
+
+    @Test
+    void aPausedNodeDoesNotBlockAcquisition() throws Exception {
+        RedisServers servers = servers(3);
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE + "&nodeTimeout=100ms"));
+        servers.get(0).pause();
+        try {
+            long start = System.nanoTime();
+            try (Lease lease = client.lock("paused-node").acquire(Duration.ofSeconds(5))) {
+                assertThat(lease.isValid()).isTrue();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            servers.get(0).resume();
+        }
+    }
+
+    @Test
+    void aFailedAcquisitionLeavesNoKeyOnAnyNode() throws Exception {
+        RedisServers servers = servers(3);
+        LockClient holder = client(servers.redlockUri(SHORT_QUARANTINE));
+        LockClient loser = client(servers.redlockUri(SHORT_QUARANTINE));
+        try (Lease held = holder.lock("contested").acquire(Duration.ofSeconds(5))) {
+            // The holder releases its key on node 0 behind the client's back: the loser can now
+            // win node 0, but not a majority, and must give node 0 back.
+            servers.get(0).command("HDEL", "dlock:{contested}", "owner");
+            assertThat(loser.lock("contested").tryAcquire(Duration.ofMillis(300))).isEmpty();
+            for (RedisServer server : servers.all()) {
+                String owner = server.command("HGET", "dlock:{contested}", "owner");
+                assertThat(owner).as("owner on %s", server).isIn("(nil)", held.owner());
+            }
+        }
+    }
+
+    @Test
+    void aNodeRestartedEmptyIsNotCountedWhileItCouldStillOweTheHolder() throws Exception {
+        RedisServers servers = servers(3);
+        Scenario scenario = restartedNodeScenario(servers, servers.redlockUri(SHORT_QUARANTINE),
+                Duration.ofSeconds(QUARANTINE_SECONDS));
+        assertThat(scenario.second).as("second client must not get the lock the first still holds").isEmpty();
+    }
+
+    @Test
+    void withRestartDetectionOffTheRestartedNodeLetsASecondHolderIn() throws Exception {
+        RedisServers servers = servers(3);
+        Scenario scenario = restartedNodeScenario(servers, servers.redlockUri("?restartDetection=false"),
+                Duration.ofSeconds(20));
+        assertThat(scenario.second).as("the overlap the Redlock page warns about").isPresent();
+        assertThat(scenario.first.isValid()).as("both believe they hold the lock").isTrue();
+        assertThat(scenario.second.get().fencingToken())
+                .as("tokens still increase, so fencing rejects the first holder's writes")
+                .isGreaterThan(scenario.first.fencingToken());
+    }
+
+    /**
+     * Node 3 is down while the first client acquires on nodes 1 and 2 (a bare majority); then
+     * node 2 restarts empty and node 3 comes back; a second, freshly started client tries at
+     * once. Killed, not paused: a paused node would still run the first client's request.
+     */
+    private Scenario restartedNodeScenario(RedisServers servers, String uri, Duration lease) throws Exception {
+        servers.get(2).kill();
+        LockClient first = LockClient.builder(uri).defaultLease(lease).build();
+        toClose.add(first);
+        Lease held = first.lock("restarted").acquire(Duration.ofSeconds(5));
+        servers.get(1).restartLosingData();
+        servers.get(2).restart();
+        LockClient second = LockClient.builder(uri).defaultLease(lease).build();
+        toClose.add(second);
+        Optional<Lease> got = second.lock("restarted").tryAcquire(Duration.ZERO);
+        return new Scenario(held, got);
+    }
+
+    private record Scenario(Lease first, Optional<Lease> second) {}
+
+    @Test
+    void tokensKeepIncreasingWhenAMinorityLosesItsData() throws Exception {
+        RedisServers servers = servers(5);
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
+        long previous = 0;
+        for (int round = 0; round < 4; round++) {
+            try (Lease lease = client.lock("tokens").acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN))) {
+                assertThat(lease.fencingToken()).isGreaterThan(previous);
+                previous = lease.fencingToken();
+            }
+            servers.get(round % 5).restartLosingData();
+            servers.get((round + 2) % 5).restartLosingData();
+        }
+    }
+
+    @Test
+    void badRedlockUrisAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,127.0.0.1:2?nodeTimeOut=5ms"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeOut")
+                .hasMessageContaining("nodeTimeout");
+        assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,127.0.0.1:1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,,127.0.0.1:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> LockClient.connect("redlock://u:secret@127.0.0.1:1?nodeTimeout=soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+    }
+
+    @Test
+    void aLeaseLongerThanTheRestartQuarantineIsRefused() {
+        RedisServers servers = servers(3);
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
+        DistributedLock lock = client.lock("long-lease");
+        assertThatThrownBy(() -> lock.acquire(Duration.ZERO, Duration.ofMinutes(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartQuarantine");
+    }
+
+    @Test
+    void aListOfNodeUrisWithCredentialsWorks() throws Exception {
+        try (RedisServer a = RedisServer.start("--requirepass", "pw-a");
+                RedisServer b = RedisServer.start("--requirepass", "pw-b");
+                RedisServer c = RedisServer.start("--requirepass", "pw-c")) {
+            String uri = "redis://:pw-a@" + a.hostAndPort() + ",redis://:pw-b@" + b.hostAndPort()
+                    + ",redis://:pw-c@" + c.hostAndPort() + "?restartDetection=false";
+            try (LockClient client = LockClient.connect(uri);
+                    Lease lease = client.lock("listed").acquire(Duration.ofSeconds(5))) {
+                assertThat(lease.isValid()).isTrue();
+            }
+            try (LockClient degraded = LockClient.connect(uri.replace("pw-b", "nope"))) {
+                assertThat(degraded.lock("listed").tryAcquire(Duration.ofSeconds(2))).as("2 of 3 nodes").isPresent();
+            }
+            assertThatThrownBy(() -> LockClient.connect(uri.replace("pw-b", "nope").replace("pw-c", "nope")))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining(b.hostAndPort()).hasMessageContaining(c.hostAndPort())
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("nope").doesNotContain("pw-"));
+        }
+    }
+
+    /** Two clients, four threads each, 300 increments of an unsynchronized counter: no overlap, none lost. */
+    private void assertMutualExclusion(String uri) throws Exception {
+        List<LockClient> clients = List.of(client(uri), client(uri));
+        int[] counter = {0};
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (LockClient client : clients) {
+                for (int t = 0; t < 4; t++) {
+                    workers.add(pool.submit(() -> {
+                        DistributedLock lock = client.lock("exclusion");
+                        while (true) {
+                            lock.lock();
+                            try {
+                                if (inside.incrementAndGet() != 1) {
+                                    overlaps.incrementAndGet();
+                                }
+                                boolean done = counter[0] >= 300;
+                                if (!done) {
+                                    int read = counter[0];
+                                    Thread.yield();
+                                    counter[0] = read + 1;
+                                }
+                                inside.decrementAndGet();
+                                if (done) {
+                                    return null;
+                                }
+                            } finally {
+                                lock.unlock();
+                            }
+                        }
+                    }));
+                }
+            }
+            for (Future<?> worker : workers) {
+                worker.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(counter[0]).isEqualTo(300);
+    }
+}

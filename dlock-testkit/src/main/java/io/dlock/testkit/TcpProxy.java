@@ -28,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Condition thawed = lock.newCondition();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private boolean frozen;
+    private boolean repliesFrozen;
     private volatile boolean closed;
 
     private TcpProxy(InetSocketAddress target) {
@@ -67,11 +68,26 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops only the traffic from the server to its clients until {@link #thaw()}: requests
+     * still arrive and are served, their replies wait. A client then sees its calls time out
+     * although the server carried them out (lost replies).
+     */
+    public void freezeReplies() {
+        lock.lock();
+        try {
+            repliesFrozen = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Lets traffic through again, including what waited while frozen. */
     public void thaw() {
         lock.lock();
         try {
             frozen = false;
+            repliesFrozen = false;
             thawed.signalAll();
         } finally {
             lock.unlock();
@@ -111,24 +127,24 @@ public final class TcpProxy implements AutoCloseable {
         Socket server = new Socket();
         sockets.add(server);
         try {
-            awaitThawed();
+            awaitThawed(false);
             server.connect(target, 5_000);
         } catch (IOException | InterruptedException e) {
             closeQuietly(client);
             closeQuietly(server);
             return;
         }
-        pump(client, server, "up");
-        pump(server, client, "down");
+        pump(client, server, false);
+        pump(server, client, true);
     }
 
-    private void pump(Socket from, Socket to, String direction) {
+    private void pump(Socket from, Socket to, boolean replies) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 while (true) {
                     int read = in.read(buffer);
-                    awaitThawed();
+                    awaitThawed(replies);
                     if (read < 0) {
                         break;
                     }
@@ -143,15 +159,15 @@ public final class TcpProxy implements AutoCloseable {
                 sockets.remove(from);
                 sockets.remove(to);
             }
-        }, "dlock-testkit-proxy-" + direction);
+        }, "dlock-testkit-proxy-" + (replies ? "down" : "up"));
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void awaitThawed() throws InterruptedException {
+    private void awaitThawed(boolean replies) throws InterruptedException {
         lock.lock();
         try {
-            while (frozen && !closed) {
+            while ((frozen || (replies && repliesFrozen)) && !closed) {
                 thawed.await();
             }
         } finally {

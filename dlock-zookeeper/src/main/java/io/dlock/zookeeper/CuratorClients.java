@@ -1,5 +1,7 @@
 package io.dlock.zookeeper;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -25,8 +27,8 @@ final class CuratorClients {
      * everyone else: only a client with the same credentials can delete a lock's nodes (deleting
      * a node needs the delete right on its parent, which is a node of the same kind).
      */
-    static final List<ACL> AUTHENTICATED_ACL = List.of(
-            new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    static final List<ACL> AUTHENTICATED_ACL = Collections.unmodifiableList(Arrays.asList( // contains(null) must work
+            new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
 
     private CuratorClients() {}
 

@@ -1,0 +1,246 @@
+package io.dlock.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.Lease;
+import io.dlock.LockClient;
+import io.dlock.LockException;
+import io.dlock.LockState;
+import io.dlock.testkit.Poll;
+import io.dlock.testkit.TcpProxy;
+import io.dlock.testkit.ZooKeeperServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.KeeperException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Behaviour particular to the ZooKeeper backend, against a standalone server: queue order, one
+ * wake-up per release, names, containers, lost replies, credentials.
+ */
+class ZooKeeperSpecificIT {
+
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+    private static final Duration SESSION = Duration.ofSeconds(4);
+    private static ZooKeeperServer server;
+    private static ZooKeeperTree tree;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private String root;
+
+    @BeforeAll
+    static void startServer() {
+        server = ZooKeeperServer.standalone();
+        tree = new ZooKeeperTree(server.hostAndPort());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (tree != null) {
+            tree.close();
+        }
+        server.close();
+    }
+
+    @BeforeEach
+    void rootPerTest(TestInfo test) {
+        root = "/specific/" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        Poll.until("no lock node left under " + root, SESSION.plus(MARGIN), () -> tree.children(root).stream()
+                .allMatch(lock -> tree.children(root + "/" + lock).isEmpty()));
+    }
+
+    private String uri(String hosts, String parameters) {
+        return "zk://" + hosts + root + "?sessionTimeout=" + SESSION.toSeconds() + "s" + parameters;
+    }
+
+    private LockClient client() {
+        return client(uri(server.hostAndPort(), ""));
+    }
+
+    private LockClient client(String uri) {
+        LockClient client = LockClient.connect(uri);
+        toClose.add(client);
+        return client;
+    }
+
+    @Test
+    void waitersGetTheLockInTheOrderTheyQueued() throws Exception {
+        Lease held = client().lock("fifo").acquire(Duration.ofSeconds(5));
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LockClient waiter = client();
+            waiting.add(waiter.lock("fifo").acquireAsync(Duration.ofSeconds(60)));
+            int queued = i + 1;
+            Poll.until(queued + " waiters queued", MARGIN,
+                    () -> waiter.inspect("fifo").queueLength().orElseThrow() == queued);
+        }
+        held.close();
+        for (int i = 0; i < 5; i++) {
+            Lease lease = waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+            for (int later = i + 1; later < 5; later++) {
+                assertThat(waiting.get(later)).as("waiter %d before waiter %d", i, later).isNotDone();
+            }
+            lease.close();
+        }
+    }
+
+    @Test
+    void aReleaseWakesExactlyOneWaiter() throws Exception {
+        AtomicInteger wakeUps = new AtomicInteger();
+        Lease held = client().lock("herd").acquire(Duration.ofSeconds(5));
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LockClient waiter = LockClient.builder(context -> new CountingBackend(
+                    new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps)).build();
+            toClose.add(waiter);
+            waiting.add(waiter.lock("herd").acquireAsync(Duration.ofSeconds(60)));
+            int queued = i + 1;
+            Poll.until(queued + " waiters queued", MARGIN,
+                    () -> waiter.inspect("herd").queueLength().orElseThrow() == queued);
+        }
+        assertThat(wakeUps).as("wake-ups before the release").hasValue(0);
+        held.close();
+        Lease next = waiting.get(0).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps).as("waiters woken by one release").hasValue(1));
+        next.close();
+        for (int i = 1; i < 5; i++) {
+            waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
+        }
+        assertThat(wakeUps).as("one wake-up per release").hasValue(5);
+    }
+
+    @Test
+    void namesZooKeeperCannotHoldAreEncodedAndStayDistinct() throws Exception {
+        LockClient client = client();
+        List<String> names = List.of("/", "%002F", ".", "..", "a/b/../c", "%", "zookeeper", "grüße ñ",
+                "\uD83D\uDE00", "\uD800", "\uE000", "\uFFFF", " spaced ", "x".repeat(256));
+        List<Lease> leases = new ArrayList<>();
+        for (String name : names) {
+            leases.add(client.lock(name).acquire(Duration.ZERO));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            LockState state = client.inspect(names.get(i));
+            assertThat(state.holder().orElseThrow().owner()).isEqualTo(leases.get(i).owner());
+            assertThat(tree.children(root + "/" + LockNames.encode(names.get(i)))).hasSize(1);
+        }
+        assertThat(tree.children(root)).hasSize(names.size());
+        for (Lease lease : leases) {
+            lease.close();
+        }
+    }
+
+    @Test
+    void manyNamesAndTimeoutsLeaveNothingBehindOnceContainersAreReaped() throws Exception {
+        LockClient client = client();
+        LockClient other = client();
+        for (int i = 0; i < 100; i++) {
+            client.lock("many:" + i).acquire(Duration.ofSeconds(5)).close();
+        }
+        Lease held = client.lock("contended").acquire(Duration.ofSeconds(5));
+        for (int i = 0; i < 10; i++) {
+            assertThat(other.lock("contended").tryAcquire(Duration.ofMillis(50))).isEmpty();
+        }
+        Poll.until("timed-out waiters left the queue", MARGIN,
+                () -> other.inspect("contended").queueLength().orElseThrow() == 0);
+        held.close();
+        Poll.until("every lock container reaped", Duration.ofSeconds(10).plus(MARGIN),
+                () -> tree.children(root).isEmpty());
+    }
+
+    @Test
+    void aCreateWhoseReplyWasLostLeavesNoNodeBehind() throws Exception {
+        Lease held = client().lock("lost-reply").acquire(Duration.ofSeconds(5));
+        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+        toClose.add(proxy);
+        LockClient cut = client(uri(proxy.hostAndPort(), "&connectionTimeout=2s"));
+        proxy.freezeReplies();
+        CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
+        Poll.until("the server created the waiter's node although the reply is held back", MARGIN,
+                () -> tree.lockNodes(root, "lost-reply").size() == 2);
+        Poll.until("the acquisition gave up", SESSION.plus(MARGIN), attempt::isDone);
+        assertThat(attempt).isCompletedExceptionally();
+        proxy.thaw();
+        Poll.until("Curator's protection found and deleted the orphan", SESSION.plus(MARGIN),
+                () -> tree.lockNodes(root, "lost-reply").size() == 1);
+        held.close();
+        try (Lease next = cut.lock("lost-reply").acquire(Duration.ZERO)) {
+            assertThat(next.isValid()).as("no orphan queued ahead").isTrue();
+        }
+    }
+
+    @Test
+    void onlyClientsWithTheCredentialsCanTakeOrDeleteALock() throws Exception {
+        String host = server.hostAndPort();
+        LockClient alice = client("zk://alice:s3cret-pw@" + host + root);
+        Lease lease = alice.lock("guarded").acquire(Duration.ZERO);
+        String node = root + "/guarded/" + tree.lockNodes(root, "guarded").get(0);
+        assertThatThrownBy(() -> tree.client().delete().forPath(node))
+                .isInstanceOf(KeeperException.NoAuthException.class);
+
+        LockClient anonymous = client("zk://" + host + root);
+        assertThat(anonymous.inspect("guarded").holder().orElseThrow().owner()).isEqualTo(lease.owner());
+        assertThatThrownBy(() -> anonymous.lock("guarded-too").acquire(Duration.ZERO))
+                .isInstanceOf(LockException.class).hasMessageContaining("refused");
+        LockClient impostor = client("zk://alice:wrong-pw@" + host + root);
+        assertThatThrownBy(() -> impostor.lock("guarded").acquire(Duration.ZERO))
+                .isInstanceOf(LockException.class)
+                .satisfies(e -> assertThat(describeFully(e)).doesNotContain("wrong-pw").doesNotContain("s3cret-pw"));
+        lease.close();
+    }
+
+    @Test
+    void simpleAndFairClientsOfOneLockExcludeEachOther() throws Exception {
+        LockClient fair = client();
+        LockClient simple = client(uri(server.hostAndPort(), "&mode=simple"));
+        Lease bySimple = simple.lock("mixed").acquire(Duration.ZERO);
+        assertThat(fair.lock("mixed").tryAcquire(Duration.ofMillis(200))).isEmpty();
+        CompletableFuture<Lease> fairWaiter = fair.lock("mixed").acquireAsync(Duration.ofSeconds(30));
+        Poll.until("the fair waiter queued", MARGIN, () -> fair.inspect("mixed").queueLength().orElseThrow() == 1);
+        bySimple.close();
+        Lease byFair = fairWaiter.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(byFair.fencingToken()).isGreaterThan(bySimple.fencingToken());
+        assertThat(simple.lock("mixed").tryAcquire(Duration.ofMillis(200))).isEmpty();
+        CompletableFuture<Lease> simpleWaiter = simple.lock("mixed").acquireAsync(Duration.ofSeconds(30));
+        byFair.close();
+        Lease again = simpleWaiter.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(again.fencingToken()).isGreaterThan(byFair.fencingToken());
+        again.close();
+    }
+
+    @Test
+    void anUnreachableEnsembleIsNamedAndMalformedUrisAreRejected() {
+        assertThatThrownBy(() -> LockClient.connect("zk://alice:pw-never-shown@127.0.0.1:1/x?connectionTimeout=500ms"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("zk://alice@127.0.0.1:1/x")
+                .satisfies(e -> assertThat(describeFully(e)).doesNotContain("pw-never-shown"));
+        assertThatThrownBy(() -> LockClient.connect("zk://"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no server");
+        assertThatThrownBy(() -> LockClient.connect("zk://h:2181?color=blue"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("color");
+    }
+
+    private static String describeFully(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            text.append(e).append('\n');
+        }
+        return text.toString();
+    }
+}

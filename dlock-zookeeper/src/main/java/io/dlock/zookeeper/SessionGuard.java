@@ -33,6 +33,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
     private static final Duration REPORT_AGAIN_AFTER = Duration.ofMillis(200);
 
+    private final CuratorFramework client;
     private final ZooKeeperCalls calls;
     private final SuspendPolicy policy;
     private final LeaseLossSink sink;
@@ -46,7 +47,9 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private Duration sessionTimeout;
     private ScheduledFuture<?> grace;
 
-    SessionGuard(ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink, Duration sessionTimeout) {
+    SessionGuard(CuratorFramework client, ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink,
+            Duration sessionTimeout) {
+        this.client = client;
         this.calls = calls;
         this.policy = policy;
         this.sink = sink;
@@ -76,16 +79,20 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     /**
-     * Reports {@code hold} lost if the connection was suspended or lost since
-     * {@link #register(Hold)}, or is now: a report made before the engine knew the lease would
-     * have been ignored.
+     * Reports {@code hold} lost if a loss was declared since {@link #register(Hold)} (that report
+     * came before the engine knew the lease and was ignored), or if the connection is down now
+     * and no later event will report it. Connection events reach this guard later than replies
+     * reach the acquisitions, so the client's own current state is read too.
      */
     void confirm(Hold hold, long epochAtRegister) {
+        boolean handleConnected = client.getZookeeperClient().isConnected();
         boolean lost;
         lock.lock();
         try {
             lost = holds.get(hold.owner()) == hold
-                    && (lossEpoch != epochAtRegister || !(connected || grace != null) || hold.sessionId() != sessionId);
+                    && (lossEpoch != epochAtRegister
+                            || (!handleConnected && !connected && grace == null)
+                            || (handleConnected && currentSession() != hold.sessionId()));
             if (lost) {
                 holds.remove(hold.owner());
                 orphans.add(hold);
@@ -136,13 +143,20 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
     }
 
-    /** The current session's id, as of the last connection event. */
-    long sessionId() {
-        lock.lock();
+    /**
+     * The id of the client's current session, read from the ZooKeeper handle (connection
+     * events may not have arrived yet); the last one seen in an event if the handle is not there.
+     */
+    long currentSession() {
         try {
-            return sessionId;
-        } finally {
-            lock.unlock();
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            lock.lock();
+            try {
+                return sessionId;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -159,9 +173,9 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     @Override
-    public void stateChanged(CuratorFramework client, ConnectionState state) {
+    public void stateChanged(CuratorFramework changed, ConnectionState state) {
         switch (state) {
-            case CONNECTED, RECONNECTED -> reconnected(client);
+            case CONNECTED, RECONNECTED -> reconnected();
             case SUSPENDED, READ_ONLY -> suspended();
             case LOST -> loseAll("the ZooKeeper session was lost (expired, or the connection stayed down"
                     + " for the whole session timeout)", false);
@@ -173,7 +187,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         timer.ifPresent(ScheduledExecutorService::shutdownNow);
     }
 
-    private void reconnected(CuratorFramework client) {
+    private void reconnected() {
         long session;
         Duration timeout;
         try {
@@ -187,10 +201,14 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         List<Hold> expired = new ArrayList<>();
         lock.lock();
         try {
-            if (session != sessionId) {
+            for (Hold hold : holds.values()) {
+                if (hold.sessionId() != session) {
+                    expired.add(hold); // its node ended with its session
+                }
+            }
+            if (!expired.isEmpty()) {
                 lossEpoch++;
-                expired.addAll(holds.values());
-                holds.clear();
+                expired.forEach(hold -> holds.remove(hold.owner()));
             }
             sessionId = session;
             sessionTimeout = timeout;
@@ -278,7 +296,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             if (!connected) {
                 return;
             }
-            session = sessionId;
+            session = currentSession();
             toDelete = orphans.stream().filter(hold -> hold.sessionId() == session).toList();
             orphans.clear();
         } finally {

@@ -51,7 +51,7 @@ final class ZooKeeperBackend implements LockBackend {
      */
     static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
         CuratorFramework client = CuratorClients.create(endpoint);
-        SessionGuard guard = new SessionGuard(new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
+        SessionGuard guard = new SessionGuard(client, new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
                 context.lossSink(), endpoint.sessionTimeout());
         client.getConnectionStateListenable().addListener(guard);
         client.start();
@@ -100,7 +100,7 @@ final class ZooKeeperBackend implements LockBackend {
         if (hold.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }
-        return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.sessionId()).whenComplete((deleted, error) -> {
+        return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.currentSession()).whenComplete((deleted, error) -> {
             if (error != null) {
                 guard.deleteWhenReconnected(hold.get());
             }
@@ -135,7 +135,7 @@ final class ZooKeeperBackend implements LockBackend {
         }
         return calls.exists(hold.get().path(), Optional.empty()).thenApply(stat -> stat.isPresent()
                 && stat.get().getCzxid() == hold.get().token()
-                && stat.get().getEphemeralOwner() == guard.sessionId());
+                && stat.get().getEphemeralOwner() == guard.currentSession());
     }
 
     /** Reads the holder and the queue; re-reads when the holder left between the two reads. */

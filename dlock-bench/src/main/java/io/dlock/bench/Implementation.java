@@ -2,11 +2,6 @@ package io.dlock.bench;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,8 +10,16 @@ import java.util.function.Function;
 public enum Implementation {
     /** dlock on one Redis node: one acquire script, one release script. */
     DLOCK_REDIS(servers -> new DlockDriver(LockClient.connect(servers.redisUri()))),
+    /** dlock Redlock on three masters, restart detection on (the default). */
+    DLOCK_REDLOCK_3(servers -> new DlockDriver(LockClient.connect(servers.redlockUri(3)))),
+    /** dlock Redlock on five masters, restart detection on (the default). */
+    DLOCK_REDLOCK_5(servers -> new DlockDriver(LockClient.connect(servers.redlockUri(5)))),
     /** The floor: {@code SET NX PX} and a compare-and-delete script with the bare Lettuce client. */
-    FLOOR_REDIS(servers -> new RedisFloorDriver(servers.redisUri()));
+    FLOOR_REDIS(servers -> new RedisFloorDriver(servers.redis(1))),
+    /** The floor on three masters: the same two commands sent to all nodes in parallel. */
+    FLOOR_REDLOCK_3(servers -> new RedisFloorDriver(servers.redis(3))),
+    /** The floor on five masters. */
+    FLOOR_REDLOCK_5(servers -> new RedisFloorDriver(servers.redis(5)));
 
     private final Function<BenchServers, LockDriver> opener;
 
@@ -26,6 +29,15 @@ public enum Implementation {
 
     LockDriver open(BenchServers servers) {
         return opener.apply(servers);
+    }
+
+    /** The floor this implementation is measured against. */
+    Implementation floor() {
+        return switch (this) {
+            case DLOCK_REDIS, FLOOR_REDIS -> FLOOR_REDIS;
+            case DLOCK_REDLOCK_3, FLOOR_REDLOCK_3 -> FLOOR_REDLOCK_3;
+            case DLOCK_REDLOCK_5, FLOOR_REDLOCK_5 -> FLOOR_REDLOCK_5;
+        };
     }
 
     /** dlock through its public API, with a renewed lease as users take it. */
@@ -45,40 +57,6 @@ public enum Implementation {
         @Override
         public void close() {
             client.close();
-        }
-    }
-
-    /** The two round trips any safe Redis lock needs, with nothing else. */
-    private static final class RedisFloorDriver implements LockDriver {
-        private static final String COMPARE_AND_DELETE =
-                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-
-        private final RedisClient client;
-        private final StatefulRedisConnection<String, String> connection;
-        private final RedisCommands<String, String> commands;
-        private final String sha;
-        private long sequence;
-
-        RedisFloorDriver(String uri) {
-            client = RedisClient.create(uri);
-            connection = client.connect();
-            commands = connection.sync();
-            sha = commands.scriptLoad(COMPARE_AND_DELETE);
-        }
-
-        @Override
-        public void acquireRelease(String name) {
-            String owner = Thread.currentThread().getId() + ":" + sequence++;
-            if (!"OK".equals(commands.set(name, owner, SetArgs.Builder.nx().px(30_000)))) {
-                throw new IllegalStateException("lock " + name + " was taken");
-            }
-            commands.<Long>evalsha(sha, ScriptOutputType.INTEGER, new String[] {name}, owner);
-        }
-
-        @Override
-        public void close() {
-            connection.close();
-            client.shutdown();
         }
     }
 }

@@ -102,14 +102,15 @@ final class RedisNode implements AutoCloseable {
      * Takes {@code request.name()} for its owner if free.
      *
      * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
-     * @param reportUptime whether the reply carries the server's uptime (costs an INFO inside
-     *     the script, no extra round trip)
+     * @param uptimeWanted the restart quarantine in seconds, when the reply must say whether
+     *     the server has been up that long (no extra round trip); empty for no report
      * @return a stage with the grant's token, or the holder's remaining lease
      */
-    CompletionStage<NodeGrant> acquire(LockRequest request, OptionalLong tokenFloor, boolean reportUptime) {
+    CompletionStage<NodeGrant> acquire(LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
         return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {Keys.lock(request.name())},
                 request.owner(), Long.toString(request.lease().toMillis()),
-                tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "", reportUptime ? "1" : "")
+                tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
+                uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : "")
                 .thenApply(reply -> {
                     List<?> fields = (List<?>) reply;
                     return new NodeGrant(((Long) fields.get(0)) == 1, (Long) fields.get(1), (Long) fields.get(2));
@@ -218,7 +219,8 @@ final class RedisNode implements AutoCloseable {
      * @param granted whether the owner holds the lock on this node
      * @param value the token when granted; otherwise the holder's remaining lease in
      *     milliseconds, negative when the key has no expiry
-     * @param uptimeSeconds the server's uptime, or -1 when not asked for
+     * @param uptimeSeconds a lower bound of the server's uptime, exact below the quarantine
+     *     asked about; -1 when not asked for
      */
     record NodeGrant(boolean granted, long value, long uptimeSeconds) {}
 }

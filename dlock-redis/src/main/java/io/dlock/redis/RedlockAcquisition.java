@@ -92,9 +92,11 @@ final class RedlockAcquisition implements Acquisition {
         long start = backend.ticker().nanos();
         long floor = backend.nextTokenFloor();
         Ballot ballot = new Ballot(backend.quorum());
+        OptionalLong uptimeWanted = backend.options().restartDetection()
+                ? OptionalLong.of(backend.options().quarantineSeconds()) : OptionalLong.empty();
         for (RedlockNode node : backend.nodes()) {
-            NodeResult.ask(node, connected -> connected.acquire(request, OptionalLong.of(floor),
-                    backend.options().restartDetection())).thenAccept(ballot::add);
+            NodeResult.ask(node, connected -> connected.acquire(request, OptionalLong.of(floor), uptimeWanted))
+                    .thenAccept(ballot::add);
         }
         return ballot.decided().thenCompose(votes -> {
             List<Vote> granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();

@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Restarted nodes.</b> A node that restarts without the data it had (no persistence, or
  * persistence without fsync on every write) may grant a lock that another client still holds
- * on it. Unless turned off, each acquire script also reports the node's uptime (one INFO inside
- * the script, no extra round trip), and a node that started less than the quarantine ago (at
- * least the longest lease) has its vote ignored: the Redlock page's "delayed restart", done by
- * the client, so servers need no {@code appendfsync always}.
+ * on it. Unless turned off, each acquire script also reports whether the node has been up for
+ * the quarantine (no extra round trip; see acquire.lua), and a node that started less than the
+ * quarantine ago (at least the longest lease) has its vote ignored: the Redlock page's "delayed
+ * restart", done by the client, so servers need no {@code appendfsync always}.
  *
  * <p><b>Fencing tokens.</b> Each node keeps, per lock, the last token it granted. A round
  * proposes a floor F, this client's clock in microseconds (strictly increasing per client), and

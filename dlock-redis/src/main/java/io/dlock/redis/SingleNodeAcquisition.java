@@ -29,7 +29,7 @@ final class SingleNodeAcquisition implements Acquisition {
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
-        return node.acquire(request, OptionalLong.empty(), false).handle((grant, error) -> {
+        return node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
             if (error != null) {
                 mayHold = true; // the reply was lost: the script may have run
                 return CompletableFuture.<AttemptResult>failedFuture(error);

@@ -3,10 +3,13 @@
 -- ARGV[1]  owner id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  token floor proposed by the client, or '' to use this server's clock (single node)
--- ARGV[4]  '1' to report this server's uptime in seconds (Redlock's restart detection), or ''
+-- ARGV[4]  Redlock's restart quarantine in seconds, to report how long this server has been up,
+--          or '' for no report
 -- Returns {1, token, uptime} when the owner holds the lock (also when it already did: a
--- retried request must not fail), or {0, pttl, uptime} when another owner holds it; uptime is
--- -1 when not asked for.
+-- retried request must not fail), or {0, pttl, uptime} when another owner holds it. uptime is
+-- -1 when not asked for; otherwise a lower bound of the server's uptime in seconds, exact when
+-- below the quarantine. The cheap bound is the time since LASTSAVE, which is the start time or
+-- a later save; only when that is shorter than the quarantine does the script pay for INFO.
 --
 -- Single node: the token is max(last token + 1, the server's clock in microseconds). The last
 -- token makes it strictly increasing while the key exists. The clock makes it increasing after
@@ -19,8 +22,11 @@
 -- Redlock: the token is max(last token + 1, the client's floor), so nodes whose last tokens are
 -- below the floor all answer the same token; the client raises the others (raise.lua).
 local uptime = -1
-if ARGV[4] == '1' then
-  uptime = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)'))
+if ARGV[4] ~= '' then
+  uptime = tonumber(redis.call('TIME')[1]) - tonumber(redis.call('LASTSAVE'))
+  if uptime < tonumber(ARGV[4]) then
+    uptime = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)'))
+  end
 end
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner == ARGV[1] then

@@ -128,7 +128,10 @@ class RedlockSpecificIT {
         LockClient holder = client(servers.redlockUri(SHORT_QUARANTINE));
         LockClient loser = client(servers.redlockUri(SHORT_QUARANTINE));
         try (Lease held = holder.lock("contested").acquire(Duration.ofSeconds(5))) {
-            // The holder releases its key on node 0 behind the client's back: the loser can now
+            // A round decides on the first majority; the third node's grant lands a moment later.
+            Poll.until("the holder's key on every node", MARGIN, () -> servers.all().stream()
+                    .allMatch(server -> server.command("HGET", "dlock:{contested}", "owner").equals(held.owner())));
+            // The holder's key on node 0 disappears behind the client's back: the loser can now
             // win node 0, but not a majority, and must give node 0 back.
             servers.get(0).command("HDEL", "dlock:{contested}", "owner");
             assertThat(loser.lock("contested").tryAcquire(Duration.ofMillis(300))).isEmpty();

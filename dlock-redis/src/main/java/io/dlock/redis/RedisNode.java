@@ -42,14 +42,12 @@ final class RedisNode implements AutoCloseable {
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final ReleaseSubscriptions subscriptions;
 
     private RedisNode(RedisEndpoint endpoint, RedisClient client, StatefulRedisConnection<String, String> connection) {
         this.endpoint = endpoint;
         this.client = client;
-        this.connection = connection;
         this.commands = connection.async();
         this.subscriptions = new ReleaseSubscriptions(endpoint, client);
     }
@@ -185,10 +183,10 @@ final class RedisNode implements AutoCloseable {
         subscriptions.remove(Keys.releaseChannel(name), onRelease);
     }
 
+    /** Closes both connections (shutting the client down closes every connection it made). */
     @Override
     public void close() {
         subscriptions.close();
-        connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 

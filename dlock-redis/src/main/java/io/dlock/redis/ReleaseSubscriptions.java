@@ -69,15 +69,13 @@ final class ReleaseSubscriptions implements AutoCloseable {
         }
     }
 
+    /** Forgets every listener; the connection is closed with the client that made it. */
     @Override
     public void close() {
         lock.lock();
         try {
             closed = true;
             channels.clear();
-            if (connection != null) {
-                connection.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-            }
         } finally {
             lock.unlock();
         }

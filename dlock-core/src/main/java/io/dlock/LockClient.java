@@ -153,9 +153,9 @@ public final class LockClient implements AutoCloseable {
             }
             known.addAll(provider.schemes());
         }
-        throw new IllegalArgumentException("no dlock backend for scheme '" + scheme + "' on the class path"
-                + (known.isEmpty() ? "" : "; known schemes: " + String.join(", ", known))
-                + " (add dlock-redis for redis/rediss/redlock, dlock-zookeeper for zk)");
+        throw new IllegalArgumentException("no dlock backend for scheme '" + scheme + "' on the class path; "
+                + (known.isEmpty() ? "add dlock-redis (redis, rediss, redlock) or dlock-zookeeper (zk)"
+                        : "known schemes: " + String.join(", ", known)));
     }
 
     private static String newClientId() {

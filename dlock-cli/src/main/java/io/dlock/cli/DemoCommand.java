@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
  * failure or Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start three Redis servers and a ZooKeeper on loopback and show dlock at work:",
-            "Redlock with nodes failing, fencing tokens stopping a stale writer, a fair queue.",
-            "Needs nothing but a JDK: uses redis-server from the PATH or the bundled one."})
+        description = {"Show dlock at work on servers it starts and stops itself.",
+            "%nStarts three Redis servers and a ZooKeeper on loopback: Redlock with nodes failing,"
+                + " fencing tokens stopping a stale writer, a fair queue. Needs nothing but a JDK: uses"
+                + " redis-server from the PATH or the one bundled in dlock.%n"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Short, so the demo need not wait long for freshly started nodes to count. */

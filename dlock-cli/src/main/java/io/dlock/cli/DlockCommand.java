@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Distributed locks with fencing tokens over Redis, Redlock and ZooKeeper.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -1,0 +1,248 @@
+package io.dlock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dlock.testkit.Poll;
+import io.dlock.testkit.RedisServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code dlock} command, run as a process from the packaged jar, against a real Redis. */
+class DlockCommandIT {
+
+    private static final Duration MARGIN = Duration.ofSeconds(5);
+    private static final Path JAR = Path.of("target", "dlock.jar");
+    private static RedisServer redis;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRedis() {
+        assertThat(JAR).as("the packaged command; integration tests run after 'package'").isRegularFile();
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    /** A {@code dlock} process with stdout and stderr in files, and DLOCK_BACKEND set. */
+    private final class Dlock {
+        final Process process;
+        final Path out;
+        final Path err;
+
+        Dlock(Map<String, String> environment, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString()));
+            command.addAll(List.of(args));
+            out = Files.createTempFile(dir, "out", ".txt");
+            err = Files.createTempFile(dir, "err", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("DLOCK_BACKEND", redis.uri());
+            builder.environment().putAll(environment);
+            process = builder.start();
+        }
+
+        Dlock(String... args) throws IOException {
+            this(Map.of(), args);
+        }
+
+        int exit() throws InterruptedException {
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("dlock finished").isTrue();
+            return process.exitValue();
+        }
+
+        String out() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        String err() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** A shell command that touches {@code started}, then waits until {@code release} exists. */
+    private static String holdUntil(Path started, Path release) {
+        return "touch '" + started + "'; while [ ! -f '" + release + "' ]; do sleep 0.05; done";
+    }
+
+    @Test
+    void ofTwoConcurrentRunsWithoutWaitingExactlyOneRunsItsCommand() throws Exception {
+        Path started = dir.resolve("first-started");
+        Path release = dir.resolve("release");
+        Dlock first = new Dlock("run", "--lock", "cli:once", "--", "sh", "-c", holdUntil(started, release));
+        Poll.until("the first command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        Path secondRan = dir.resolve("second-ran");
+        Dlock second = new Dlock("run", "--lock", "cli:once", "--wait", "0", "--", "touch", secondRan.toString());
+        assertThat(second.exit()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
+        assertThat(second.err()).contains("cli:once").contains("not acquired").contains("held by");
+        assertThat(secondRan).doesNotExist();
+        Files.createFile(release);
+        assertThat(first.exit()).isZero();
+    }
+
+    @Test
+    void withAWaitTheSecondRunsAfterTheFirst() throws Exception {
+        Path started = dir.resolve("first-started");
+        Path release = dir.resolve("release");
+        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c", holdUntil(started, release));
+        Poll.until("the first command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        Path secondRan = dir.resolve("second-ran");
+        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "touch", secondRan.toString());
+        Poll.throughout(Duration.ofMillis(500), () -> assertThat(secondRan).doesNotExist());
+        Files.createFile(release);
+        assertThat(first.exit()).isZero();
+        assertThat(second.exit()).isZero();
+        assertThat(secondRan).exists();
+    }
+
+    @Test
+    void theCommandSeesItsLockAndIncreasingTokensAndDlockExitsWithItsCode() throws Exception {
+        Path tokens = dir.resolve("tokens");
+        for (int i = 0; i < 3; i++) {
+            Dlock run = new Dlock("run", "--lock", "cli:tokens", "--", "sh", "-c",
+                    "echo \"$DLOCK_LOCK $DLOCK_FENCING_TOKEN\" >> '" + tokens + "'; exit 7");
+            assertThat(run.exit()).isEqualTo(7);
+        }
+        List<String> lines = Files.readAllLines(tokens);
+        assertThat(lines).hasSize(3).allMatch(line -> line.startsWith("cli:tokens "));
+        List<Long> seen = lines.stream().map(line -> Long.parseLong(line.split(" ")[1])).toList();
+        assertThat(seen).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aLostLeaseStopsTheCommandAndExitsWithTheLostCode() throws Exception {
+        Path started = dir.resolve("started");
+        Path terminated = dir.resolve("terminated");
+        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", "1s", "--grace", "1s", "--", "sh", "-c",
+                "trap \"touch '" + terminated + "'; exit 9\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        long deleted = System.nanoTime();
+        assertThat(redis.command("DEL", "dlock:{cli:lost}")).isEqualTo(":1");
+        assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+                .as("stopped within lease + grace + margin").isLessThan(Duration.ofSeconds(2).plus(MARGIN));
+        assertThat(terminated).as("the command got SIGTERM").exists();
+        assertThat(run.err()).contains("lost lock 'cli:lost'");
+    }
+
+    @Test
+    void sigtermToDlockReachesTheCommandAndTheLockIsFreedAfterIt() throws Exception {
+        Path started = dir.resolve("started");
+        Path terminated = dir.resolve("terminated");
+        Dlock run = new Dlock("run", "--lock", "cli:signal", "--", "sh", "-c",
+                "trap \"touch '" + terminated + "'; exit 0\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).isEqualTo(":1");
+        run.process.destroy();
+        run.exit();
+        assertThat(terminated).as("the command got SIGTERM").exists();
+        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).as("lock released").isEqualTo(":0");
+    }
+
+    @Test
+    void statusShowsTheHolderAsTextAndJsonWithExitCodes() throws Exception {
+        Path started = dir.resolve("started");
+        Path release = dir.resolve("release");
+        Dlock holder = new Dlock("run", "--lock", "cli:status", "--", "sh", "-c", holdUntil(started, release));
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        Dlock text = new Dlock("status", "cli:status");
+        assertThat(text.exit()).isEqualTo(ExitCodes.OK);
+        assertThat(text.out()).contains("NAME").contains("cli:status").contains("held");
+        Dlock json = new Dlock("status", "--json", "cli:status", "cli:free");
+        assertThat(json.exit()).isEqualTo(ExitCodes.FREE);
+        assertThat(json.out()).contains("\"name\": \"cli:status\", \"held\": true")
+                .contains("\"name\": \"cli:free\", \"held\": false");
+        Files.createFile(release);
+        assertThat(holder.exit()).isZero();
+    }
+
+    @Test
+    void badInputGetsOneClearLineAndAUsageExitCode() throws Exception {
+        Dlock unknownOption = new Dlock("run", "--lock", "x", "--frobnicate", "--", "true");
+        assertThat(unknownOption.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknownOption.err()).contains("--frobnicate").doesNotContain("\tat ");
+
+        Dlock badScheme = new Dlock("status", "--backend", "mongodb://localhost", "x");
+        assertThat(badScheme.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badScheme.err().lines().count()).isEqualTo(1);
+        assertThat(badScheme.err()).contains("mongodb").doesNotContain("\tat ");
+
+        Dlock badWait = new Dlock("run", "--lock", "x", "--wait", "soon", "--", "true");
+        assertThat(badWait.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badWait.err()).contains("--wait").contains("soon");
+
+        Dlock noBackend = new Dlock(Map.of("DLOCK_BACKEND", ""), "status", "x");
+        assertThat(noBackend.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noBackend.err()).contains("DLOCK_BACKEND");
+    }
+
+    @Test
+    void anUnreachableServerIsOneLineWithoutStackTrace() throws Exception {
+        Dlock dead = new Dlock("status", "--backend", "redis://:secret@127.0.0.1:1", "x");
+        assertThat(dead.exit()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(dead.err().lines().count()).isEqualTo(1);
+        assertThat(dead.err()).contains("127.0.0.1:1").contains("unreachable").doesNotContain("secret");
+    }
+
+    @Test
+    void benchMeasuresAndReportsPercentiles() throws Exception {
+        Dlock bench = new Dlock("bench", "--duration", "1s", "--threads", "2", "--json");
+        assertThat(bench.exit()).isZero();
+        assertThat(bench.out()).contains("\"threads\": 2").contains("\"p50Micros\"").contains("\"p999Micros\"");
+        assertThat(bench.out()).doesNotContain("\"operations\": 0,");
+    }
+
+    @Test
+    void versionAndHelpWork() throws Exception {
+        Dlock version = new Dlock("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("dlock ");
+        Dlock help = new Dlock("run", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--lock").contains("--wait").contains("75").contains("76");
+    }
+
+    @Test
+    void theDemoRunsWithoutRedisOnThePathAndLeavesNoProcess() throws Exception {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        for (String tool : List.of("sh", "kill", "sleep", "tr", "grep", "cat", "basename", "rm")) {
+            Path found = List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool))
+                    .filter(Files::isExecutable).findFirst().orElseThrow();
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        Set<Long> before = serverProcesses();
+        Dlock demo = new Dlock(Map.of("PATH", bin.toString(), "REDIS_SERVER", ""), "demo");
+        assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
+        assertThat(demo.out()).contains("Redlock").contains("REJECTED").contains("order of acquisition: A, B, C")
+                .contains("redis-server-6.2");
+        Poll.until("no server process of the demo left", MARGIN,
+                () -> serverProcesses().stream().allMatch(before::contains));
+    }
+
+    private static Set<Long> serverProcesses() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("redis-server") || c.contains("QuorumPeerMain"))
+                        .orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+}

@@ -40,11 +40,14 @@ final class RedlockNode implements AutoCloseable {
             if (node != null) {
                 return CompletableFuture.completedFuture(node);
             }
-            if (connecting == null) {
-                connecting = RedisNode.connectAsync(endpoint, resources).toCompletableFuture();
-                connecting.whenComplete(this::connected);
+            if (connecting != null) {
+                return connecting;
             }
-            return connecting;
+            CompletableFuture<RedisNode> attempt = RedisNode.connectAsync(endpoint, resources).toCompletableFuture();
+            connecting = attempt;
+            // May complete at once, on this thread, and clear the field: return the local.
+            attempt.whenComplete(this::connected);
+            return attempt;
         } finally {
             lock.unlock();
         }

@@ -20,9 +20,12 @@ import java.util.stream.Stream;
  * -9}) and kills the registered processes within a second; and each JVM, on first use, sweeps
  * the records of JVMs that died before their reaper could act. Records are files named by PID
  * under {@code $TMPDIR/dlock-testkit-$USER/<jvm pid>/}, holding a marker that must appear in the
- * process's command line, so a recycled PID is never killed.
+ * process's command line, so a recycled PID is never killed. Temporary directories made with
+ * {@link #scratchDirectory(String)} live under the same per-JVM directory and go with it.
+ *
+ * <p>Public for harnesses in other packages (the torture suite's worker JVMs); thread-safe.
  */
-final class ManagedProcesses {
+public final class ManagedProcesses {
 
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"),
             "dlock-testkit-" + System.getProperty("user.name", "user"));
@@ -44,7 +47,7 @@ final class ManagedProcesses {
     private ManagedProcesses() {}
 
     /** Records {@code process}, whose command line contains {@code marker}, for clean-up. */
-    static void register(Process process, String marker) {
+    public static void register(Process process, String marker) {
         LIVE.put(process.pid(), process);
         try {
             Files.writeString(OWN.resolve(Long.toString(process.pid())), marker, StandardCharsets.UTF_8);
@@ -55,7 +58,7 @@ final class ManagedProcesses {
     }
 
     /** Forgets a process that has been stopped. */
-    static void unregister(Process process) {
+    public static void unregister(Process process) {
         LIVE.remove(process.pid());
         try {
             Files.deleteIfExists(OWN.resolve(Long.toString(process.pid())));
@@ -64,8 +67,12 @@ final class ManagedProcesses {
         }
     }
 
-    /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}, {@code TERM}). */
-    static void signal(long pid, String signal) {
+    /**
+     * Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}, {@code TERM}).
+     *
+     * @throws IllegalStateException if {@code kill} failed (e.g. no such process)
+     */
+    public static void signal(long pid, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
                     .redirectErrorStream(true).start();
@@ -78,6 +85,18 @@ final class ManagedProcesses {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while signalling " + pid, e);
+        }
+    }
+
+    /**
+     * Creates a temporary directory that is deleted with this JVM's records: at exit, by the
+     * reaper after a SIGKILL, or by the next JVM's sweep.
+     */
+    public static Path scratchDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(OWN, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory in " + OWN, e);
         }
     }
 
@@ -157,7 +176,8 @@ final class ManagedProcesses {
         }
     }
 
-    static void deleteQuietly(Path path) {
+    /** Deletes {@code path} and everything under it, ignoring failures (temporary files). */
+    public static void deleteQuietly(Path path) {
         if (!Files.exists(path)) {
             return;
         }

@@ -39,11 +39,7 @@ public final class RedisServer implements AutoCloseable {
     private RedisServer(Path binary, List<String> extraArgs) {
         this.binary = binary;
         this.extraArgs = List.copyOf(extraArgs);
-        try {
-            this.dir = Files.createTempDirectory("dlock-redis-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.dir = ManagedProcesses.scratchDirectory("dlock-redis-");
         this.port = freePort();
     }
 

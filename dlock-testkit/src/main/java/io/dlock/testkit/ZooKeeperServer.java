@@ -46,7 +46,7 @@ public final class ZooKeeperServer implements AutoCloseable {
         this.id = id;
         this.extraConfig = new LinkedHashMap<>(extraConfig);
         try {
-            this.dir = Files.createTempDirectory("dlock-zookeeper-");
+            this.dir = ManagedProcesses.scratchDirectory("dlock-zookeeper-");
             Files.createDirectories(dir.resolve("data"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

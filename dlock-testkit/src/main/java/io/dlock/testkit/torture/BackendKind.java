@@ -1,0 +1,40 @@
+package io.dlock.testkit.torture;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The lock services the suite tortures, and the faults under which each claims mutual exclusion. */
+public enum BackendKind {
+
+    /** One Redis node ({@code redis://}). */
+    REDIS,
+    /** A Redlock quorum of three Redis masters ({@code redlock://}). */
+    REDLOCK,
+    /** A three-server ZooKeeper ensemble ({@code zk://}). */
+    ZOOKEEPER;
+
+    /**
+     * The faults under which the README promises mutual exclusion on this backend: a run under
+     * one of them must show no overlap of two valid leases. Client pauses are in no set: a
+     * paused holder cannot know it lost its lease, which is what fencing tokens are for.
+     */
+    public Set<Fault> toleratedFaults() {
+        return switch (this) {
+            case REDIS -> EnumSet.of(Fault.NONE, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP);
+            case REDLOCK -> EnumSet.of(Fault.NONE, Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
+                    Fault.ROLLING_RESTART);
+            case ZOOKEEPER -> EnumSet.of(Fault.NONE, Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.SESSION_EXPIRY);
+        };
+    }
+
+    /** The faults that can be injected into this backend. */
+    public Set<Fault> applicableFaults() {
+        EnumSet<Fault> faults = EnumSet.noneOf(Fault.class);
+        for (Fault fault : Fault.values()) {
+            if (fault.appliesTo(this)) {
+                faults.add(fault);
+            }
+        }
+        return faults;
+    }
+}

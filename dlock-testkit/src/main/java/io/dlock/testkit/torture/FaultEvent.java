@@ -1,0 +1,11 @@
+package io.dlock.testkit.torture;
+
+/**
+ * A fault as the nemesis carried it out.
+ *
+ * @param fault what was done
+ * @param target the server or worker it was done to
+ * @param start when it began, on {@link System#nanoTime()}
+ * @param end when it was healed (server back, worker resumed, connections thawed)
+ */
+public record FaultEvent(Fault fault, String target, long start, long end) {}

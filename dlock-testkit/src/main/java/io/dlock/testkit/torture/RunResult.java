@@ -1,0 +1,92 @@
+package io.dlock.testkit.torture;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of one {@link TortureRun}: the scenario, what the checker found, the faults
+ * carried out, and anything that kept the run from being what it claims (a worker that died,
+ * a fault that could not be injected).
+ *
+ * @param scenario what was run
+ * @param check what the checker found
+ * @param faults the faults carried out
+ * @param problems failures of the harness itself; a run with problems proves nothing
+ * @param elapsed how long the run took, start-up included
+ */
+public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems,
+        Duration elapsed) {
+
+    /** Keeps immutable copies. */
+    public RunResult {
+        faults = List.copyOf(faults);
+        problems = List.copyOf(problems);
+    }
+
+    /**
+     * For a run of correct workers: every promise the README makes that this run broke, and
+     * every harness problem; empty when the run upholds them. Fencing (no stale write
+     * accepted, no lost increment) and increasing tokens are promised under every fault;
+     * mutual exclusion only under the faults the backend tolerates.
+     *
+     * @throws IllegalStateException for a negative control, which is judged by {@link #controlFlagged()}
+     */
+    public List<String> brokenPromises() {
+        if (scenario.mode().isControl()) {
+            throw new IllegalStateException(scenario.mode() + " is a negative control; see controlFlagged()");
+        }
+        List<String> broken = new ArrayList<>(problems);
+        if (check.staleWritesAccepted() > 0) {
+            broken.add(check.staleWritesAccepted() + " stale writes accepted");
+        }
+        if (check.tokenViolations() > 0) {
+            broken.add(check.tokenViolations() + " tokens that did not increase");
+        }
+        if (check.counterAnomalies() > 0) {
+            broken.add(check.counterAnomalies() + " lost or duplicated increments");
+        }
+        if (check.validOverlaps() > 0 && scenario.claimsMutualExclusion()) {
+            broken.add(check.validOverlaps() + " mutual-exclusion violations under faults "
+                    + scenario.backend() + " tolerates");
+        }
+        if (check.acquired() == 0) {
+            broken.add("no lock was ever acquired: the run tested nothing");
+        }
+        if (!broken.isEmpty()) {
+            broken.addAll(check.examples());
+        }
+        return broken;
+    }
+
+    /**
+     * For a negative control: whether the checker caught its flaw (stale writes or lost
+     * increments without fencing; two valid leases at once otherwise).
+     */
+    public boolean controlFlagged() {
+        return switch (scenario.mode()) {
+            case CORRECT -> throw new IllegalStateException("not a negative control");
+            case NO_FENCING -> check.staleWritesAccepted() > 0 || check.counterAnomalies() > 0;
+            case RELEASE_WITHOUT_OWNER_CHECK, NEVER_RENEWED, REDLOCK_WITHOUT_RESTART_DETECTION ->
+                    check.validOverlaps() > 0;
+        };
+    }
+
+    /** A multi-line summary for logs and failure messages. */
+    public String summary() {
+        CheckResult c = check;
+        StringBuilder text = new StringBuilder(String.format(
+                "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"
+                        + " overlaps %d (both leases valid: %d), stale writes accepted %d, stale ops rejected %d,"
+                        + " token violations %d, lost/duplicated increments %d, %d faults, max recovery %d ms,"
+                        + " longest outage %d ms",
+                scenario.backend(), scenario.faultLabel(), scenario.mode(), scenario.seed(),
+                scenario.duration().toSeconds(), c.operations(), c.acquired(), c.attempted(), c.timedOut(),
+                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleWritesAccepted(),
+                c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(), c.maxRecovery().toMillis(),
+                c.longestOutage().toMillis()));
+        problems.forEach(p -> text.append("\n  problem: ").append(p));
+        c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
+        return text.toString();
+    }
+}

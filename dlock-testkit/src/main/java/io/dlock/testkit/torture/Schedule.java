@@ -1,0 +1,69 @@
+package io.dlock.testkit.torture;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The nemesis's plan, drawn from the scenario's seed: which fault, when, for how long, against
+ * which server or worker. The same scenario always gives the same plan; only the exact moments
+ * at which the faults land in the workers' cycles vary from run to run.
+ */
+final class Schedule {
+
+    /** Quiet time before the first fault, so every worker is up. */
+    static final Duration WARM_UP = Duration.ofSeconds(1);
+    /** Quiet time after the last fault is healed, to measure recovery. */
+    static final Duration COOL_DOWN = Duration.ofSeconds(2);
+
+    /**
+     * One planned fault.
+     *
+     * @param fault what to do
+     * @param at when, from the nemesis's start
+     * @param length how long the fault lasts before it is healed
+     * @param target the server (index into the cluster's nodes) or worker (from 1)
+     * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target is down
+     */
+    record Planned(Fault fault, Duration at, Duration length, int target, int second) {}
+
+    private Schedule() {}
+
+    /** Draws the plan for {@code scenario} on a cluster of {@code nodes} servers. */
+    static List<Planned> plan(Scenario scenario, int nodes) {
+        List<Fault> faults = scenario.faults().stream().filter(f -> f != Fault.NONE).sorted().toList();
+        List<Planned> plan = new ArrayList<>();
+        if (faults.isEmpty()) {
+            return plan;
+        }
+        SplittableRandom random = new SplittableRandom(scenario.seed());
+        long lease = scenario.lease().toMillis();
+        long at = WARM_UP.toMillis();
+        long end = scenario.duration().toMillis() - COOL_DOWN.toMillis();
+        while (true) {
+            Fault fault = faults.get(random.nextInt(faults.size()));
+            long length = switch (fault) {
+                case SERVER_CRASH -> between(random, 200, 1_500);
+                case SERVER_PAUSE -> between(random, 300, 2_500);
+                case REDIS_DEBUG_SLEEP -> between(random, 300, 2_000);
+                case ROLLING_RESTART -> between(random, 800, 1_500);
+                case CLIENT_PAUSE -> between(random, lease * 3 / 2, lease * 3);
+                case SESSION_EXPIRY -> between(random, lease * 3 / 2, lease * 5 / 2);
+                case NONE -> throw new IllegalStateException("NONE is not planned");
+            };
+            if (at + length > end) {
+                return plan;
+            }
+            boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.SESSION_EXPIRY;
+            int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
+            int second = nodes > 1 ? (target + 1 + random.nextInt(nodes - 1)) % nodes : target;
+            plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second));
+            at += length + between(random, 500, 2_000);
+        }
+    }
+
+    private static long between(SplittableRandom random, long min, long max) {
+        return min + random.nextLong(max - min + 1);
+    }
+}

@@ -1,0 +1,105 @@
+package io.dlock.testkit.torture;
+
+import io.dlock.testkit.ManagedProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Runs one {@link Scenario} end to end: starts the fenced store and the lock cluster, starts the
+ * worker JVMs, lets the nemesis loose once they are connected, stops everything at the end and
+ * checks the history. Every process and directory it creates is gone when it returns, and also
+ * if this JVM is interrupted or killed (they are registered with {@link ManagedProcesses}).
+ */
+public final class TortureRun {
+
+    /** How long the workers get to start and connect before the run's time counts. */
+    private static final Duration START_UP = Duration.ofSeconds(20);
+    private static final Duration ACQUIRE_WAIT = Duration.ofSeconds(2);
+
+    private TortureRun() {}
+
+    /**
+     * Runs {@code scenario} and checks it.
+     *
+     * @throws InterruptedException if interrupted; everything started is stopped
+     */
+    public static RunResult run(Scenario scenario) throws InterruptedException {
+        long began = System.nanoTime();
+        Path directory = ManagedProcesses.scratchDirectory("dlock-torture-");
+        try (FencedStore store = FencedStore.start(); LockCluster cluster = LockCluster.start(scenario)) {
+            long workersStart = System.nanoTime();
+            long stopAt = workersStart + START_UP.toNanos() + scenario.duration().toNanos();
+            List<WorkerConfig> configs = new ArrayList<>();
+            for (int w = 1; w <= scenario.workers(); w++) {
+                configs.add(new WorkerConfig(w, cluster.uriFor(w), store.port(), scenario.locks(),
+                        scenario.threadsPerWorker(), scenario.lease(), scenario.holdMin(), scenario.holdMax(),
+                        ACQUIRE_WAIT, scenario.mode(), stopAt, directory, scenario.seed() * 1_000 + w));
+            }
+            List<String> problems = new ArrayList<>();
+            try (WorkerFleet fleet = WorkerFleet.start(configs, directory)) {
+                long ready = awaitWorkersConnected(directory, scenario, workersStart + START_UP.toNanos());
+                List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
+                List<FaultEvent> events;
+                try (Nemesis nemesis = new Nemesis(cluster, fleet, plan)) {
+                    nemesis.start();
+                    parkUntil(Math.min(stopAt, ready + scenario.duration().toNanos()));
+                    nemesis.close();
+                    if (!nemesis.await(Duration.ofSeconds(120))) {
+                        problems.add("the nemesis did not finish its last fault within 120 s");
+                    }
+                    events = nemesis.events();
+                    problems.addAll(nemesis.failures());
+                }
+                cluster.healAll();
+                fleet.stopAll();
+                problems.addAll(fleet.awaitExit(ACQUIRE_WAIT.plus(scenario.lease().multipliedBy(3))
+                        .plus(scenario.holdMax()).plus(Duration.ofSeconds(30))));
+                List<Op> history = fleet.history();
+                Map<String, List<StoreEntry>> logs = new HashMap<>();
+                Map<String, Long> counters = new HashMap<>();
+                for (int i = 0; i < scenario.locks(); i++) {
+                    String lock = WorkerConfig.lockName(i);
+                    logs.put(lock, store.log(lock));
+                    counters.put(lock, store.counter(lock));
+                }
+                CheckResult check = Checker.check(history, logs, counters, events);
+                return new RunResult(scenario, check, events, problems, Duration.ofNanos(System.nanoTime() - began));
+            }
+        } finally {
+            ManagedProcesses.deleteQuietly(directory);
+        }
+    }
+
+    /** Waits until every worker thread has opened its history (its client is connected); returns when. */
+    private static long awaitWorkersConnected(Path directory, Scenario scenario, long deadline) {
+        int expected = scenario.workers() * scenario.threadsPerWorker();
+        while (System.nanoTime() - deadline < 0 && historyFiles(directory) < expected) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return System.nanoTime();
+    }
+
+    private static long historyFiles(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tsv")).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static void parkUntil(long deadline) throws InterruptedException {
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("torture run interrupted");
+            }
+        }
+    }
+}

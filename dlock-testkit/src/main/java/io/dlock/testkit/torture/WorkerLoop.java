@@ -1,0 +1,130 @@
+package io.dlock.testkit.torture;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.Lease;
+import io.dlock.LeaseLostException;
+import io.dlock.LockClient;
+import io.dlock.LockTimeoutException;
+import io.dlock.testkit.torture.Op.Kind;
+import io.dlock.testkit.torture.Op.Outcome;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One worker thread's cycle, repeated until the stop time: acquire a random lock, read its
+ * counter through the fenced store, hold for a random time (the window a pause or a lost lease
+ * hits), write the counter plus one, ask the lease whether it is still valid, release. Every
+ * step is an {@link Op} in this thread's history file.
+ *
+ * <p>The holder checks nothing between its read and its write on purpose: it models a client
+ * that took the lock, then computed, then wrote; a stale holder is stopped by the store's token
+ * check, which is what the suite measures.
+ */
+final class WorkerLoop implements Runnable {
+
+    private static final Duration BACKOFF_WHEN_UNAVAILABLE = Duration.ofMillis(50);
+    private static final Duration MAX_PAUSE_BETWEEN_CYCLES = Duration.ofMillis(10);
+
+    private final WorkerConfig config;
+    private final String process;
+    private final LockClient client;
+    private final SplittableRandom random;
+    private final AtomicBoolean stop;
+
+    WorkerLoop(WorkerConfig config, int thread, LockClient client, AtomicBoolean stop) {
+        this.stop = stop;
+        this.config = config;
+        this.process = "w" + config.id() + ".t" + thread;
+        this.client = client;
+        this.random = new SplittableRandom(config.seed() * 31 + thread);
+    }
+
+    @Override
+    public void run() {
+        try (BufferedWriter history = Files.newBufferedWriter(config.historyDir().resolve(process + ".tsv"),
+                        StandardCharsets.UTF_8);
+                FencedStoreClient store = new FencedStoreClient(config.storePort(), process,
+                        config.mode() != WorkerMode.NO_FENCING)) {
+            while (System.nanoTime() - config.stopAt() < 0 && !stop.get()) {
+                cycle(history, store, WorkerConfig.lockName(random.nextInt(config.locks())));
+                LockSupport.parkNanos(random.nextLong(MAX_PAUSE_BETWEEN_CYCLES.toNanos() + 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the history of " + process, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void cycle(BufferedWriter history, FencedStoreClient store, String lock)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Lease lease;
+        try {
+            lease = client.lock(lock).acquire(config.acquireWait());
+        } catch (LockTimeoutException e) {
+            record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.TIMEOUT, start, System.nanoTime(), 0, 0));
+            return;
+        } catch (BackendUnavailableException e) {
+            record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.UNAVAILABLE, start, System.nanoTime(), 0, 0));
+            LockSupport.parkNanos(BACKOFF_WHEN_UNAVAILABLE.toNanos());
+            return;
+        } catch (RuntimeException e) {
+            record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.ERROR, start, System.nanoTime(), 0, 0));
+            LockSupport.parkNanos(BACKOFF_WHEN_UNAVAILABLE.toNanos());
+            return;
+        }
+        long token = lease.fencingToken();
+        record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.OK, start, System.nanoTime(), token, 0));
+
+        long readStart = System.nanoTime();
+        FencedStoreClient.Reply read = store.read(lock, token);
+        record(history, new Op(process, lock, Kind.READ, read.accepted() ? Outcome.OK : Outcome.REJECTED, readStart,
+                System.nanoTime(), token, read.value()));
+        if (read.accepted()) {
+            LockSupport.parkNanos(holdNanos());
+            long writeStart = System.nanoTime();
+            FencedStoreClient.Reply write = store.write(lock, token, read.value() + 1);
+            record(history, new Op(process, lock, Kind.WRITE, write.accepted() ? Outcome.OK : Outcome.REJECTED,
+                    writeStart, System.nanoTime(), token, read.value() + 1));
+        }
+        long checkAt = System.nanoTime();
+        record(history, new Op(process, lock, Kind.CHECK, lease.isValid() ? Outcome.VALID : Outcome.LOST, checkAt,
+                checkAt, token, 0));
+        release(history, lock, lease);
+    }
+
+    private void release(BufferedWriter history, String lock, Lease lease) throws IOException {
+        long start = System.nanoTime();
+        Outcome outcome;
+        try {
+            lease.close();
+            outcome = Outcome.OK;
+        } catch (LeaseLostException e) {
+            outcome = Outcome.LOST;
+        } catch (BackendUnavailableException e) {
+            outcome = Outcome.UNAVAILABLE;
+        } catch (RuntimeException e) {
+            outcome = Outcome.ERROR;
+        }
+        record(history, new Op(process, lock, Kind.RELEASE, outcome, start, System.nanoTime(), lease.fencingToken(), 0));
+    }
+
+    private long holdNanos() {
+        long min = config.holdMin().toNanos();
+        return min + random.nextLong(config.holdMax().toNanos() - min + 1);
+    }
+
+    private static void record(BufferedWriter history, Op op) throws IOException {
+        history.write(op.toLine());
+        history.newLine();
+        history.flush();
+    }
+}

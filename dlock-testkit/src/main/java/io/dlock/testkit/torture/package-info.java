@@ -1,0 +1,12 @@
+/**
+ * A fault-injection safety suite in the style of Jepsen, on one machine and loopback only:
+ * worker JVMs take locks and read-modify-write a fenced store while a nemesis crashes, pauses
+ * and cuts off servers and clients on a seeded schedule; a checker then reads the history and
+ * the store's log and counts mutual-exclusion violations, stale writes, tokens that failed to
+ * increase, lost increments and unavailability.
+ *
+ * <p>Entry point: {@link io.dlock.testkit.torture.TortureRun#run(Scenario)}. The harness knows
+ * backends only by URI; the backends must be on the class path of the JVM that runs it, which
+ * is also the workers' class path.
+ */
+package io.dlock.testkit.torture;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Distributed locks with fencing tokens over Redis, Redlock and ZooKeeper.",
-        subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, TortureCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -93,7 +93,7 @@ final class LockCluster implements AutoCloseable {
         return switch (scenario.backend()) {
             case REDIS -> redis.get(0).uri() + "?timeout=500ms";
             case REDLOCK -> "redlock://" + redis.stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","))
-                    + "?nodeTimeout=50ms&restartQuarantine=" + quarantine().toMillis() + "ms"
+                    + "?restartQuarantine=" + quarantine().toMillis() + "ms"
                     + (scenario.mode() == WorkerMode.REDLOCK_WITHOUT_RESTART_DETECTION ? "&restartDetection=false" : "");
             case ZOOKEEPER -> "zk://" + proxiesByWorker.get(worker - 1).stream().map(TcpProxy::hostAndPort)
                     .collect(Collectors.joining(",")) + "/torture?sessionTimeout=" + leaseMs + "ms";

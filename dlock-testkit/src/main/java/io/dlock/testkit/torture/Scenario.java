@@ -64,16 +64,18 @@ public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, 
             case CORRECT -> throw new IllegalArgumentException("CORRECT is not a control");
             // Only a holder paused past its lease writes while another holds the lock.
             case NO_FENCING -> base.withFaults(EnumSet.of(Fault.CLIENT_PAUSE)).withMode(mode)
-                    .withHold(Duration.ofMillis(20), Duration.ofMillis(200));
+                    .withHold(Duration.ofMillis(50), Duration.ofMillis(300));
             // Nothing but the replayed release is needed; no fault.
             case RELEASE_WITHOUT_OWNER_CHECK -> base.withMode(mode)
                     .withHold(Duration.ofMillis(20), Duration.ofMillis(120));
             // Holds up to twice the lease outlive an unrenewed lease.
             case NEVER_RENEWED -> base.withMode(mode).withLease(Duration.ofMillis(300))
                     .withHold(Duration.ofMillis(50), Duration.ofMillis(600));
-            // Holders must still hold when the restarted node and the returning one vote together.
+            // Holders must still hold, and not yet have renewed, when the restarted node and the
+            // returning one vote together: long holds, and a 3 s lease renewed every second.
             case REDLOCK_WITHOUT_RESTART_DETECTION -> base.withFaults(EnumSet.of(Fault.ROLLING_RESTART))
-                    .withMode(mode).withHold(Duration.ofMillis(300), Duration.ofMillis(900));
+                    .withMode(mode).withLease(Duration.ofSeconds(3))
+                    .withHold(Duration.ofMillis(300), Duration.ofMillis(900));
         };
     }
 

@@ -44,7 +44,7 @@ public final class TortureRun {
             }
             List<String> problems = new ArrayList<>();
             try (WorkerFleet fleet = WorkerFleet.start(configs, directory)) {
-                long ready = awaitWorkersConnected(directory, scenario, workersStart + START_UP.toNanos());
+                long ready = awaitWorkersConnected(fleet, directory, scenario, workersStart + START_UP.toNanos());
                 List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
                 List<FaultEvent> events;
                 try (Nemesis nemesis = new Nemesis(cluster, fleet, plan)) {
@@ -78,9 +78,9 @@ public final class TortureRun {
     }
 
     /** Waits until every worker thread has opened its history (its client is connected); returns when. */
-    private static long awaitWorkersConnected(Path directory, Scenario scenario, long deadline) {
+    private static long awaitWorkersConnected(WorkerFleet fleet, Path directory, Scenario scenario, long deadline) {
         int expected = scenario.workers() * scenario.threadsPerWorker();
-        while (System.nanoTime() - deadline < 0 && historyFiles(directory) < expected) {
+        while (System.nanoTime() - deadline < 0 && historyFiles(directory) < expected && !fleet.anyExited()) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         return System.nanoTime();

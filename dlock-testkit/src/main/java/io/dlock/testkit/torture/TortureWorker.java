@@ -1,14 +1,17 @@
 package io.dlock.testkit.torture;
 
+import io.dlock.BackendUnavailableException;
 import io.dlock.LockClient;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,6 +25,8 @@ import java.util.function.UnaryOperator;
  */
 public final class TortureWorker {
 
+    private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(15);
+
     private TortureWorker() {}
 
     /** Runs the worker; see the class comment. */
@@ -31,7 +36,7 @@ public final class TortureWorker {
         Thread stdin = new Thread(() -> awaitEndOfInput(stop), "torture-stdin");
         stdin.setDaemon(true);
         stdin.start();
-        try (LockClient client = client(config)) {
+        try (LockClient client = connect(config)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < config.threads(); t++) {
                 WorkerLoop loop = new WorkerLoop(config, t, client, stop);
@@ -54,6 +59,26 @@ public final class TortureWorker {
             // the same as the end: the harness is gone
         }
         stop.set(true);
+    }
+
+    /**
+     * Connects, retrying for a while: on a loaded machine the first connections of three JVMs
+     * starting at once can take longer than a Redlock node timeout, and Redlock then refuses to
+     * start; that is start-up, not what the run measures.
+     */
+    private static LockClient connect(WorkerConfig config) {
+        long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return client(config);
+            } catch (BackendUnavailableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                System.err.println("worker " + config.id() + ": not connected yet, retrying: " + e.getMessage());
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            }
+        }
     }
 
     private static LockClient client(WorkerConfig config) {

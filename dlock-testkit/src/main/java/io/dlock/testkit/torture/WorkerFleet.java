@@ -67,6 +67,11 @@ final class WorkerFleet implements AutoCloseable {
         ManagedProcesses.signal(processes.get(worker - 1).pid(), "CONT");
     }
 
+    /** Returns true when a worker has already exited: before the stop, that is a failure. */
+    boolean anyExited() {
+        return processes.stream().anyMatch(process -> !process.isAlive());
+    }
+
     /** Tells every worker to finish its current cycle and exit, by closing its standard input. */
     void stopAll() {
         for (Process process : processes) {

@@ -1,0 +1,46 @@
+package io.dlock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dlock torture} as the packaged command: its worker JVMs run from the same jar, it
+ * prints the results table, and it leaves no process behind.
+ */
+class TortureCommandIT {
+
+    private static final Path JAR = Path.of("target", "dlock.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortRunPrintsTheTableAndLeavesNothingBehind() throws Exception {
+        assertThat(JAR).as("the packaged command; integration tests run after 'package'").isRegularFile();
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Path table = dir.resolve("table.md");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process dlock = new ProcessBuilder(List.of(java, "-jar", JAR.toAbsolutePath().toString(), "torture",
+                "--backend", "REDIS", "--fault", "SERVER_PAUSE", "--no-controls", "--duration", "8s", "--seed", "3",
+                "--output", table.toString()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(dlock.waitFor(180, TimeUnit.SECONDS)).as("dlock torture finished").isTrue();
+        String stdout = Files.readString(out, StandardCharsets.UTF_8);
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(dlock.exitValue()).as(stdout + stderr).isZero();
+        assertThat(stdout).contains("| redis | SERVER_PAUSE | correct | 1 |").contains("as claimed");
+        assertThat(Files.readString(table, StandardCharsets.UTF_8)).isEqualTo(stdout);
+        assertThat(stderr).contains("REDIS under SERVER_PAUSE, CORRECT, seed 3");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                        .map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false)).count())
+                .as("worker JVMs left running").isZero();
+    }
+}

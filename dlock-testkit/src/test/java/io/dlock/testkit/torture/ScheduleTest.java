@@ -1,0 +1,63 @@
+package io.dlock.testkit.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The nemesis's plan: fixed by the seed, inside the run, one fault at a time, on valid targets. */
+class ScheduleTest {
+
+    private final Scenario scenario = Scenario.of(BackendKind.REDLOCK,
+            EnumSet.of(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE, Fault.ROLLING_RESTART), 42, Duration.ofSeconds(60));
+
+    @Test
+    void theSameSeedGivesTheSamePlanAndAnotherSeedAnother() {
+        assertThat(Schedule.plan(scenario, 3)).isEqualTo(Schedule.plan(scenario, 3));
+        assertThat(Schedule.plan(scenario.withSeed(43), 3)).isNotEqualTo(Schedule.plan(scenario, 3));
+    }
+
+    @Test
+    void faultsFollowOneAnotherInsideTheRunOnValidTargets() {
+        List<Schedule.Planned> plan = Schedule.plan(scenario, 3);
+        assertThat(plan).hasSizeGreaterThan(5);
+        Duration previousEnd = Schedule.WARM_UP.minusMillis(1);
+        for (Schedule.Planned planned : plan) {
+            assertThat(planned.at()).isGreaterThan(previousEnd);
+            previousEnd = planned.at().plus(planned.length());
+            assertThat(previousEnd).isLessThanOrEqualTo(scenario.duration().minus(Schedule.COOL_DOWN));
+            if (planned.fault() == Fault.CLIENT_PAUSE) {
+                assertThat(planned.target()).isBetween(1, scenario.workers());
+                assertThat(planned.length()).isGreaterThan(scenario.lease());
+            } else {
+                assertThat(planned.target()).isBetween(0, 2);
+                assertThat(planned.second()).isBetween(0, 2).isNotEqualTo(planned.target());
+            }
+        }
+        assertThat(plan).extracting(Schedule.Planned::fault).contains(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE,
+                Fault.ROLLING_RESTART);
+    }
+
+    @Test
+    void aQuietRunHasNoFaults() {
+        assertThat(Schedule.plan(scenario.withFaults(EnumSet.of(Fault.NONE)), 3)).isEmpty();
+    }
+
+    @Test
+    void scenariosRefuseFaultsTheirBackendCannotTake() {
+        assertThatThrownBy(() -> Scenario.of(BackendKind.REDIS,
+                EnumSet.of(Fault.SESSION_EXPIRY), 1, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SESSION_EXPIRY");
+    }
+
+    @Test
+    void controlsAreSetUpOnTheBackendTheyNeed() {
+        assertThat(Scenario.control(WorkerMode.REDLOCK_WITHOUT_RESTART_DETECTION, 1, Duration.ofSeconds(10)).backend())
+                .isEqualTo(BackendKind.REDLOCK);
+        assertThat(Scenario.control(WorkerMode.NO_FENCING, 1, Duration.ofSeconds(10)).faults())
+                .containsExactly(Fault.CLIENT_PAUSE);
+    }
+}

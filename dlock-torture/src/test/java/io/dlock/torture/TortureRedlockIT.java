@@ -1,0 +1,36 @@
+package io.dlock.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dlock.testkit.torture.BackendKind;
+import io.dlock.testkit.torture.Fault;
+import io.dlock.testkit.torture.RunResult;
+import io.dlock.testkit.torture.Scenario;
+import io.dlock.testkit.torture.TortureRun;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/** The torture suite's short CI schedule against a Redlock quorum of three Redis masters. */
+class TortureRedlockIT {
+
+    private static final long SEED = 7;
+
+    @Test
+    void minorityCrashesPausesSleepsAndRollingRestartsKeepEveryPromise() throws Exception {
+        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDLOCK, EnumSet.of(Fault.SERVER_CRASH,
+                Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP, Fault.ROLLING_RESTART), SEED, Duration.ofSeconds(30)));
+        System.out.println(result.summary());
+        assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
+        assertThat(result.check().faults()).as("faults injected").isPositive();
+    }
+
+    @Test
+    void clientPausesBreakExclusionButFencingHolds() throws Exception {
+        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDLOCK, EnumSet.of(Fault.CLIENT_PAUSE), SEED,
+                Duration.ofSeconds(15)));
+        System.out.println(result.summary());
+        assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
+        assertThat(result.check().faults()).as("faults injected").isPositive();
+    }
+}

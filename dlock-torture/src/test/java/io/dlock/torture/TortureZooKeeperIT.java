@@ -1,0 +1,36 @@
+package io.dlock.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dlock.testkit.torture.BackendKind;
+import io.dlock.testkit.torture.Fault;
+import io.dlock.testkit.torture.RunResult;
+import io.dlock.testkit.torture.Scenario;
+import io.dlock.testkit.torture.TortureRun;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/** The torture suite's short CI schedule against a three-server ZooKeeper ensemble. */
+class TortureZooKeeperIT {
+
+    private static final long SEED = 7;
+
+    @Test
+    void minorityCrashesPausesAndSessionExpiriesKeepEveryPromise() throws Exception {
+        RunResult result = TortureRun.run(Scenario.of(BackendKind.ZOOKEEPER,
+                EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.SESSION_EXPIRY), SEED, Duration.ofSeconds(30)));
+        System.out.println(result.summary());
+        assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
+        assertThat(result.check().faults()).as("faults injected").isPositive();
+    }
+
+    @Test
+    void clientPausesBreakExclusionButFencingHolds() throws Exception {
+        RunResult result = TortureRun.run(Scenario.of(BackendKind.ZOOKEEPER, EnumSet.of(Fault.CLIENT_PAUSE), SEED,
+                Duration.ofSeconds(15)));
+        System.out.println(result.summary());
+        assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
+        assertThat(result.check().faults()).as("faults injected").isPositive();
+    }
+}

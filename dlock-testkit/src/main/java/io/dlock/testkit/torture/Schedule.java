@@ -44,7 +44,8 @@ final class Schedule {
         while (true) {
             Fault fault = faults.get(random.nextInt(faults.size()));
             long length = switch (fault) {
-                case SERVER_CRASH -> between(random, 200, 1_500);
+                // From an immediate restart (as a supervisor does) to a long outage.
+                case SERVER_CRASH -> between(random, 0, 1_500);
                 case SERVER_PAUSE -> between(random, 300, 2_500);
                 case REDIS_DEBUG_SLEEP -> between(random, 300, 2_000);
                 case ROLLING_RESTART -> between(random, 800, 1_500);

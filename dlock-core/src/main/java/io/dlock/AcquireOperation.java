@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * handing out a lease (timeout, cancellation, failure, or a grant that came too late), the
  * backend's {@link Acquisition#abandon()} runs once, after the last attempt, so nothing taken
  * is left behind.
+ *
+ * <p>An operation that waits on a backend without a fair queue first lines up behind the
+ * client's other waiters for the same name ({@link LocalWaitQueues}) and makes no attempt until
+ * it is first; its deadline runs all the same.
  */
 final class AcquireOperation {
 
@@ -38,6 +42,7 @@ final class AcquireOperation {
     private boolean changedDuringAttempt;
     private boolean attempted;
     private boolean granted;
+    private boolean active;
     private Scheduler.Cancellable retryTimer;
     private Scheduler.Cancellable deadlineTimer;
     private int consecutiveErrors;
@@ -50,11 +55,12 @@ final class AcquireOperation {
         this.renewed = renewed;
         this.wait = wait;
         this.deadline = wait == null ? 0 : engine.now() + wait.toNanos();
-        this.acquisition = engine.backend().acquisition(request, this::attempt);
+        this.acquisition = engine.backend().acquisition(request, this::changed);
     }
 
     CompletableFuture<DefaultLease> start() {
         result.whenComplete((lease, error) -> onCompleted(error != null));
+        boolean first = !engine.waitsInLine(wait) || engine.localWaitQueues().join(this);
         if (wait != null && !wait.isZero()) {
             lock.lock();
             try {
@@ -63,18 +69,44 @@ final class AcquireOperation {
                 lock.unlock();
             }
         }
-        attempt();
+        if (first) {
+            activate();
+        }
         return result;
+    }
+
+    String name() {
+        return request.name();
+    }
+
+    String owner() {
+        return request.owner();
     }
 
     void cancel() {
         result.cancel(false);
     }
 
+    /** Lets this operation attempt: it is first in its line, or does not wait in one. */
+    void activate() {
+        lock.lock();
+        try {
+            active = true;
+        } finally {
+            lock.unlock();
+        }
+        attempt();
+    }
+
+    /** The lock may have become free: attempt now, or right after the attempt in flight. */
+    void changed() {
+        attempt();
+    }
+
     private void attempt() {
         lock.lock();
         try {
-            if (result.isDone() || granted) {
+            if (result.isDone() || granted || !active) {
                 return;
             }
             if (inFlight) {
@@ -193,6 +225,7 @@ final class AcquireOperation {
     }
 
     private void onCompleted(boolean givenUp) {
+        engine.localWaitQueues().leave(this).ifPresent(AcquireOperation::activate);
         lock.lock();
         try {
             retryTimer = cancel(retryTimer);

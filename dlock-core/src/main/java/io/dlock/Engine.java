@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +37,9 @@ final class Engine {
     private final Watchdog watchdog;
     private final AtomicLong ownerSequence = new AtomicLong();
     private final Map<String, DefaultLease> leasesByOwner = new ConcurrentHashMap<>();
-    private final Set<AcquireOperation> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, AcquireOperation> pendingByOwner = new ConcurrentHashMap<>();
+    private final Map<String, String> earlyLosses = new ConcurrentHashMap<>();
+    private final LocalWaitQueues localWaitQueues = new LocalWaitQueues();
 
     Engine(String clientId, LockBackend backend, ClientSettings settings) {
         this.clientId = clientId;
@@ -98,10 +99,22 @@ final class Engine {
         Duration lease = fixedLease != null ? fixedLease : settings.defaultLease();
         LockRequest request = new LockRequest(name, newOwner(), lease);
         AcquireOperation operation = new AcquireOperation(this, request, fixedLease == null, wait);
-        pending.add(operation);
+        pendingByOwner.put(request.owner(), operation);
         CompletableFuture<DefaultLease> result = operation.start();
-        result.whenComplete((lease1, error) -> pending.remove(operation));
+        result.whenComplete((granted, error) -> {
+            pendingByOwner.remove(request.owner());
+            earlyLosses.remove(request.owner());
+        });
         return result;
+    }
+
+    LocalWaitQueues localWaitQueues() {
+        return localWaitQueues;
+    }
+
+    /** Whether an acquisition with {@code wait} lines up locally: it waits, and the backend keeps no fair queue. */
+    boolean waitsInLine(Duration wait) {
+        return !capabilities.fair() && (wait == null || !wait.isZero());
     }
 
     /** Creates the lease for a grant of {@code request} sent at {@code sentAt} and starts keeping it. */
@@ -113,6 +126,10 @@ final class Engine {
         if (!unbounded) {
             watchdog.watch(lease, sentAt);
         }
+        String lostAlready = earlyLosses.remove(request.owner());
+        if (lostAlready != null) {
+            lease.markLost(lostAlready, false);
+        }
         log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(), fencingToken);
         return lease;
     }
@@ -121,6 +138,8 @@ final class Engine {
     void release(DefaultLease lease, CompletableFuture<Void> done) {
         leasesByOwner.remove(lease.owner());
         backend.release(lease.request()).whenComplete((held, error) -> {
+            // The client's next waiter need not wait for the backend's notification.
+            localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
             String lostBefore = lease.lossReason();
             if (error != null) {
                 log.warn("could not release lock '{}' (owner {}): {}; it stays held until its lease"
@@ -150,10 +169,18 @@ final class Engine {
         }
     }
 
-    /** Marks the lease of {@code owner} lost, when the backend found it gone on its own. */
+    /**
+     * Marks the lease of {@code owner} lost, when the backend found it gone on its own; a loss
+     * reported while the grant is still on its way to the engine is applied when it arrives.
+     */
     void lostByBackend(String name, String owner, String reason) {
         DefaultLease lease = leasesByOwner.get(owner);
+        if (lease == null && pendingByOwner.containsKey(owner)) {
+            earlyLosses.put(owner, reason);
+            lease = leasesByOwner.get(owner); // granted meanwhile: it may not have seen the entry
+        }
         if (lease != null && lease.name().equals(name)) {
+            earlyLosses.remove(owner);
             lease.markLost(reason, false);
         }
     }
@@ -201,7 +228,7 @@ final class Engine {
 
     /** Gives up pending acquisitions, releases every held lease (bounded wait) and stops timers. */
     void close() {
-        pending.forEach(operation -> operation.cancel());
+        pendingByOwner.values().forEach(AcquireOperation::cancel);
         List<CompletableFuture<Void>> releases = new ArrayList<>();
         for (DefaultLease lease : new ArrayList<>(leasesByOwner.values())) {
             releases.add(lease.releaseAsync().exceptionally(error -> null));

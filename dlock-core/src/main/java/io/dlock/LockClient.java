@@ -255,7 +255,7 @@ public final class LockClient implements AutoCloseable {
             EngineHolder holder = new EngineHolder();
             LockBackend backend;
             try {
-                backend = opener.apply(new BackendContext(ticker, holder::lost, clockDrift, defaultLease));
+                backend = opener.apply(new BackendContext(ticker, holder::lost, clockDrift, defaultLease, timers));
             } catch (RuntimeException e) {
                 if (own != null) {
                     own.close();

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param clockDrift the client's drift allowance, for backends that judge a grant's validity
  * @param defaultLease the client's default lease, for backends whose settings depend on the
  *     longest lease in use
+ * @param scheduler the client's timers, for a backend's own delayed work (tidying up idle
+ *     subscriptions, grace periods); tasks must not block
  */
-public record BackendContext(Ticker ticker, LeaseLossSink lossSink, ClockDrift clockDrift, Duration defaultLease) {
+public record BackendContext(Ticker ticker, LeaseLossSink lossSink, ClockDrift clockDrift, Duration defaultLease,
+        Scheduler scheduler) {
 
     /** Checks that no component is null. */
     public BackendContext {
@@ -21,5 +24,6 @@ public record BackendContext(Ticker ticker, LeaseLossSink lossSink, ClockDrift c
         Objects.requireNonNull(lossSink, "lossSink");
         Objects.requireNonNull(clockDrift, "clockDrift");
         Objects.requireNonNull(defaultLease, "defaultLease");
+        Objects.requireNonNull(scheduler, "scheduler");
     }
 }

@@ -5,6 +5,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Scheduler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.List;
@@ -28,10 +29,10 @@ final class RedisBackend implements LockBackend {
     }
 
     /** Connects to {@code endpoint}; fails with a message naming it when it is unreachable. */
-    static RedisBackend connect(RedisEndpoint endpoint) {
+    static RedisBackend connect(RedisEndpoint endpoint, Scheduler scheduler) {
         ClientResources resources = DefaultClientResources.create();
         try {
-            return new RedisBackend(resources, RedisNode.connect(endpoint, resources));
+            return new RedisBackend(resources, RedisNode.connect(endpoint, resources, scheduler));
         } catch (RuntimeException e) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;

@@ -31,6 +31,6 @@ public final class RedisBackendProvider implements LockBackendProvider {
             RedlockUri redlock = RedlockUri.parse(uri, context.defaultLease());
             return RedlockBackend.connect(redlock.endpoints(), redlock.options(), context);
         }
-        return RedisBackend.connect(RedisEndpoint.parse(uri));
+        return RedisBackend.connect(RedisEndpoint.parse(uri), context.scheduler());
     }
 }

@@ -3,6 +3,7 @@ package io.dlock.redis;
 import io.dlock.BackendUnavailableException;
 import io.dlock.LockState;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Scheduler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -45,11 +46,12 @@ final class RedisNode implements AutoCloseable {
     private final RedisAsyncCommands<String, String> commands;
     private final ReleaseSubscriptions subscriptions;
 
-    private RedisNode(RedisEndpoint endpoint, RedisClient client, StatefulRedisConnection<String, String> connection) {
+    private RedisNode(RedisEndpoint endpoint, RedisClient client, StatefulRedisConnection<String, String> connection,
+            Scheduler scheduler) {
         this.endpoint = endpoint;
         this.client = client;
         this.commands = connection.async();
-        this.subscriptions = new ReleaseSubscriptions(endpoint, client);
+        this.subscriptions = new ReleaseSubscriptions(endpoint, client, scheduler);
     }
 
     /**
@@ -58,9 +60,9 @@ final class RedisNode implements AutoCloseable {
      * @throws BackendUnavailableException naming the server and the reason when it cannot be
      *     reached or refuses the credentials
      */
-    static RedisNode connect(RedisEndpoint endpoint, ClientResources resources) {
+    static RedisNode connect(RedisEndpoint endpoint, ClientResources resources, Scheduler scheduler) {
         try {
-            return connectAsync(endpoint, resources).toCompletableFuture().join();
+            return connectAsync(endpoint, resources, scheduler).toCompletableFuture().join();
         } catch (CompletionException e) {
             throw RedisFailures.translate(e, endpoint);
         }
@@ -70,7 +72,8 @@ final class RedisNode implements AutoCloseable {
      * Connects to {@code endpoint} without blocking; the stage fails with a
      * {@link io.dlock.LockException} naming the server and the reason.
      */
-    static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources) {
+    static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources,
+            Scheduler scheduler) {
         RedisClient client = RedisClient.create(resources, endpoint.uri());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -84,7 +87,7 @@ final class RedisNode implements AutoCloseable {
                         client.shutdownAsync(0, 2, TimeUnit.SECONDS);
                         throw RedisFailures.translate(error, endpoint);
                     }
-                    return new RedisNode(endpoint, client, connection);
+                    return new RedisNode(endpoint, client, connection, scheduler);
                 });
     }
 
@@ -176,6 +179,16 @@ final class RedisNode implements AutoCloseable {
     /** Calls {@code onRelease} whenever {@code name} is released; completes once subscribed. */
     CompletionStage<Void> watch(String name, Runnable onRelease) {
         return subscriptions.add(Keys.releaseChannel(name), onRelease);
+    }
+
+    /**
+     * Calls {@code onRelease} whenever {@code name} is released, if the channel is already
+     * subscribed: then no release after this call can be missed. No I/O.
+     *
+     * @return true if watching; false if the caller must {@link #watch} and wait for it
+     */
+    boolean watchIfSubscribed(String name, Runnable onRelease) {
+        return subscriptions.addIfSubscribed(Keys.releaseChannel(name), onRelease);
     }
 
     /** Stops calling {@code onRelease} for {@code name}. */

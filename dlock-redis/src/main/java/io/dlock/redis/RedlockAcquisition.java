@@ -49,6 +49,9 @@ final class RedlockAcquisition implements Acquisition {
     @Override
     public CompletionStage<AttemptResult> attempt() {
         mayHold = true; // from the first command on, a node may hold this owner's key
+        if (!watching) {
+            watching = watchEveryNodeIfSubscribed();
+        }
         return round().thenCompose(result -> {
             if (result instanceof AttemptResult.Granted) {
                 stopWatching();
@@ -76,6 +79,23 @@ final class RedlockAcquisition implements Acquisition {
             return CompletableFuture.completedFuture(null);
         }
         return releaseEverywhere();
+    }
+
+    /**
+     * Listens on every node's release channel before the round if all of them are already
+     * subscribed (no I/O), so a denied round needs no re-check; otherwise listens nowhere.
+     */
+    private boolean watchEveryNodeIfSubscribed() {
+        List<RedisNode> watched = new ArrayList<>();
+        for (RedlockNode node : backend.nodes()) {
+            RedisNode connected = node.ready().orElse(null);
+            if (connected == null || !connected.watchIfSubscribed(request.name(), onChange)) {
+                watched.forEach(n -> n.unwatch(request.name(), onChange));
+                return false;
+            }
+            watched.add(connected);
+        }
+        return true;
     }
 
     private void stopWatching() {

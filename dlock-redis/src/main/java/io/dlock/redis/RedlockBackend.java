@@ -98,7 +98,7 @@ final class RedlockBackend implements LockBackend {
                     endpoints.size(), endpoints.size() - 1);
         }
         ClientResources resources = DefaultClientResources.create();
-        List<RedlockNode> nodes = endpoints.stream().map(e -> new RedlockNode(e, resources)).toList();
+        List<RedlockNode> nodes = endpoints.stream().map(e -> new RedlockNode(e, resources, context.scheduler())).toList();
         List<CompletableFuture<RedisNode>> connections = nodes.stream()
                 .map(n -> n.connect().toCompletableFuture()).toList();
         List<String> reachable = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.dlock.redis;
 
+import io.dlock.spi.Scheduler;
 import io.lettuce.core.resource.ClientResources;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,14 +20,16 @@ final class RedlockNode implements AutoCloseable {
 
     private final RedisEndpoint endpoint;
     private final ClientResources resources;
+    private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile RedisNode node;
     private CompletableFuture<RedisNode> connecting;
     private boolean closed;
 
-    RedlockNode(RedisEndpoint endpoint, ClientResources resources) {
+    RedlockNode(RedisEndpoint endpoint, ClientResources resources, Scheduler scheduler) {
         this.endpoint = endpoint;
         this.resources = resources;
+        this.scheduler = scheduler;
     }
 
     RedisEndpoint endpoint() {
@@ -43,7 +46,7 @@ final class RedlockNode implements AutoCloseable {
             if (connecting != null) {
                 return connecting;
             }
-            CompletableFuture<RedisNode> attempt = RedisNode.connectAsync(endpoint, resources).toCompletableFuture();
+            CompletableFuture<RedisNode> attempt = RedisNode.connectAsync(endpoint, resources, scheduler).toCompletableFuture();
             connecting = attempt;
             // May complete at once, on this thread, and clear the field: return the local.
             attempt.whenComplete(this::connected);

@@ -1,9 +1,11 @@
 package io.dlock.redis;
 
+import io.dlock.spi.Scheduler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,22 +18,27 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The release channels one client listens to on one Redis server, over a single pub/sub
- * connection opened on first use. A channel is subscribed while at least one waiter watches it
- * and unsubscribed when the last one leaves; Lettuce resubscribes after a reconnect. A message
- * wakes every local waiter of that lock.
+ * connection opened on first use. A channel is subscribed while a waiter watches it and for a
+ * short linger after the last one left, so a lock that is contended again soon (the next local
+ * waiter, the next round of a loop) finds its channel subscribed and pays no SUBSCRIBE.
+ * Lettuce resubscribes after a reconnect. A message wakes every local waiter of that lock.
  */
 final class ReleaseSubscriptions implements AutoCloseable {
 
+    static final Duration LINGER = Duration.ofSeconds(5);
+
     private final RedisEndpoint endpoint;
     private final RedisClient client;
+    private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Channel> channels = new HashMap<>();
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
     private boolean closed;
 
-    ReleaseSubscriptions(RedisEndpoint endpoint, RedisClient client) {
+    ReleaseSubscriptions(RedisEndpoint endpoint, RedisClient client, Scheduler scheduler) {
         this.endpoint = endpoint;
         this.client = client;
+        this.scheduler = scheduler;
     }
 
     /** Adds a listener to {@code channel}; the stage completes once the server confirmed the subscription. */
@@ -42,7 +49,7 @@ final class ReleaseSubscriptions implements AutoCloseable {
                 return CompletableFuture.failedFuture(new IllegalStateException("client closed"));
             }
             Channel entry = channels.computeIfAbsent(channel, c -> new Channel());
-            entry.listeners.add(listener);
+            entry.join(listener);
             if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
                 entry.subscribed = connection().thenCompose(c -> c.async().subscribe(channel)).thenApply(ok -> null);
             }
@@ -52,12 +59,44 @@ final class ReleaseSubscriptions implements AutoCloseable {
         }
     }
 
-    /** Removes a listener; the last one leaving unsubscribes the channel. */
+    /**
+     * Adds a listener only if the server has already confirmed {@code channel}'s subscription,
+     * so every message published from now on reaches it; no I/O.
+     *
+     * @return true if added
+     */
+    boolean addIfSubscribed(String channel, Runnable listener) {
+        lock.lock();
+        try {
+            Channel entry = channels.get(channel);
+            if (closed || entry == null || entry.subscribed == null || !entry.subscribed.isDone()
+                    || entry.subscribed.isCompletedExceptionally()) {
+                return false;
+            }
+            entry.join(listener);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a listener; a channel left without any is unsubscribed after the linger. */
     void remove(String channel, Runnable listener) {
         lock.lock();
         try {
             Channel entry = channels.get(channel);
-            if (entry == null || !entry.listeners.remove(listener) || !entry.listeners.isEmpty()) {
+            if (entry != null && entry.listeners.remove(listener) && entry.listeners.isEmpty()) {
+                entry.idle = scheduler.schedule(() -> unsubscribeIfIdle(channel, entry), LINGER);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unsubscribeIfIdle(String channel, Channel entry) {
+        lock.lock();
+        try {
+            if (channels.get(channel) != entry || !entry.listeners.isEmpty()) {
                 return;
             }
             channels.remove(channel);
@@ -75,6 +114,7 @@ final class ReleaseSubscriptions implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
+            channels.values().forEach(Channel::stopIdleTimer);
             channels.clear();
         } finally {
             lock.unlock();
@@ -110,9 +150,22 @@ final class ReleaseSubscriptions implements AutoCloseable {
         toWake.forEach(Runnable::run);
     }
 
-    /** The listeners of one channel and the subscription they share. */
+    /** The listeners of one channel, the subscription they share, and its linger timer. */
     private static final class Channel {
         final Set<Runnable> listeners = new LinkedHashSet<>();
         CompletableFuture<Void> subscribed;
+        Scheduler.Cancellable idle;
+
+        void join(Runnable listener) {
+            listeners.add(listener);
+            stopIdleTimer();
+        }
+
+        void stopIdleTimer() {
+            if (idle != null) {
+                idle.cancel();
+                idle = null;
+            }
+        }
     }
 }

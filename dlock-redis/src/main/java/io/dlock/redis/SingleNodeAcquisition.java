@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One owner's acquisition on one Redis server: an acquire script per attempt; after the first
- * denial, a subscription to the lock's release channel, then one re-check so that a release
- * between the denial and the subscription is not missed.
+ * One owner's acquisition on one Redis server: an acquire script per attempt. A waiter must
+ * hear every release after its denial: when the lock's release channel is already subscribed,
+ * it listens before its first attempt; otherwise, after the first denial, it subscribes and
+ * then checks once more, so a release between the denial and the subscription is not missed.
  */
 final class SingleNodeAcquisition implements Acquisition {
 
@@ -29,6 +30,9 @@ final class SingleNodeAcquisition implements Acquisition {
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
+        if (!watching && node.watchIfSubscribed(request.name(), onChange)) {
+            watching = true; // the channel is live: a release after this attempt reaches us
+        }
         return node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
             if (error != null) {
                 mayHold = true; // the reply was lost: the script may have run

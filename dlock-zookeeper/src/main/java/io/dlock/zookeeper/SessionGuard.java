@@ -1,17 +1,13 @@
 package io.dlock.zookeeper;
 
 import io.dlock.spi.LeaseLossSink;
+import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -31,13 +27,12 @@ import org.slf4j.LoggerFactory;
 final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
-    private static final Duration REPORT_AGAIN_AFTER = Duration.ofMillis(200);
 
     private final CuratorFramework client;
     private final ZooKeeperCalls calls;
     private final SuspendPolicy policy;
     private final LeaseLossSink sink;
-    private final Optional<ScheduledExecutorService> timer;
+    private final Scheduler timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Hold> holds = new HashMap<>();
     private final List<Hold> orphans = new ArrayList<>();
@@ -45,22 +40,16 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private boolean connected;
     private long sessionId;
     private Duration sessionTimeout;
-    private ScheduledFuture<?> grace;
+    private Scheduler.Cancellable grace;
 
     SessionGuard(CuratorFramework client, ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink,
-            Duration sessionTimeout) {
+            Duration sessionTimeout, Scheduler timer) {
         this.client = client;
         this.calls = calls;
         this.policy = policy;
         this.sink = sink;
         this.sessionTimeout = sessionTimeout;
-        this.timer = policy == SuspendPolicy.GRACE
-                ? Optional.of(Executors.newSingleThreadScheduledExecutor(task -> {
-                    Thread thread = new Thread(task, "dlock-zookeeper-grace");
-                    thread.setDaemon(true);
-                    return thread;
-                }))
-                : Optional.empty();
+        this.timer = timer;
     }
 
     /**
@@ -102,10 +91,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
         if (lost) {
             String reason = "the ZooKeeper connection was interrupted while the lock was being granted";
-            sink.lost(hold.paths().name(), hold.owner(), reason);
-            // Once more a little later: in case the engine created the lease after this report.
-            CompletableFuture.delayedExecutor(REPORT_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> sink.lost(hold.paths().name(), hold.owner(), reason));
+            sink.lost(hold.paths().name(), hold.owner(), reason); // the engine keeps it for a grant on its way
             deleteOrphans();
         }
     }
@@ -184,7 +170,15 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
     @Override
     public void close() {
-        timer.ifPresent(ScheduledExecutorService::shutdownNow);
+        lock.lock();
+        try {
+            if (grace != null) {
+                grace.cancel();
+                grace = null;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void reconnected() {
@@ -214,7 +208,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             sessionTimeout = timeout;
             connected = true;
             if (grace != null) {
-                grace.cancel(false);
+                grace.cancel();
                 grace = null;
             }
         } finally {
@@ -234,7 +228,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             connected = false;
             if (grace == null) {
                 Duration window = sessionTimeout.dividedBy(4);
-                grace = timer.orElseThrow().schedule(this::graceEnded, window.toNanos(), TimeUnit.NANOSECONDS);
+                grace = timer.schedule(this::graceEnded, window);
             }
         } finally {
             lock.unlock();
@@ -267,7 +261,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             connected = false;
             lossEpoch++;
             if (grace != null) {
-                grace.cancel(false);
+                grace.cancel();
                 grace = null;
             }
             lost = new ArrayList<>(holds.values());

@@ -52,7 +52,7 @@ final class ZooKeeperBackend implements LockBackend {
     static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
         CuratorFramework client = CuratorClients.create(endpoint);
         SessionGuard guard = new SessionGuard(client, new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
-                context.lossSink(), endpoint.sessionTimeout());
+                context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {

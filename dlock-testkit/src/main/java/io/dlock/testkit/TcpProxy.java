@@ -8,9 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * in either direction (bytes read wait, closes are not passed on, new connections are accepted
  * but not forwarded), as if the network between a client and its server went silent. Thawing
  * lets everything through again. For playing a client whose connection is cut while the server
- * and the other clients go on, without touching the client's process.
+ * and the other clients go on, without touching the client's process. It can also delay what it
+ * forwards ({@link #setLatency}) and reset every connection ({@link #dropConnections()}).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -29,6 +32,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private boolean frozen;
     private boolean repliesFrozen;
+    private volatile long latencyNanos;
     private volatile boolean closed;
 
     private TcpProxy(InetSocketAddress target) {
@@ -94,6 +98,25 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Delays every chunk of bytes forwarded from now on, in both directions, by {@code latency}
+     * ({@link Duration#ZERO} for none); order is kept.
+     */
+    public void setLatency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, was " + latency);
+        }
+        latencyNanos = latency.toNanos();
+    }
+
+    /**
+     * Closes every connection forwarded so far, as a network reset would; clients see them
+     * closed and may connect again, which works.
+     */
+    public void dropConnections() {
+        sockets.forEach(TcpProxy::closeQuietly);
+    }
+
     /** Stops listening and closes every forwarded connection. */
     @Override
     public void close() {
@@ -144,6 +167,10 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 while (true) {
                     int read = in.read(buffer);
+                    long delay = latencyNanos;
+                    if (delay > 0) {
+                        LockSupport.parkNanos(delay);
+                    }
                     awaitThawed(replies);
                     if (read < 0) {
                         break;

@@ -19,12 +19,14 @@ public enum BackendKind {
      * paused holder cannot know it lost its lease, which is what fencing tokens are for.
      */
     public Set<Fault> toleratedFaults() {
-        return switch (this) {
-            case REDIS -> EnumSet.of(Fault.NONE, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP);
-            case REDLOCK -> EnumSet.of(Fault.NONE, Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
-                    Fault.ROLLING_RESTART);
-            case ZOOKEEPER -> EnumSet.of(Fault.NONE, Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.SESSION_EXPIRY);
-        };
+        EnumSet<Fault> network = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY);
+        switch (this) {
+            case REDIS -> network.addAll(EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP));
+            case REDLOCK -> network.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
+                    Fault.ROLLING_RESTART));
+            case ZOOKEEPER -> network.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE));
+        }
+        return network;
     }
 
     /** The faults that can be injected into this backend. */

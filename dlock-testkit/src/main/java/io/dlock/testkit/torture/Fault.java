@@ -22,10 +22,15 @@ public enum Fault {
     /** A worker JVM is stopped (SIGSTOP) for longer than its lease or session, as in a long GC pause. */
     CLIENT_PAUSE("client SIGSTOP past its lease"),
     /**
-     * ZooKeeper: a worker's connections are frozen by its proxies past the session timeout, so
-     * the servers expire its session and delete its lock nodes.
+     * A worker's connections to the lock service are frozen by its proxies (a blackhole) past its
+     * lease or session timeout, while it goes on running; for ZooKeeper the servers really
+     * expire its session and delete its lock nodes.
      */
-    SESSION_EXPIRY("client cut off past the session timeout");
+    CLIENT_CUT_OFF("client blackholed past its lease / session (ZooKeeper: server-side expiry)"),
+    /** Every connection of a worker to the lock service is reset at once; it reconnects. */
+    CONNECTION_DROP("client connections reset"),
+    /** Every worker's traffic to the lock service is delayed by 20 to 200 ms for a while. */
+    LATENCY("20-200 ms added latency, all clients");
 
     private final String description;
 
@@ -41,10 +46,9 @@ public enum Fault {
     /** Returns true when this fault can be injected into {@code backend}. */
     public boolean appliesTo(BackendKind backend) {
         return switch (this) {
-            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE -> true;
+            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY -> true;
             case REDIS_DEBUG_SLEEP -> backend != BackendKind.ZOOKEEPER;
             case ROLLING_RESTART -> backend == BackendKind.REDLOCK;
-            case SESSION_EXPIRY -> backend == BackendKind.ZOOKEEPER;
         };
     }
 }

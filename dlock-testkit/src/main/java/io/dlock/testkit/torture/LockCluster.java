@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * The servers of one lock service under torture, started for one run on loopback: one Redis
- * node, three Redlock masters, or a three-server ZooKeeper ensemble that each worker reaches
- * through proxies of its own, so that one worker can be cut off. Closing stops everything.
+ * node, three Redlock masters, or a three-server ZooKeeper ensemble. Each worker reaches every
+ * server through a proxy of its own, so that one worker can be cut off or reset, and latency
+ * added. Closing stops everything.
  */
 final class LockCluster implements AutoCloseable {
 
@@ -52,7 +53,8 @@ final class LockCluster implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 started.add(RedisServer.start(args));
             }
-            return new LockCluster(scenario, started, null, List.of());
+            return new LockCluster(scenario, started, null,
+                    proxies(scenario, started.stream().map(RedisServer::port).toList()));
         } catch (RuntimeException e) {
             started.forEach(RedisServer::close);
             throw e;
@@ -61,19 +63,29 @@ final class LockCluster implements AutoCloseable {
 
     private static LockCluster startZooKeeper(Scenario scenario) {
         ZooKeeperEnsemble ensemble = ZooKeeperEnsemble.start(3);
+        try {
+            return new LockCluster(scenario, List.of(), ensemble,
+                    proxies(scenario, ensemble.servers().stream().map(ZooKeeperServer::port).toList()));
+        } catch (RuntimeException e) {
+            ensemble.close();
+            throw e;
+        }
+    }
+
+    /** For each worker, one proxy per server port. */
+    private static List<List<TcpProxy>> proxies(Scenario scenario, List<Integer> ports) {
         List<List<TcpProxy>> proxies = new ArrayList<>();
         try {
             for (int w = 0; w < scenario.workers(); w++) {
                 List<TcpProxy> own = new ArrayList<>();
                 proxies.add(own);
-                for (ZooKeeperServer server : ensemble.servers()) {
-                    own.add(TcpProxy.to("127.0.0.1", server.port()));
+                for (int port : ports) {
+                    own.add(TcpProxy.to("127.0.0.1", port));
                 }
             }
-            return new LockCluster(scenario, List.of(), ensemble, proxies);
+            return proxies;
         } catch (RuntimeException e) {
             proxies.forEach(list -> list.forEach(TcpProxy::close));
-            ensemble.close();
             throw e;
         }
     }
@@ -89,14 +101,13 @@ final class LockCluster implements AutoCloseable {
      * through its own proxies with the scenario's lease as session timeout.
      */
     String uriFor(int worker) {
-        long leaseMs = scenario.lease().toMillis();
+        String hosts = proxiesByWorker.get(worker - 1).stream().map(TcpProxy::hostAndPort)
+                .collect(Collectors.joining(","));
         return switch (scenario.backend()) {
-            case REDIS -> redis.get(0).uri() + "?timeout=500ms";
-            case REDLOCK -> "redlock://" + redis.stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","))
-                    + "?restartQuarantine=" + quarantine().toMillis() + "ms"
+            case REDIS -> "redis://" + hosts + "?timeout=500ms";
+            case REDLOCK -> "redlock://" + hosts + "?restartQuarantine=" + quarantine().toMillis() + "ms"
                     + (scenario.mode() == WorkerMode.REDLOCK_WITHOUT_RESTART_DETECTION ? "&restartDetection=false" : "");
-            case ZOOKEEPER -> "zk://" + proxiesByWorker.get(worker - 1).stream().map(TcpProxy::hostAndPort)
-                    .collect(Collectors.joining(",")) + "/torture?sessionTimeout=" + leaseMs + "ms";
+            case ZOOKEEPER -> "zk://" + hosts + "/torture?sessionTimeout=" + scenario.lease().toMillis() + "ms";
         };
     }
 
@@ -106,26 +117,24 @@ final class LockCluster implements AutoCloseable {
         return twice.compareTo(Duration.ofSeconds(2)) > 0 ? twice : Duration.ofSeconds(2);
     }
 
-    /**
-     * Freezes every connection of worker {@code worker} to the servers (ZooKeeper only): nothing
-     * passes until {@link #reconnect(int)}.
-     *
-     * @throws UnsupportedOperationException for Redis backends, which are reached directly
-     */
+    /** Freezes every connection of worker {@code worker} (from 1) to the servers until {@link #reconnect(int)}. */
     void cutOff(int worker) {
-        workerProxies(worker).forEach(TcpProxy::freeze);
+        proxiesByWorker.get(worker - 1).forEach(TcpProxy::freeze);
     }
 
     /** Lets worker {@code worker}'s traffic through again. */
     void reconnect(int worker) {
-        workerProxies(worker).forEach(TcpProxy::thaw);
+        proxiesByWorker.get(worker - 1).forEach(TcpProxy::thaw);
     }
 
-    private List<TcpProxy> workerProxies(int worker) {
-        if (proxiesByWorker.isEmpty()) {
-            throw new UnsupportedOperationException(scenario.backend() + " workers are not behind proxies");
-        }
-        return proxiesByWorker.get(worker - 1);
+    /** Resets every connection of worker {@code worker} to the servers. */
+    void dropConnections(int worker) {
+        proxiesByWorker.get(worker - 1).forEach(TcpProxy::dropConnections);
+    }
+
+    /** Delays all workers' traffic to the servers by {@code latency}; {@link Duration#ZERO} for none. */
+    void setLatency(Duration latency) {
+        proxiesByWorker.forEach(list -> list.forEach(proxy -> proxy.setLatency(latency)));
     }
 
     /** Waits until every server serves again (a restarted ZooKeeper member has rejoined its ensemble). */
@@ -146,6 +155,7 @@ final class LockCluster implements AutoCloseable {
             zookeeper.startMissing();
         }
         proxiesByWorker.forEach(list -> list.forEach(TcpProxy::thaw));
+        setLatency(Duration.ZERO);
     }
 
     @Override

@@ -138,7 +138,7 @@ final class Nemesis implements AutoCloseable {
                 }
                 return "worker " + planned.target();
             }
-            case SESSION_EXPIRY -> {
+            case CLIENT_CUT_OFF -> {
                 cluster.cutOff(planned.target());
                 try {
                     parkFor(length);
@@ -146,6 +146,20 @@ final class Nemesis implements AutoCloseable {
                     cluster.reconnect(planned.target());
                 }
                 return "worker " + planned.target();
+            }
+            case CONNECTION_DROP -> {
+                cluster.dropConnections(planned.target());
+                return "worker " + planned.target();
+            }
+            case LATENCY -> {
+                Duration latency = Duration.ofMillis(planned.target());
+                cluster.setLatency(latency);
+                try {
+                    parkFor(length);
+                } finally {
+                    cluster.setLatency(Duration.ZERO);
+                }
+                return latency.toMillis() + " ms, all workers";
             }
             case NONE -> throw new IllegalStateException("NONE is not injected");
         }

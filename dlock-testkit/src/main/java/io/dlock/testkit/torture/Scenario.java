@@ -119,8 +119,9 @@ public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, 
         return backend.toleratedFaults().containsAll(faults);
     }
 
-    /** The faults as a short label, e.g. {@code SERVER_CRASH+SERVER_PAUSE}. */
+    /** The faults as a short label, e.g. {@code SERVER_CRASH+SERVER_PAUSE}; {@code NONE} only when alone. */
     public String faultLabel() {
-        return faults.stream().sorted().map(Fault::name).collect(Collectors.joining("+"));
+        return faults.size() == 1 ? faults.iterator().next().name()
+                : faults.stream().filter(f -> f != Fault.NONE).sorted().map(Fault::name).collect(Collectors.joining("+"));
     }
 }

@@ -23,7 +23,8 @@ final class Schedule {
      * @param fault what to do
      * @param at when, from the nemesis's start
      * @param length how long the fault lasts before it is healed
-     * @param target the server (index into the cluster's nodes) or worker (from 1)
+     * @param target the server (index into the cluster's nodes) or worker (from 1); for
+     *     {@link Fault#LATENCY}, the added latency in milliseconds
      * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target is down
      */
     record Planned(Fault fault, Duration at, Duration length, int target, int second) {}
@@ -50,14 +51,18 @@ final class Schedule {
                 case REDIS_DEBUG_SLEEP -> between(random, 300, 2_000);
                 case ROLLING_RESTART -> between(random, 800, 1_500);
                 case CLIENT_PAUSE -> between(random, lease * 3 / 2, lease * 3);
-                case SESSION_EXPIRY -> between(random, lease * 3 / 2, lease * 5 / 2);
+                case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
+                case CONNECTION_DROP -> 0;
+                case LATENCY -> between(random, 1_000, 4_000);
                 case NONE -> throw new IllegalStateException("NONE is not planned");
             };
             if (at + length > end) {
                 return plan;
             }
-            boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.SESSION_EXPIRY;
-            int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
+            boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.CLIENT_CUT_OFF
+                    || fault == Fault.CONNECTION_DROP;
+            int target = fault == Fault.LATENCY ? (int) between(random, 20, 200)
+                    : onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
             int second = nodes > 1 ? (target + 1 + random.nextInt(nodes - 1)) % nodes : target;
             plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second));
             at += length + between(random, 500, 2_000);

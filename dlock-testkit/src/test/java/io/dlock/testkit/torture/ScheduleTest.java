@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ScheduleTest {
 
     private final Scenario scenario = Scenario.of(BackendKind.REDLOCK,
-            EnumSet.of(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE, Fault.ROLLING_RESTART), 42, Duration.ofSeconds(60));
+            EnumSet.of(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE, Fault.ROLLING_RESTART, Fault.LATENCY), 42,
+            Duration.ofSeconds(90));
 
     @Test
     void theSameSeedGivesTheSamePlanAndAnotherSeedAnother() {
@@ -29,7 +30,9 @@ class ScheduleTest {
             assertThat(planned.at()).isGreaterThan(previousEnd);
             previousEnd = planned.at().plus(planned.length());
             assertThat(previousEnd).isLessThanOrEqualTo(scenario.duration().minus(Schedule.COOL_DOWN));
-            if (planned.fault() == Fault.CLIENT_PAUSE) {
+            if (planned.fault() == Fault.LATENCY) {
+                assertThat(planned.target()).isBetween(20, 200);
+            } else if (planned.fault() == Fault.CLIENT_PAUSE) {
                 assertThat(planned.target()).isBetween(1, scenario.workers());
                 assertThat(planned.length()).isGreaterThan(scenario.lease());
             } else {
@@ -49,8 +52,8 @@ class ScheduleTest {
     @Test
     void scenariosRefuseFaultsTheirBackendCannotTake() {
         assertThatThrownBy(() -> Scenario.of(BackendKind.REDIS,
-                EnumSet.of(Fault.SESSION_EXPIRY), 1, Duration.ofSeconds(10)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SESSION_EXPIRY");
+                EnumSet.of(Fault.ROLLING_RESTART), 1, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ROLLING_RESTART");
     }
 
     @Test

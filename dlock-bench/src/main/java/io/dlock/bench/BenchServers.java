@@ -2,6 +2,7 @@ package io.dlock.bench;
 
 import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.RedisServers;
+import io.dlock.testkit.ZooKeeperServer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,9 +15,12 @@ final class BenchServers implements AutoCloseable {
 
     /** Comma-separated {@code host:port} of the Redis servers; the first alone is the single node. */
     static final String REDIS_PROPERTY = "dlock.bench.redis";
+    /** {@code host:port} of the ZooKeeper server. */
+    static final String ZOOKEEPER_PROPERTY = "dlock.bench.zookeeper";
     static final int REDIS_COUNT = 5;
 
-    private RedisServers own;
+    private RedisServers ownRedis;
+    private ZooKeeperServer ownZooKeeper;
 
     /** {@code host:port} of the first {@code count} Redis servers. */
     List<String> redis(int count) {
@@ -25,26 +29,33 @@ final class BenchServers implements AutoCloseable {
         if (shared != null) {
             all = Arrays.asList(shared.split(","));
         } else {
-            if (own == null) {
-                own = RedisServers.start(REDIS_COUNT);
+            if (ownRedis == null) {
+                ownRedis = RedisServers.start(REDIS_COUNT);
             }
-            all = own.all().stream().map(RedisServer::hostAndPort).toList();
+            all = ownRedis.all().stream().map(RedisServer::hostAndPort).toList();
         }
         return all.subList(0, count);
     }
 
-    String redisUri() {
-        return "redis://" + redis(1).get(0);
-    }
-
-    String redlockUri(int count) {
-        return "redlock://" + String.join(",", redis(count));
+    /** {@code host:port} of the ZooKeeper server. */
+    String zooKeeper() {
+        String shared = System.getProperty(ZOOKEEPER_PROPERTY);
+        if (shared != null) {
+            return shared;
+        }
+        if (ownZooKeeper == null) {
+            ownZooKeeper = ZooKeeperServer.standalone();
+        }
+        return ownZooKeeper.hostAndPort();
     }
 
     @Override
     public void close() {
-        if (own != null) {
-            own.close();
+        if (ownRedis != null) {
+            ownRedis.close();
+        }
+        if (ownZooKeeper != null) {
+            ownZooKeeper.close();
         }
     }
 }

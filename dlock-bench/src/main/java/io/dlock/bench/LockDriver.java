@@ -6,8 +6,13 @@ package io.dlock.bench;
  */
 interface LockDriver extends AutoCloseable {
 
-    /** Acquires {@code name} without waiting and releases it; fails if the lock was taken. */
-    void acquireRelease(String name) throws Exception;
+    /**
+     * Acquires {@code name} and releases it at once.
+     *
+     * @param wait whether to wait while another thread holds it; without waiting, a taken lock
+     *     is an error
+     */
+    void acquireRelease(String name, boolean wait) throws Exception;
 
     @Override
     void close();

@@ -11,11 +11,13 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The least any safe Redis lock must do, with the bare Lettuce client: {@code SET key owner NX
  * PX} to acquire and a compare-and-delete script to release, two round trips. On several nodes
- * each command goes to all of them in parallel and waits for every answer.
+ * each command goes to all of them in parallel and waits for every answer. The PING variant is
+ * one round trip, the cost of the network and the server's event loop alone.
  */
 final class RedisFloorDriver implements LockDriver {
 
@@ -26,9 +28,11 @@ final class RedisFloorDriver implements LockDriver {
     private final List<RedisClient> clients = new ArrayList<>();
     private final List<RedisAsyncCommands<String, String>> nodes = new ArrayList<>();
     private final String sha;
-    private long sequence;
+    private final boolean pingOnly;
+    private final AtomicLong sequence = new AtomicLong();
 
-    RedisFloorDriver(List<String> hostsAndPorts) {
+    private RedisFloorDriver(List<String> hostsAndPorts, boolean pingOnly) {
+        this.pingOnly = pingOnly;
         String digest = null;
         for (String hostAndPort : hostsAndPorts) {
             RedisClient client = RedisClient.create(resources, "redis://" + hostAndPort);
@@ -40,9 +44,26 @@ final class RedisFloorDriver implements LockDriver {
         sha = digest;
     }
 
+    /** {@code SET NX PX} + compare-and-delete on every node in parallel. */
+    static RedisFloorDriver lock(List<String> hostsAndPorts) {
+        return new RedisFloorDriver(hostsAndPorts, false);
+    }
+
+    /** One PING to one node. */
+    static RedisFloorDriver ping(List<String> hostsAndPorts) {
+        return new RedisFloorDriver(hostsAndPorts, true);
+    }
+
     @Override
-    public void acquireRelease(String name) throws Exception {
-        String owner = Thread.currentThread().getId() + ":" + sequence++;
+    public void acquireRelease(String name, boolean wait) throws Exception {
+        if (wait) {
+            throw new UnsupportedOperationException("the floor does not wait");
+        }
+        if (pingOnly) {
+            nodes.get(0).ping().get(1, TimeUnit.SECONDS);
+            return;
+        }
+        String owner = Long.toString(sequence.incrementAndGet());
         List<RedisFuture<String>> sets = new ArrayList<>(nodes.size());
         for (RedisAsyncCommands<String, String> node : nodes) {
             sets.add(node.set(name, owner, SetArgs.Builder.nx().px(30_000)));

@@ -67,16 +67,21 @@ final class TortureCommand implements Callable<Integer> {
             description = "Each run's time (default: ${DEFAULT-VALUE}).")
     private Duration duration;
 
+    @Option(names = "--hold-max", defaultValue = "60ms", converter = DurationConverter.class,
+            description = "The longest a worker holds a lock between its read and its write; holds are drawn"
+                    + " from 5 ms to this (default: ${DEFAULT-VALUE}). The negative controls keep their own.")
+    private Duration holdMax;
+
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the table to FILE.")
     private Path output;
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || duration.compareTo(Duration.ofSeconds(5)) < 0) {
-            throw new IllegalArgumentException("--runs must be positive and --duration at least 5s");
+        if (runs < 1 || duration.compareTo(Duration.ofSeconds(5)) < 0 || holdMax.compareTo(Duration.ofMillis(5)) < 0) {
+            throw new IllegalArgumentException("--runs must be positive, --duration at least 5s, --hold-max at least 5ms");
         }
         List<Scenario> plan = TortureSuite.plan(EnumSet.copyOf(backends), EnumSet.copyOf(faults), controls, seed,
-                duration, runs);
+                duration, runs, holdMax);
         PrintWriter err = spec.commandLine().getErr();
         err.printf("dlock torture: %d runs of %ds each%n", plan.size(), duration.toSeconds());
         List<RunResult> results = new ArrayList<>();

@@ -36,7 +36,7 @@ class TortureCommandIT {
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertThat(dlock.exitValue()).as(stdout + stderr).isZero();
-        assertThat(stdout).contains("| redis | SERVER_PAUSE | correct | 1 |").contains("as claimed");
+        assertThat(stdout).contains("| redis | SERVER_PAUSE | correct, hold 5-60 ms | 1 |").contains("as claimed");
         assertThat(Files.readString(table, StandardCharsets.UTF_8)).isEqualTo(stdout);
         assertThat(stderr).contains("REDIS under SERVER_PAUSE, CORRECT, seed 3");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()

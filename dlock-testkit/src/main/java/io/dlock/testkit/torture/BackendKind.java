@@ -19,14 +19,15 @@ public enum BackendKind {
      * paused holder cannot know it lost its lease, which is what fencing tokens are for.
      */
     public Set<Fault> toleratedFaults() {
-        EnumSet<Fault> network = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY);
+        EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,
+                Fault.CLOCK_JUMP);
         switch (this) {
-            case REDIS -> network.addAll(EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP));
-            case REDLOCK -> network.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
+            case REDIS -> tolerated.addAll(EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP));
+            case REDLOCK -> tolerated.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
                     Fault.ROLLING_RESTART));
-            case ZOOKEEPER -> network.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE));
+            case ZOOKEEPER -> tolerated.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE));
         }
-        return network;
+        return tolerated;
     }
 
     /** The faults that can be injected into this backend. */

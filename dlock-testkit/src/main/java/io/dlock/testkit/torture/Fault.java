@@ -30,7 +30,9 @@ public enum Fault {
     /** Every connection of a worker to the lock service is reset at once; it reconnects. */
     CONNECTION_DROP("client connections reset"),
     /** Every worker's traffic to the lock service is delayed by 20 to 200 ms for a while. */
-    LATENCY("20-200 ms added latency, all clients");
+    LATENCY("20-200 ms added latency, all clients"),
+    /** A worker's engine clock (its injected {@code Ticker}) jumps forward by one to three leases. */
+    CLOCK_JUMP("client engine clock jumps forward 1-3 leases");
 
     private final String description;
 
@@ -46,7 +48,7 @@ public enum Fault {
     /** Returns true when this fault can be injected into {@code backend}. */
     public boolean appliesTo(BackendKind backend) {
         return switch (this) {
-            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY -> true;
+            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY, CLOCK_JUMP -> true;
             case REDIS_DEBUG_SLEEP -> backend != BackendKind.ZOOKEEPER;
             case ROLLING_RESTART -> backend == BackendKind.REDLOCK;
         };

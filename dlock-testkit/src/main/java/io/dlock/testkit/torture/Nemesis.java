@@ -151,8 +151,12 @@ final class Nemesis implements AutoCloseable {
                 cluster.dropConnections(planned.target());
                 return "worker " + planned.target();
             }
+            case CLOCK_JUMP -> {
+                workers.jumpClock(planned.target(), planned.amount());
+                return "worker " + planned.target() + " +" + planned.amount().toMillis() + " ms";
+            }
             case LATENCY -> {
-                Duration latency = Duration.ofMillis(planned.target());
+                Duration latency = planned.amount();
                 cluster.setLatency(latency);
                 try {
                     parkFor(length);

@@ -18,7 +18,8 @@ public final class ResultsTable {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (RunResult result : results) {
             Scenario s = result.scenario();
-            rows.computeIfAbsent(s.backend() + "|" + s.faultLabel() + "|" + s.mode(), key -> new Row(s)).add(result);
+            rows.computeIfAbsent(s.backend() + "|" + s.faultLabel() + "|" + s.mode() + "|" + s.holdMax(),
+                    key -> new Row(s)).add(result);
         }
         StringBuilder table = new StringBuilder();
         table.append("| backend | faults | workers | runs | ops | acquired / attempted | overlaps (both valid)"
@@ -77,7 +78,8 @@ public final class ResultsTable {
 
         String render() {
             return String.join(" | ", "| " + scenario.backend().name().toLowerCase(java.util.Locale.ROOT),
-                    scenario.faultLabel(), scenario.mode().isControl() ? "control: " + scenario.mode() : "correct",
+                    scenario.faultLabel(), (scenario.mode().isControl() ? "control: " + scenario.mode() : "correct")
+                            + ", hold " + scenario.holdMin().toMillis() + "-" + scenario.holdMax().toMillis() + " ms",
                     Integer.toString(runs), Integer.toString(operations), acquired + " / " + attempted,
                     overlaps + " (" + validOverlaps + ")", Integer.toString(staleAccepted),
                     Integer.toString(staleRejected), Integer.toString(tokenViolations), Integer.toString(anomalies),

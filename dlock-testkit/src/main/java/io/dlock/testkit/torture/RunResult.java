@@ -2,7 +2,9 @@ package io.dlock.testkit.torture;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The outcome of one {@link TortureRun}: the scenario, what the checker found, the faults
@@ -85,6 +87,10 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
                 c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleWritesAccepted(),
                 c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(), c.maxRecovery().toMillis(),
                 c.longestOutage().toMillis()));
+        if (!faults.isEmpty()) {
+            text.append("\n  faults: ").append(faults.stream().collect(Collectors.groupingBy(FaultEvent::fault,
+                    () -> new EnumMap<>(Fault.class), Collectors.counting())));
+        }
         problems.forEach(p -> text.append("\n  problem: ").append(p));
         c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
         return text.toString();

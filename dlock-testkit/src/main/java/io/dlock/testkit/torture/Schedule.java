@@ -23,11 +23,12 @@ final class Schedule {
      * @param fault what to do
      * @param at when, from the nemesis's start
      * @param length how long the fault lasts before it is healed
-     * @param target the server (index into the cluster's nodes) or worker (from 1); for
-     *     {@link Fault#LATENCY}, the added latency in milliseconds
+     * @param target the server (index into the cluster's nodes) or worker (from 1)
      * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target is down
+     * @param amount for {@link Fault#LATENCY} the added latency, for {@link Fault#CLOCK_JUMP} the jump;
+     *     zero otherwise
      */
-    record Planned(Fault fault, Duration at, Duration length, int target, int second) {}
+    record Planned(Fault fault, Duration at, Duration length, int target, int second, Duration amount) {}
 
     private Schedule() {}
 
@@ -52,7 +53,7 @@ final class Schedule {
                 case ROLLING_RESTART -> between(random, 800, 1_500);
                 case CLIENT_PAUSE -> between(random, lease * 3 / 2, lease * 3);
                 case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
-                case CONNECTION_DROP -> 0;
+                case CONNECTION_DROP, CLOCK_JUMP -> 0;
                 case LATENCY -> between(random, 1_000, 4_000);
                 case NONE -> throw new IllegalStateException("NONE is not planned");
             };
@@ -60,11 +61,16 @@ final class Schedule {
                 return plan;
             }
             boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.CLIENT_CUT_OFF
-                    || fault == Fault.CONNECTION_DROP;
-            int target = fault == Fault.LATENCY ? (int) between(random, 20, 200)
-                    : onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
-            int second = nodes > 1 ? (target + 1 + random.nextInt(nodes - 1)) % nodes : target;
-            plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second));
+                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP;
+            int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
+            int second = onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
+            long amount = switch (fault) {
+                case LATENCY -> between(random, 20, 200);
+                case CLOCK_JUMP -> between(random, lease, lease * 3);
+                default -> 0;
+            };
+            plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second,
+                    Duration.ofMillis(amount)));
             at += length + between(random, 500, 2_000);
         }
     }

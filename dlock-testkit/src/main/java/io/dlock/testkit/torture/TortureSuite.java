@@ -24,9 +24,10 @@ public final class TortureSuite {
      * @param seed the first seed; run {@code i} of a scenario uses {@code seed + i}
      * @param duration each run's time
      * @param runs how many runs of each scenario
+     * @param holdMax the longest hold of the correct workers (the controls keep their own)
      */
     public static List<Scenario> plan(Set<BackendKind> backends, Set<Fault> faults, boolean controls, long seed,
-            Duration duration, int runs) {
+            Duration duration, int runs, Duration holdMax) {
         List<Scenario> base = new ArrayList<>();
         for (BackendKind backend : BackendKind.values()) {
             if (!backends.contains(backend)) {
@@ -34,7 +35,8 @@ public final class TortureSuite {
             }
             for (Fault fault : Fault.values()) {
                 if (faults.contains(fault) && fault.appliesTo(backend)) {
-                    base.add(Scenario.of(backend, Set.of(fault), seed, duration));
+                    Scenario scenario = Scenario.of(backend, Set.of(fault), seed, duration);
+                    base.add(scenario.withHold(scenario.holdMin(), holdMax));
                 }
             }
         }

@@ -4,7 +4,13 @@ import io.dlock.BackendUnavailableException;
 import io.dlock.LockClient;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
+import io.dlock.spi.Scheduler;
+import io.dlock.spi.Ticker;
+import io.dlock.testkit.PausableScheduler;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +25,10 @@ import java.util.function.UnaryOperator;
  * {@link WorkerLoop} threads until the stop time; then it closes the client and exits 0.
  *
  * <p>Arguments: those of {@link WorkerConfig#toArgs()}. The worker stops at the configured stop
- * time, or earlier when its standard input ends (the harness closes it, or died). Each thread
- * writes its own history file, flushed line by line, so that a worker killed or paused loses
- * nothing it recorded.
+ * time, or earlier when its standard input ends (the harness closes it, or died). A line
+ * {@code jump <ms>} on its standard input jumps its engine's clock forward. Each thread writes
+ * its own history file, flushed line by line, so that a worker killed or paused loses nothing
+ * it recorded.
  */
 public final class TortureWorker {
 
@@ -33,10 +40,11 @@ public final class TortureWorker {
     public static void main(String[] args) throws InterruptedException {
         WorkerConfig config = WorkerConfig.fromArgs(args);
         AtomicBoolean stop = new AtomicBoolean();
-        Thread stdin = new Thread(() -> awaitEndOfInput(stop), "torture-stdin");
+        JumpingTicker ticker = new JumpingTicker();
+        Thread stdin = new Thread(() -> followCommands(ticker, stop), "torture-stdin");
         stdin.setDaemon(true);
         stdin.start();
-        try (LockClient client = connect(config)) {
+        try (PausableScheduler timers = new PausableScheduler(); LockClient client = connect(config, ticker, timers)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < config.threads(); t++) {
                 WorkerLoop loop = new WorkerLoop(config, t, client, stop);
@@ -50,10 +58,13 @@ public final class TortureWorker {
         }
     }
 
-    private static void awaitEndOfInput(AtomicBoolean stop) {
+    private static void followCommands(JumpingTicker ticker, AtomicBoolean stop) {
         try {
-            while (System.in.read() != -1) {
-                // the harness sends nothing; it only closes the stream
+            BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                if (line.startsWith("jump ")) {
+                    ticker.jump(Duration.ofMillis(Long.parseLong(line.substring(5).trim())));
+                }
             }
         } catch (IOException e) {
             // the same as the end: the harness is gone
@@ -66,11 +77,11 @@ public final class TortureWorker {
      * starting at once can take longer than a Redlock node timeout, and Redlock then refuses to
      * start; that is start-up, not what the run measures.
      */
-    private static LockClient connect(WorkerConfig config) {
+    private static LockClient connect(WorkerConfig config, Ticker ticker, Scheduler timers) {
         long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
         while (true) {
             try {
-                return client(config);
+                return client(config, ticker, timers);
             } catch (BackendUnavailableException e) {
                 if (System.nanoTime() - deadline > 0) {
                     throw e;
@@ -81,18 +92,20 @@ public final class TortureWorker {
         }
     }
 
-    private static LockClient client(WorkerConfig config) {
+    private static LockClient client(WorkerConfig config, Ticker ticker, Scheduler timers) {
         UnaryOperator<LockBackend> decorator = switch (config.mode()) {
             case RELEASE_WITHOUT_OWNER_CHECK -> UncheckedReleaseBackend::new;
             case NEVER_RENEWED -> UnrenewedLeaseBackend::new;
             case CORRECT, NO_FENCING, REDLOCK_WITHOUT_RESTART_DETECTION -> null;
         };
+        LockClient.Builder builder;
         if (decorator == null) {
-            return LockClient.builder(config.uri()).defaultLease(config.lease()).build();
+            builder = LockClient.builder(config.uri());
+        } else {
+            LockBackendProvider provider = providerFor(config.uri());
+            builder = LockClient.builder(context -> decorator.apply(provider.open(config.uri(), context)));
         }
-        LockBackendProvider provider = providerFor(config.uri());
-        return LockClient.builder(context -> decorator.apply(provider.open(config.uri(), context)))
-                .defaultLease(config.lease()).build();
+        return builder.defaultLease(config.lease()).time(ticker, timers).build();
     }
 
     private static LockBackendProvider providerFor(String uri) {

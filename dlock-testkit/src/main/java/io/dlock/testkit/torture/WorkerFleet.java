@@ -2,7 +2,9 @@ package io.dlock.testkit.torture;
 
 import io.dlock.testkit.ManagedProcesses;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +67,17 @@ final class WorkerFleet implements AutoCloseable {
     /** Continues worker {@code worker} with SIGCONT. */
     void resume(int worker) {
         ManagedProcesses.signal(processes.get(worker - 1).pid(), "CONT");
+    }
+
+    /** Jumps worker {@code worker}'s engine clock forward by {@code jump}, through its standard input. */
+    void jumpClock(int worker, Duration jump) {
+        OutputStream commands = processes.get(worker - 1).getOutputStream();
+        try {
+            commands.write(("jump " + jump.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach worker " + worker, e);
+        }
     }
 
     /** Returns true when a worker has already exited: before the stop, that is a failure. */

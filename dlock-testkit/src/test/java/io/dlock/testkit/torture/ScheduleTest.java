@@ -31,7 +31,7 @@ class ScheduleTest {
             previousEnd = planned.at().plus(planned.length());
             assertThat(previousEnd).isLessThanOrEqualTo(scenario.duration().minus(Schedule.COOL_DOWN));
             if (planned.fault() == Fault.LATENCY) {
-                assertThat(planned.target()).isBetween(20, 200);
+                assertThat(planned.amount()).isBetween(Duration.ofMillis(20), Duration.ofMillis(200));
             } else if (planned.fault() == Fault.CLIENT_PAUSE) {
                 assertThat(planned.target()).isBetween(1, scenario.workers());
                 assertThat(planned.length()).isGreaterThan(scenario.lease());

@@ -28,8 +28,10 @@ final class DefaultLease implements Lease {
     private volatile String lossReason;
     private List<LeaseLostListener> listeners = new ArrayList<>();
 
-    /** Which of the watchdog's queue entries for this lease is current; guarded by its lock. */
-    int watchGeneration;
+    /** Where the watchdog keeps this lease: its next step's due time, kind and bucket; guarded by its lock. */
+    long watchDue;
+    boolean watchAtDeadline;
+    long watchBucket;
 
     /**
      * @param renewed true when the watchdog renews the lease, false for a fixed lease

@@ -137,6 +137,7 @@ final class Engine {
     /** Releases {@code lease} on the backend and completes {@code done} as {@link Lease#releaseAsync()} promises. */
     void release(DefaultLease lease, CompletableFuture<Void> done) {
         leasesByOwner.remove(lease.owner());
+        watchdog.forget(lease);
         backend.release(lease.request()).whenComplete((held, error) -> {
             // The client's next waiter need not wait for the backend's notification.
             localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);

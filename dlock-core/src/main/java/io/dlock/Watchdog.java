@@ -5,31 +5,37 @@ import io.dlock.spi.LockRequest;
 import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps held leases alive and ends those that run out, with one timer per client.
  *
- * <p>Each watched lease has one entry in a queue ordered by due time: its next renewal (a third
- * of the lease after the last one was sent) or, for a fixed lease or one whose renewal is in
- * flight, its deadline. When the timer fires, every renewal due now, or within a quarter of its
- * interval, goes to the backend in one batch, so many leases cost few round trips. A refused
- * renewal loses the lease at once; a failed one is retried until the deadline, where the lease
- * is lost. A lease has one current entry; entries of released leases, and entries replaced by
- * a newer one, are dropped when they come up.
+ * <p>Each watched lease waits in a time bucket for its next step: its renewal, a third of the
+ * lease after the last one was sent, or, for a fixed lease or one whose renewal is in flight,
+ * its deadline. When the timer fires, every renewal due now or within a quarter of its interval
+ * (at most 2.5 s) goes to the backend in one batch, so many leases cost few round trips. A refused renewal
+ * loses the lease at once; a failed one is retried until the deadline, where the lease is
+ * lost. A released lease leaves its bucket at once, so churn leaves nothing behind.
  */
 final class Watchdog {
 
     private static final Duration RETRY_AFTER_ERROR = Duration.ofMillis(500);
+    /** Buckets group due times this close together, so a lease is found and removed in constant time. */
+    private static final long BUCKET_NANOS = Duration.ofMillis(10).toNanos();
+    /** The most a renewal is sent ahead of its due time to join a batch. */
+    private static final long MAX_EARLY_NANOS = Duration.ofMillis(2_500).toNanos();
 
     private final Engine engine;
     private final LockBackend backend;
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(Comparator.comparingLong(Entry::due));
+    private final TreeMap<Long, Set<DefaultLease>> buckets = new TreeMap<>();
     private Scheduler.Cancellable timer;
     private long timerDue;
     private boolean stopped;
@@ -43,9 +49,19 @@ final class Watchdog {
     /** Starts watching a new lease acquired by a request sent at {@code sentAt}. */
     void watch(DefaultLease lease, long sentAt) {
         if (lease.renewed()) {
-            enqueue(lease, sentAt + interval(lease), false);
+            schedule(lease, sentAt + interval(lease), false);
         } else {
-            enqueue(lease, lease.deadlineNanos(), true);
+            schedule(lease, lease.deadlineNanos(), true);
+        }
+    }
+
+    /** Stops watching a released lease. */
+    void forget(DefaultLease lease) {
+        lock.lock();
+        try {
+            unbucket(lease);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -54,7 +70,7 @@ final class Watchdog {
         lock.lock();
         try {
             stopped = true;
-            queue.clear();
+            buckets.clear();
             if (timer != null) {
                 timer.cancel();
             }
@@ -63,31 +79,41 @@ final class Watchdog {
         }
     }
 
-    private void enqueue(DefaultLease lease, long due, boolean atDeadline) {
+    private void schedule(DefaultLease lease, long due, boolean atDeadline) {
         lock.lock();
         try {
-            if (stopped) {
+            if (stopped || lease.isReleased()) {
                 return;
             }
-            queue.add(new Entry(lease, due, atDeadline, ++lease.watchGeneration));
-            armTimer();
+            unbucket(lease);
+            lease.watchDue = due;
+            lease.watchAtDeadline = atDeadline;
+            lease.watchBucket = Math.floorDiv(due, BUCKET_NANOS);
+            buckets.computeIfAbsent(lease.watchBucket, b -> new LinkedHashSet<>()).add(lease);
+            armTimerFor(due);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Points the single timer at the earliest entry; call with the lock held. */
-    private void armTimer() {
-        Entry first = queue.peek();
-        if (first == null || (timer != null && timerDue - first.due() <= 0)) {
+    /** Call with the lock held. */
+    private void unbucket(DefaultLease lease) {
+        Set<DefaultLease> bucket = buckets.get(lease.watchBucket);
+        if (bucket != null && bucket.remove(lease) && bucket.isEmpty()) {
+            buckets.remove(lease.watchBucket);
+        }
+    }
+
+    /** Makes the single timer fire no later than {@code due}; call with the lock held. */
+    private void armTimerFor(long due) {
+        if (timer != null && timerDue - due <= 0) {
             return;
         }
         if (timer != null) {
             timer.cancel();
         }
-        timerDue = first.due();
-        long delay = Math.max(0, first.due() - engine.now());
-        timer = scheduler.schedule(this::tick, Duration.ofNanos(delay));
+        timerDue = due;
+        timer = scheduler.schedule(this::tick, Duration.ofNanos(Math.max(0, due - engine.now())));
     }
 
     private void tick() {
@@ -97,22 +123,33 @@ final class Watchdog {
         lock.lock();
         try {
             timer = null;
-            while (!queue.isEmpty() && isDue(queue.peek(), now)) {
-                Entry entry = queue.poll();
-                DefaultLease lease = entry.lease();
-                if (entry.generation() != lease.watchGeneration || lease.isReleased()
-                        || lease.lossReason() != null) {
-                    continue;
+            Iterator<Map.Entry<Long, Set<DefaultLease>>> scan = buckets.entrySet().iterator();
+            while (scan.hasNext()) {
+                Map.Entry<Long, Set<DefaultLease>> bucket = scan.next();
+                if (bucket.getKey() * BUCKET_NANOS - now > MAX_EARLY_NANOS) {
+                    break;
                 }
-                if (now - lease.deadlineNanos() >= 0) {
-                    ended.add(lease);
-                } else if (lease.renewed() && !entry.atDeadline()) {
-                    toRenew.add(lease);
-                } else {
-                    queue.add(new Entry(lease, lease.deadlineNanos(), true, ++lease.watchGeneration));
+                for (Iterator<DefaultLease> leases = bucket.getValue().iterator(); leases.hasNext(); ) {
+                    DefaultLease lease = leases.next();
+                    if (lease.lossReason() != null) {
+                        leases.remove();
+                    } else if (now - lease.deadlineNanos() >= 0) {
+                        leases.remove();
+                        ended.add(lease);
+                    } else if (lease.renewed() && !lease.watchAtDeadline
+                            && lease.watchDue - now <= Math.min(interval(lease) / 4, MAX_EARLY_NANOS)) {
+                        leases.remove();
+                        toRenew.add(lease);
+                    }
+                }
+                if (bucket.getValue().isEmpty()) {
+                    scan.remove();
                 }
             }
-            armTimer();
+            Map.Entry<Long, Set<DefaultLease>> first = buckets.firstEntry();
+            if (first != null) {
+                armTimerFor(first.getValue().stream().mapToLong(lease -> lease.watchDue).min().orElseThrow());
+            }
         } finally {
             lock.unlock();
         }
@@ -120,11 +157,6 @@ final class Watchdog {
         if (!toRenew.isEmpty()) {
             renew(toRenew, now);
         }
-    }
-
-    private boolean isDue(Entry entry, long now) {
-        long early = entry.atDeadline() ? 0 : interval(entry.lease()) / 4;
-        return entry.due() - now <= early;
     }
 
     private void end(DefaultLease lease) {
@@ -140,7 +172,7 @@ final class Watchdog {
         List<LockRequest> requests = leases.stream().map(DefaultLease::request).toList();
         for (DefaultLease lease : leases) {
             // Guards the deadline while the batch is in flight; replaced when it completes.
-            enqueue(lease, lease.deadlineNanos(), true);
+            schedule(lease, lease.deadlineNanos(), true);
         }
         backend.renew(requests).whenComplete((renewed, error) -> {
             if (error != null) {
@@ -150,11 +182,12 @@ final class Watchdog {
                 DefaultLease lease = leases.get(i);
                 if (error != null) {
                     long retry = engine.now() + Math.min(RETRY_AFTER_ERROR.toNanos(), interval(lease));
-                    enqueue(lease, Math.min(retry, lease.deadlineNanos()), false);
+                    schedule(lease, Math.min(retry, lease.deadlineNanos()), false);
                 } else if (renewed.get(i)) {
                     lease.extendTo(engine.deadline(sentAt, lease.request().lease()));
-                    enqueue(lease, sentAt + interval(lease), false);
+                    schedule(lease, sentAt + interval(lease), false);
                 } else {
+                    forget(lease);
                     lease.markLost("renewal was refused: the lock is no longer held by this owner"
                             + " (it expired or was taken over)", false);
                 }
@@ -165,10 +198,4 @@ final class Watchdog {
     private static long interval(DefaultLease lease) {
         return lease.request().lease().toNanos() / 3;
     }
-
-    /**
-     * A lease waiting for its next renewal, or for its deadline when {@code atDeadline}; current
-     * while its generation equals the lease's.
-     */
-    private record Entry(DefaultLease lease, long due, boolean atDeadline, int generation) {}
 }

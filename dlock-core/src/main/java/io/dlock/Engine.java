@@ -4,7 +4,6 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,6 @@ final class Engine {
 
     long now() {
         return settings.ticker().nanos();
-    }
-
-    Ticker ticker() {
-        return settings.ticker();
     }
 
     Scheduler scheduler() {

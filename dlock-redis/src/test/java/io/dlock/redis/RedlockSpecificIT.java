@@ -7,6 +7,7 @@ import io.dlock.BackendUnavailableException;
 import io.dlock.DistributedLock;
 import io.dlock.Lease;
 import io.dlock.LockClient;
+import io.dlock.testkit.ExclusionCheck;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.RedisServers;
@@ -14,11 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -243,47 +239,9 @@ class RedlockSpecificIT {
 
     /** Two clients, four threads each, 300 increments of an unsynchronized counter: no overlap, none lost. */
     private void assertMutualExclusion(String uri) throws Exception {
-        List<LockClient> clients = List.of(client(uri), client(uri));
-        int[] counter = {0};
-        AtomicInteger inside = new AtomicInteger();
-        AtomicInteger overlaps = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (LockClient client : clients) {
-                for (int t = 0; t < 4; t++) {
-                    workers.add(pool.submit(() -> {
-                        DistributedLock lock = client.lock("exclusion");
-                        while (true) {
-                            lock.lock();
-                            try {
-                                if (inside.incrementAndGet() != 1) {
-                                    overlaps.incrementAndGet();
-                                }
-                                boolean done = counter[0] >= 300;
-                                if (!done) {
-                                    int read = counter[0];
-                                    Thread.yield();
-                                    counter[0] = read + 1;
-                                }
-                                inside.decrementAndGet();
-                                if (done) {
-                                    return null;
-                                }
-                            } finally {
-                                lock.unlock();
-                            }
-                        }
-                    }));
-                }
-            }
-            for (Future<?> worker : workers) {
-                worker.get(2, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(overlaps).hasValue(0);
-        assertThat(counter[0]).isEqualTo(300);
+        ExclusionCheck.Outcome outcome = ExclusionCheck.run(List.of(client(uri), client(uri)), "exclusion", 4, 300, 2);
+        assertThat(outcome.overlaps()).isZero();
+        assertThat(outcome.tokenRegressions()).isZero();
+        assertThat(outcome.increments()).isEqualTo(300);
     }
 }

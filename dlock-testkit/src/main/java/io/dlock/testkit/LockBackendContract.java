@@ -17,11 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,56 +141,10 @@ public abstract class LockBackendContract {
 
     @Test
     void concurrentIncrementsUnderTheLockLoseNothingAndNeverOverlap() throws Exception {
-        final int threadsPerClient = 8;
-        final int increments = 2_000;
-        List<LockClient> clients = List.of(newClient(), newClient());
-        int[] counter = {0};
-        long[] lastToken = {Long.MIN_VALUE};
-        AtomicInteger inside = new AtomicInteger();
-        AtomicInteger overlaps = new AtomicInteger();
-        AtomicInteger tokenRegressions = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threadsPerClient * clients.size());
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (LockClient client : clients) {
-                DistributedLock lock = client.lock(name());
-                for (int t = 0; t < threadsPerClient; t++) {
-                    workers.add(pool.submit(() -> {
-                        while (true) {
-                            lock.lock();
-                            try {
-                                if (inside.incrementAndGet() != 1) {
-                                    overlaps.incrementAndGet();
-                                }
-                                long token = lock.currentLease().orElseThrow().fencingToken();
-                                if (token <= lastToken[0]) {
-                                    tokenRegressions.incrementAndGet();
-                                }
-                                lastToken[0] = token;
-                                if (counter[0] >= increments) {
-                                    inside.decrementAndGet();
-                                    return null;
-                                }
-                                int read = counter[0];
-                                Thread.yield();
-                                counter[0] = read + 1;
-                                inside.decrementAndGet();
-                            } finally {
-                                lock.unlock();
-                            }
-                        }
-                    }));
-                }
-            }
-            for (Future<?> worker : workers) {
-                worker.get(3, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(overlaps).as("overlapping critical sections").hasValue(0);
-        assertThat(tokenRegressions).as("tokens that did not increase").hasValue(0);
-        assertThat(counter[0]).as("increments").isEqualTo(increments);
+        ExclusionCheck.Outcome outcome = ExclusionCheck.run(List.of(newClient(), newClient()), name(), 8, 2_000, 3);
+        assertThat(outcome.overlaps()).as("overlapping critical sections").isZero();
+        assertThat(outcome.tokenRegressions()).as("tokens that did not increase").isZero();
+        assertThat(outcome.increments()).as("increments").isEqualTo(2_000);
     }
 
     @Test

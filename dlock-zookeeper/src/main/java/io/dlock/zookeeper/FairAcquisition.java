@@ -5,6 +5,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,12 +18,13 @@ import org.apache.zookeeper.data.Stat;
  * (https://zookeeper.apache.org/doc/current/recipes.html#sc_recipes_Locks), written out so that
  * it returns fencing tokens and reports loss precisely.
  *
- * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id; every
- * attempt then reads the queue: the lowest node holds the lock, and a denied owner sets a watch
- * on its immediate predecessor only, so a release wakes exactly one waiter. A predecessor that
- * vanished between the read and the watch is re-checked at once. The token is the holding
- * node's creation zxid. Abandoning deletes the node; a create whose reply was lost is found
- * again, or deleted in the background, by Curator's protection.
+ * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
+ * the queue in the same round trip (the two requests are pipelined); later attempts read the
+ * queue again. The lowest node holds the lock, and a denied owner sets a watch on its immediate
+ * predecessor only, so a release wakes exactly one waiter. A predecessor that vanished between
+ * the read and the watch is re-checked at once. The token is the holding node's creation zxid.
+ * Abandoning deletes the node; a create whose reply was lost is found again, or deleted in the
+ * background, by Curator's protection.
  */
 final class FairAcquisition implements Acquisition {
 
@@ -71,11 +73,19 @@ final class FairAcquisition implements Acquisition {
         if (node != null) {
             return check(true);
         }
-        return calls.createQueueNode(paths, request.owner().getBytes(StandardCharsets.UTF_8)).thenCompose(created -> {
-            node = created.node();
-            nodeStat = created.stat().orElse(null);
-            return check(false);
-        });
+        CompletionStage<Void> created = calls.createQueueNode(paths, request.owner().getBytes(StandardCharsets.UTF_8))
+                .thenAccept(queued -> {
+                    node = queued.node();
+                    nodeStat = queued.stat().orElse(null);
+                });
+        // Pipelined: the queue is read without waiting for the create's reply. A server handles one
+        // session's requests in order, so the reading comes after the create and includes the new
+        // node, and a free lock is taken in one round trip. A reading without the node was taken
+        // before the create took effect (Curator created a missing container first, or held both
+        // calls back while disconnected): the queue is then read again.
+        CompletionStage<List<String>> children = calls.children(paths.container());
+        return created.thenCombine(children, (done, queue) -> QueueOrder.of(queue))
+                .thenCompose(order -> order.contains(node) ? decide(order, false) : check(false));
     }
 
     /**
@@ -85,20 +95,22 @@ final class FairAcquisition implements Acquisition {
      *     to be added again, at the back of the queue
      */
     private CompletionStage<Optional<Hold>> check(boolean mayRecreate) {
-        return calls.children(paths.container()).thenCompose(children -> {
-            QueueOrder order = QueueOrder.of(children);
-            String mine = node;
-            if (!order.contains(mine)) {
-                return recreate(mayRecreate);
-            }
-            Optional<String> blocker = order.blockerOf(mine);
-            if (blocker.isEmpty()) {
-                return grant(mine, mayRecreate);
-            }
-            return calls.exists(paths.child(blocker.get()), Optional.of(watcher)).thenCompose(stat -> stat.isPresent()
-                    ? CompletableFuture.completedFuture(Optional.<Hold>empty())
-                    : check(mayRecreate));
-        });
+        return calls.children(paths.container()).thenCompose(children -> decide(QueueOrder.of(children), mayRecreate));
+    }
+
+    /** Grants, or watches the blocker, by a reading of the queue taken after this owner's node was created. */
+    private CompletionStage<Optional<Hold>> decide(QueueOrder order, boolean mayRecreate) {
+        String mine = node;
+        if (!order.contains(mine)) {
+            return recreate(mayRecreate);
+        }
+        Optional<String> blocker = order.blockerOf(mine);
+        if (blocker.isEmpty()) {
+            return grant(mine, mayRecreate);
+        }
+        return calls.exists(paths.child(blocker.get()), Optional.of(watcher)).thenCompose(stat -> stat.isPresent()
+                ? CompletableFuture.completedFuture(Optional.<Hold>empty())
+                : check(mayRecreate));
     }
 
     private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {

@@ -127,6 +127,40 @@ class ZooKeeperSpecificIT {
     }
 
     @Test
+    void aFreeLockIsTakenInOneRoundTripAndReleasedInAnother() throws Exception {
+        String container = root + "/" + LockNames.encode("one-trip");
+        String keeper = container + "/keeper";
+        // A node that is no queue node keeps the container from being reaped between the acquisitions,
+        // as it stays for a lock in use; the queue ignores it.
+        tree.client().create().creatingParentContainersIfNeeded().forPath(keeper);
+        try {
+            TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+            toClose.add(proxy);
+            LockClient client = client("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s");
+            SessionRequests requests;
+            try (Lease warmUp = client.lock("one-trip").acquire(Duration.ZERO)) {
+                String node = tree.lockNodes(root, "one-trip").stream().filter(child -> !child.equals("keeper"))
+                        .findFirst().orElseThrow();
+                requests = new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner());
+            }
+            long before = requests.lastRequestId();
+
+            proxy.freezeReplies();
+            CompletableFuture<Lease> acquiring = client.lock("one-trip").acquireAsync(Duration.ofSeconds(30));
+            Poll.until("the server received the queue node's creation and the queue's reading", MARGIN,
+                    () -> requests.lastRequestId() == before + 2);
+            assertThat(acquiring).as("acquired before any reply reached the client").isNotDone();
+            proxy.thaw();
+            Lease lease = acquiring.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(requests.lastRequestId()).as("requests sent to acquire").isEqualTo(before + 2);
+            lease.close();
+            assertThat(requests.lastRequestId()).as("requests sent to acquire and release").isEqualTo(before + 3);
+        } finally {
+            tree.client().delete().forPath(keeper);
+        }
+    }
+
+    @Test
     void namesZooKeeperCannotHoldAreEncodedAndStayDistinct() throws Exception {
         LockClient client = client();
         List<String> names = List.of("/", "%002F", ".", "..", "a/b/../c", "%", "zookeeper", "grüße ñ",

@@ -75,12 +75,13 @@ final class RedisNode implements AutoCloseable {
     static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources,
             Scheduler scheduler) {
         RedisClient client = RedisClient.create(resources, endpoint.uri());
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(max(endpoint.timeout(), CONNECT_TIMEOUT)).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(max(endpoint.timeout(), CONNECT_TIMEOUT)).build());
+        endpoint.sslOptions().ifPresent(options::sslOptions);
+        client.setOptions(options.build());
         return client.connectAsync(StringCodec.UTF8, endpoint.uri()).toCompletableFuture()
                 .handle((connection, error) -> {
                     if (error != null) {

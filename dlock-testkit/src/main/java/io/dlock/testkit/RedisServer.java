@@ -349,7 +349,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A loopback port no one listened on a moment ago, for servers the test configures itself. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));

@@ -1,0 +1,48 @@
+package io.dlock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dlock.BackendUnavailableException;
+import io.dlock.Lease;
+import io.dlock.LockClient;
+import io.dlock.testkit.RedisServer;
+import io.dlock.testkit.TlsMaterial;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code rediss://}: locks over TLS to a server with a self-signed certificate, trusted by a trust store. */
+class RedisTlsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void locksWorkOverTlsWithTheServersCertificateTrusted() throws Exception {
+        TlsMaterial tls = TlsMaterial.create(dir);
+        int tlsPort = RedisServer.freePort();
+        try (RedisServer server = RedisServer.start("--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", tls.certificate().toString(), "--tls-key-file", tls.privateKey().toString(),
+                "--tls-ca-cert-file", tls.certificate().toString(), "--tls-auth-clients", "no",
+                "--requirepass", "tls-secret")) {
+            String trusted = "rediss://:tls-secret@127.0.0.1:" + tlsPort + "?trustStore=" + tls.trustStore()
+                    + "&trustStorePassword=" + tls.password();
+            try (LockClient client = LockClient.connect(trusted);
+                    Lease lease = client.lock("over-tls").acquire(Duration.ofSeconds(5))) {
+                assertThat(lease.isValid()).isTrue();
+                assertThat(server.commandAs(null, "tls-secret", "HGET", "dlock:{over-tls}", "owner"))
+                        .isEqualTo(lease.owner());
+            }
+            assertThatThrownBy(() -> LockClient.connect("rediss://:tls-secret@127.0.0.1:" + tlsPort))
+                    .as("the JDK does not trust a self-signed certificate")
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("rediss://127.0.0.1:" + tlsPort)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("tls-secret"));
+            assertThatThrownBy(() -> LockClient.connect(trusted + "&trustStoreType=jks"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStoreType")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(tls.password()).doesNotContain("tls-secret"));
+        }
+    }
+}

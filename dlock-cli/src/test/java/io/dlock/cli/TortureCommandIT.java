@@ -2,9 +2,11 @@ package io.dlock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlock.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dlock torture} as the packaged command: its worker JVMs run from the same jar, it
- * prints the results table, and it leaves no process behind.
+ * prints the results table, and it leaves no process or directory behind, even when killed.
  */
 class TortureCommandIT {
 
@@ -42,5 +44,25 @@ class TortureCommandIT {
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
                         .map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false)).count())
                 .as("worker JVMs left running").isZero();
+    }
+
+    @Test
+    void aRunKilledWithSigkillLeavesNoProcessAndNoDirectory() throws Exception {
+        assertThat(JAR).as("the packaged command; integration tests run after 'package'").isRegularFile();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process dlock = new ProcessBuilder(List.of(java, "-jar", JAR.toAbsolutePath().toString(), "torture",
+                "--backend", "REDIS", "--fault", "CLIENT_PAUSE", "--no-controls", "--duration", "60s"))
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Path records = Path.of(System.getProperty("java.io.tmpdir"),
+                "dlock-testkit-" + System.getProperty("user.name", "user"), Long.toString(dlock.pid()));
+        Poll.until("the worker JVMs run", Duration.ofSeconds(60), () -> dlock.descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false))
+                .count() == 3);
+        List<ProcessHandle> children = dlock.descendants().toList();
+        assertThat(records).isDirectory();
+        dlock.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Poll.until("every server and worker is gone", Duration.ofSeconds(30),
+                () -> children.stream().noneMatch(ProcessHandle::isAlive));
+        Poll.until("the run's directories are gone", Duration.ofSeconds(30), () -> !Files.exists(records));
     }
 }

@@ -5,7 +5,6 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,8 +18,7 @@ import org.apache.zookeeper.data.Stat;
  * it returns fencing tokens and reports loss precisely.
  *
  * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
- * the queue in the same round trip (the two requests are pipelined); later attempts read the
- * queue again. The lowest node holds the lock, and a denied owner sets a watch on its immediate
+ * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again. The lowest node holds the lock, and a denied owner sets a watch on its immediate
  * predecessor only, so a release wakes exactly one waiter. A predecessor that vanished between
  * the read and the watch is re-checked at once. The token is the holding node's creation zxid.
  * Abandoning deletes the node; a create whose reply was lost is found again, or deleted in the
@@ -73,19 +71,10 @@ final class FairAcquisition implements Acquisition {
         if (node != null) {
             return check(true);
         }
-        CompletionStage<Void> created = calls.createQueueNode(paths, request.owner().getBytes(StandardCharsets.UTF_8))
-                .thenAccept(queued -> {
-                    node = queued.node();
-                    nodeStat = queued.stat().orElse(null);
-                });
-        // Pipelined: the queue is read without waiting for the create's reply. A server handles one
-        // session's requests in order, so the reading comes after the create and includes the new
-        // node, and a free lock is taken in one round trip. A reading without the node was taken
-        // before the create took effect (Curator created a missing container first, or held both
-        // calls back while disconnected): the queue is then read again.
-        CompletionStage<List<String>> children = calls.children(paths.container());
-        return created.thenCombine(children, (done, queue) -> QueueOrder.of(queue))
-                .thenCompose(order -> order.contains(node) ? decide(order, false) : check(false));
+        return QueueEntry.enter(calls, paths, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
+            node = created.node();
+            nodeStat = created.stat().orElse(null);
+        }).thenCompose(order -> order.contains(node) ? decide(order, false) : check(false));
     }
 
     /**

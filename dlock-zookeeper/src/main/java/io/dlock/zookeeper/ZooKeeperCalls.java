@@ -18,8 +18,8 @@ import org.apache.zookeeper.data.Stat;
  * code becomes a value or a dlock exception ({@link ZooKeeperFailures}). Nothing here blocks:
  * the stages complete on ZooKeeper's event thread or Curator's background thread.
  *
- * <p>Parents are created as containers when missing, so the servers delete a lock's node once
- * its last queue node is gone.
+ * <p>Calls that create missing parents create them as containers, so the servers delete a lock's
+ * node once its last queue node is gone.
  */
 final class ZooKeeperCalls {
 
@@ -39,15 +39,39 @@ final class ZooKeeperCalls {
 
     /**
      * Adds a protected ephemeral-sequential queue node holding {@code data} to the lock's
-     * container. A create whose reply is lost is found again by Curator's protection id when it
-     * retries, or deleted by Curator in the background when the call fails.
+     * container; empty when the container does not exist. A create whose reply is lost is found
+     * again by Curator's protection id when it retries, or deleted by Curator in the background
+     * when the call fails.
      */
-    CompletionStage<Created> createQueueNode(LockPaths paths, byte[] data) {
-        return call(paths.container(), callback -> client.create().creatingParentContainersIfNeeded().withProtection()
+    CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, byte[] data) {
+        return call(paths.container(), callback -> client.create().withProtection()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
                 .forPath(paths.queueNodePrefix(), data), event -> {
-                    require(event, paths.container());
-                    return new Created(ZKPaths.getNodeFromPath(event.getName()), Optional.ofNullable(event.getStat()));
+                    if (code(event) == KeeperException.Code.NONODE) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(created(event, paths));
+                });
+    }
+
+    /**
+     * Adds a queue node as {@link #createQueueNode} does, creating the container and its
+     * parents first when they are missing.
+     */
+    CompletionStage<Created> createQueueNodeAndContainer(LockPaths paths, byte[] data) {
+        return call(paths.container(), callback -> client.create().creatingParentContainersIfNeeded().withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
+                .forPath(paths.queueNodePrefix(), data), event -> created(event, paths));
+    }
+
+    /** Creates the container node {@code path}, and its parents as containers, unless it exists. */
+    CompletionStage<Void> createContainer(String path) {
+        return call(path, callback -> client.create().creatingParentContainersIfNeeded()
+                .withMode(CreateMode.CONTAINER).inBackground(callback).forPath(path), event -> {
+                    if (code(event) != KeeperException.Code.NODEEXISTS) {
+                        require(event, path);
+                    }
+                    return null;
                 });
     }
 
@@ -123,6 +147,11 @@ final class ZooKeeperCalls {
                     require(event, path);
                     return true;
                 });
+    }
+
+    private Created created(CuratorEvent event, LockPaths paths) {
+        require(event, paths.container());
+        return new Created(ZKPaths.getNodeFromPath(event.getName()), Optional.ofNullable(event.getStat()));
     }
 
     private <T> CompletionStage<T> call(String path, Starter starter, Reader<T> reader) {

@@ -128,21 +128,15 @@ class ZooKeeperSpecificIT {
 
     @Test
     void aFreeLockIsTakenInOneRoundTripAndReleasedInAnother() throws Exception {
-        String container = root + "/" + LockNames.encode("one-trip");
-        String keeper = container + "/keeper";
-        // A node that is no queue node keeps the container from being reaped between the acquisitions,
-        // as it stays for a lock in use; the queue ignores it.
+        String keeper = root + "/" + LockNames.encode("one-trip") + "/keeper";
+        // A node that is no queue node keeps the lock's container from being reaped between the
+        // acquisitions, as a lock in use keeps it; the queue ignores it.
         tree.client().create().creatingParentContainersIfNeeded().forPath(keeper);
         try {
             TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
             toClose.add(proxy);
             LockClient client = client("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s");
-            SessionRequests requests;
-            try (Lease warmUp = client.lock("one-trip").acquire(Duration.ZERO)) {
-                String node = tree.lockNodes(root, "one-trip").stream().filter(child -> !child.equals("keeper"))
-                        .findFirst().orElseThrow();
-                requests = new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner());
-            }
+            SessionRequests requests = requestsOf(client, "one-trip");
             long before = requests.lastRequestId();
 
             proxy.freezeReplies();
@@ -157,6 +151,45 @@ class ZooKeeperSpecificIT {
             assertThat(requests.lastRequestId()).as("requests sent to acquire and release").isEqualTo(before + 3);
         } finally {
             tree.client().delete().forPath(keeper);
+        }
+    }
+
+    @Test
+    void aLockWithoutContainerIsTakenWithOneMoreRoundTrip() throws Exception {
+        String keeper = root + "/keeper";
+        tree.client().create().creatingParentContainersIfNeeded().forPath(keeper); // keeps the root from being reaped
+        try {
+            LockClient client = client();
+            SessionRequests requests = requestsOf(client, "warm-up");
+            long before = requests.lastRequestId();
+            Lease lease = client.lock("no-container-yet").acquire(Duration.ZERO);
+            // The node's creation fails for want of a container, with the reading sent alongside;
+            // then the container, the node and the reading go together.
+            assertThat(requests.lastRequestId()).as("requests sent to acquire").isEqualTo(before + 5);
+            lease.close();
+        } finally {
+            tree.client().delete().forPath(keeper);
+        }
+    }
+
+    @Test
+    void aLockIsTakenAgainAfterTheServersReapedItsContainerAndTheRoot() throws Exception {
+        LockClient client = client();
+        client.lock("reaped").acquire(Duration.ZERO).close();
+        Poll.until("the root reaped", Duration.ofSeconds(10).plus(MARGIN), () -> tree.stat(root) == null);
+        try (Lease lease = client.lock("reaped").acquire(Duration.ZERO)) {
+            assertThat(tree.lockNodes(root, "reaped")).hasSize(1);
+            assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    /** The request counter of {@code client}'s session, found through the node of lock {@code name}, taken and released. */
+    private SessionRequests requestsOf(LockClient client, String name) throws InterruptedException {
+        try (Lease lease = client.lock(name).acquire(Duration.ZERO)) {
+            String container = root + "/" + LockNames.encode(name);
+            String node = tree.children(container).stream().filter(child -> child.contains(LockPaths.QUEUE_NODE))
+                    .findFirst().orElseThrow();
+            return new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner());
         }
     }
 

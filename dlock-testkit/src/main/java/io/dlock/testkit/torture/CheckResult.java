@@ -14,9 +14,9 @@ import java.util.List;
  * @param errors acquisitions that failed otherwise
  * @param overlaps pairs of critical sections of the same lock held at the same time by two
  *     processes, whatever their leases said
- * @param validOverlaps such pairs where both holders still found their lease valid after their
- *     write: a broken promise of mutual exclusion (an overlap with a holder that was told, or
- *     could tell, that it lost the lock is the case fencing tokens exist for)
+ * @param validOverlaps such pairs where both leases said they were valid at one same moment: a
+ *     broken promise of mutual exclusion (an overlap with a holder whose lease already said it
+ *     was lost is the case fencing tokens exist for)
  * @param staleWritesAccepted writes the store accepted with a token lower than one it had already
  *     seen: must be 0 with fencing
  * @param staleRejected reads and writes the store refused for a lower token: stale holders stopped

@@ -18,7 +18,9 @@ import java.util.Map;
  * <p>A critical section runs from the end of its acquisition to the start of its release.
  * Both bounds lie inside the time the server saw the lock held, so two sections of one lock
  * that overlap in time prove that two processes held it at once; the check has no false
- * positives, and all processes share one monotonic clock.
+ * positives, and all processes share one monotonic clock. An overlap breaks the promise of
+ * mutual exclusion when both leases said they were valid at one same moment: each section
+ * records the last time its lease was sampled valid, and validity never comes back.
  */
 public final class Checker {
 
@@ -58,8 +60,13 @@ public final class Checker {
                 longestOutage(granted, history), examples.subList(0, Math.min(MAX_EXAMPLES, examples.size())));
     }
 
-    /** One process's hold of one lock, as the process saw it. */
-    private record Section(String process, String lock, long token, long start, long end, boolean validAtEnd) {}
+    /**
+     * One process's hold of one lock, as the process saw it.
+     *
+     * @param validUntil the last moment its lease said it was valid; {@code everValid} false if never
+     */
+    private record Section(String process, String lock, long token, long start, long end, boolean everValid,
+            long validUntil) {}
 
     private static List<Section> sections(List<Op> history) {
         Map<String, List<Op>> byProcess = new LinkedHashMap<>();
@@ -69,32 +76,34 @@ public final class Checker {
         List<Section> sections = new ArrayList<>();
         for (List<Op> ops : byProcess.values()) {
             Op acquired = null;
-            boolean valid = false;
+            Op check = null;
             long lastEnd = 0;
             for (Op op : ops) {
                 if (op.kind() == Kind.ACQUIRE) {
                     if (acquired != null) {
-                        sections.add(section(acquired, lastEnd, valid));
+                        sections.add(section(acquired, lastEnd, check));
                     }
                     acquired = op.outcome() == Outcome.OK ? op : null;
-                    valid = false;
+                    check = null;
                 } else if (acquired != null && op.kind() == Kind.CHECK) {
-                    valid = op.outcome() == Outcome.VALID;
+                    check = op;
                 } else if (acquired != null && op.kind() == Kind.RELEASE) {
-                    sections.add(section(acquired, op.start(), valid));
+                    sections.add(section(acquired, op.start(), check));
                     acquired = null;
                 }
                 lastEnd = op.end();
             }
             if (acquired != null) {
-                sections.add(section(acquired, lastEnd, valid));
+                sections.add(section(acquired, lastEnd, check));
             }
         }
         return sections;
     }
 
-    private static Section section(Op acquired, long end, boolean valid) {
-        return new Section(acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, valid);
+    private static Section section(Op acquired, long end, Op check) {
+        boolean everValid = check != null && check.value() == 1;
+        return new Section(acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, everValid,
+                everValid ? check.end() : acquired.end());
     }
 
     /** Returns {all overlapping pairs, pairs where both leases were valid}. */
@@ -113,11 +122,15 @@ public final class Checker {
                         continue;
                     }
                     all++;
-                    if (earlier.validAtEnd() && later.validAtEnd()) {
+                    // Validity only ends, so both leases said "valid" at one moment exactly when the
+                    // later start comes before both last valid samples.
+                    if (earlier.everValid() && later.everValid() && earlier.validUntil() - later.start() >= 0
+                            && later.validUntil() - later.start() >= 0) {
                         valid++;
-                        examples.add(String.format("overlap on %s: %s (token %d) held until %.1f ms after %s"
-                                        + " (token %d) acquired, both leases valid", later.lock(), earlier.process(),
-                                earlier.token(), (earlier.end() - later.start()) / 1e6, later.process(), later.token()));
+                        examples.add(String.format("overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
+                                        + " %s (token %d) acquired", later.lock(), earlier.process(), earlier.token(),
+                                (Math.min(earlier.validUntil(), later.validUntil()) - later.start()) / 1e6,
+                                later.process(), later.token()));
                     }
                 }
             }

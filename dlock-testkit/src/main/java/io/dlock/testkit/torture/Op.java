@@ -27,7 +27,12 @@ public record Op(String process, String lock, Kind kind, Outcome outcome, long s
         READ,
         /** Wrote the incremented counter through the fenced store. */
         WRITE,
-        /** Asked the lease whether it is still valid, after the write. */
+        /**
+         * What the lease said while held: {@link io.dlock.Lease#isValid()} sampled every few milliseconds
+         * from the acquisition to the write. {@code start}: the first sample; {@code end}: the
+         * last sample that found it valid; {@code value}: 1 if any sample did, else 0;
+         * {@code outcome}: the last sample's answer.
+         */
         CHECK,
         /** Released the lock. */
         RELEASE
@@ -45,9 +50,9 @@ public record Op(String process, String lock, Kind kind, Outcome outcome, long s
         ERROR,
         /** The fenced store refused a token lower than one it had seen. */
         REJECTED,
-        /** {@link Kind#CHECK}: the lease was valid. */
+        /** {@link Kind#CHECK}: the lease was valid at the last sample. */
         VALID,
-        /** {@link Kind#CHECK}: the lease was no longer valid; {@link Kind#RELEASE}: lease-lost on release. */
+        /** {@link Kind#CHECK}: the lease was no longer valid at the last sample; {@link Kind#RELEASE}: lease-lost on release. */
         LOST
     }
 

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One worker thread's cycle, repeated until the stop time: acquire a random lock, read its
  * counter through the fenced store, hold for a random time (the window a pause or a lost lease
- * hits), write the counter plus one, ask the lease whether it is still valid, release. Every
- * step is an {@link Op} in this thread's history file.
+ * hits), write the counter plus one, release. Meanwhile it samples {@link Lease#isValid()}
+ * every few milliseconds, to record until when the library told it that it held the lock.
+ * Every step is an {@link Op} in this thread's history file.
  *
  * <p>The holder checks nothing between its read and its write on purpose: it models a client
  * that took the lock, then computed, then wrote; a stale holder is stopped by the store's token
@@ -31,6 +32,7 @@ final class WorkerLoop implements Runnable {
 
     private static final Duration BACKOFF_WHEN_UNAVAILABLE = Duration.ofMillis(50);
     private static final Duration MAX_PAUSE_BETWEEN_CYCLES = Duration.ofMillis(10);
+    private static final long SAMPLE_NANOS = Duration.ofMillis(5).toNanos();
 
     private final WorkerConfig config;
     private final String process;
@@ -83,22 +85,62 @@ final class WorkerLoop implements Runnable {
         }
         long token = lease.fencingToken();
         record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.OK, start, System.nanoTime(), token, 0));
+        ValiditySamples validity = new ValiditySamples(lease);
 
         long readStart = System.nanoTime();
         FencedStoreClient.Reply read = store.read(lock, token);
         record(history, new Op(process, lock, Kind.READ, read.accepted() ? Outcome.OK : Outcome.REJECTED, readStart,
                 System.nanoTime(), token, read.value()));
+        validity.sample();
         if (read.accepted()) {
-            LockSupport.parkNanos(holdNanos());
+            hold(validity);
             long writeStart = System.nanoTime();
             FencedStoreClient.Reply write = store.write(lock, token, read.value() + 1);
             record(history, new Op(process, lock, Kind.WRITE, write.accepted() ? Outcome.OK : Outcome.REJECTED,
                     writeStart, System.nanoTime(), token, read.value() + 1));
+            validity.sample();
         }
-        long checkAt = System.nanoTime();
-        record(history, new Op(process, lock, Kind.CHECK, lease.isValid() ? Outcome.VALID : Outcome.LOST, checkAt,
-                checkAt, token, 0));
+        record(history, validity.toOp(process, lock, token));
         release(history, lock, lease);
+    }
+
+    /** Holds for a random time, sampling the lease's validity; does not act on what it finds. */
+    private void hold(ValiditySamples validity) {
+        long until = System.nanoTime() + holdNanos();
+        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(Math.min(left, SAMPLE_NANOS));
+            validity.sample();
+        }
+    }
+
+    /** What a lease said about itself over one critical section. */
+    private static final class ValiditySamples {
+        private final Lease lease;
+        private final long first;
+        private long lastValid;
+        private boolean everValid;
+        private boolean lastAnswer;
+
+        ValiditySamples(Lease lease) {
+            this.lease = lease;
+            this.first = System.nanoTime();
+            this.lastValid = first;
+            sample();
+        }
+
+        void sample() {
+            long now = System.nanoTime();
+            lastAnswer = lease.isValid();
+            if (lastAnswer) {
+                everValid = true;
+                lastValid = now;
+            }
+        }
+
+        Op toOp(String process, String lock, long token) {
+            return new Op(process, lock, Kind.CHECK, lastAnswer ? Outcome.VALID : Outcome.LOST, first, lastValid, token,
+                    everValid ? 1 : 0);
+        }
     }
 
     private void release(BufferedWriter history, String lock, Lease lease) throws IOException {

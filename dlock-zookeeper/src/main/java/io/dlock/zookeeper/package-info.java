@@ -61,6 +61,14 @@
  * ensemble's leader in one total order and grow across leader changes and restarts (the epoch is
  * their high half), so every grant of a name gets a larger token than every earlier grant.
  *
+ * <h2>Round trips</h2>
+ * <p>In fair mode a free lock is taken in one round trip: the queue node's creation and the
+ * reading of the queue are pipelined, since a server answers one session's requests in order. A
+ * lock whose container was reaped (not used lately) takes one more: the container, the node and
+ * the reading, pipelined again. A waiter spends one more setting its watch and, once woken, one
+ * reading of the queue. A release is one round trip. In simple mode, taking a free lock is two
+ * (create, then look for fair waiters), and so is a release (check the owner, then delete).
+ *
  * <h2>Lock names</h2>
  * <p>Any dlock name (1 to 256 characters without control characters) works. Characters a
  * ZooKeeper node name cannot hold ({@code '/'}, U+D800–U+F8FF, U+FFF0–U+FFFF), the escape

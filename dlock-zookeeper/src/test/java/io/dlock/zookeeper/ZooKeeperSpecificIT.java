@@ -183,6 +183,22 @@ class ZooKeeperSpecificIT {
         }
     }
 
+    @Test
+    void aWaiterSetsOneWatchAndReadsTheQueueOnceWhenTheLockIsHandedOver() throws Exception {
+        Lease held = client().lock("hand-over").acquire(Duration.ZERO);
+        // No timed retry within the test: the release's notification is the waiter's only wake-up.
+        LockClient waiter = LockClient.builder(uri(server.hostAndPort(), "")).maxRetryDelay(Duration.ofMinutes(10)).build();
+        toClose.add(waiter);
+        SessionRequests requests = requestsOf(waiter, "warm-up");
+        long before = requests.lastRequestId();
+        CompletableFuture<Lease> waiting = waiter.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the waiter queued and watches the holder", MARGIN, () -> requests.lastRequestId() == before + 3);
+        held.close();
+        Lease next = waiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(requests.lastRequestId()).as("requests sent to queue, watch and take over").isEqualTo(before + 4);
+        next.close();
+    }
+
     /** The request counter of {@code client}'s session, found through the node of lock {@code name}, taken and released. */
     private SessionRequests requestsOf(LockClient client, String name) throws InterruptedException {
         try (Lease lease = client.lock(name).acquire(Duration.ZERO)) {

@@ -1,6 +1,7 @@
 package io.dlock.testkit.torture;
 
 import io.dlock.testkit.ManagedProcesses;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +17,15 @@ import java.util.stream.Stream;
  * worker JVMs, lets the nemesis loose once they are connected, stops everything at the end and
  * checks the history. Every process and directory it creates is gone when it returns, and also
  * if this JVM is interrupted or killed (they are registered with {@link ManagedProcesses}).
+ * With {@code -Ddlock.torture.keep=DIR} the histories and worker logs of each run are copied to
+ * {@code DIR} first, for diagnosis.
  */
 public final class TortureRun {
 
     /** How long the workers get to start and connect before the run's time counts. */
     private static final Duration START_UP = Duration.ofSeconds(20);
     private static final Duration ACQUIRE_WAIT = Duration.ofSeconds(2);
+    private static final String KEEP_PROPERTY = "dlock.torture.keep";
 
     private TortureRun() {}
 
@@ -73,7 +77,25 @@ public final class TortureRun {
                 return new RunResult(scenario, check, events, problems, Duration.ofNanos(System.nanoTime() - began));
             }
         } finally {
+            keepIfAsked(directory);
             ManagedProcesses.deleteQuietly(directory);
+        }
+    }
+
+    /** Copies the run's histories and worker logs to {@code -Ddlock.torture.keep=DIR}, when set. */
+    private static void keepIfAsked(Path directory) {
+        String keep = System.getProperty(KEEP_PROPERTY);
+        if (keep == null) {
+            return;
+        }
+        Path target = Path.of(keep).resolve(directory.getFileName());
+        try (Stream<Path> files = Files.list(directory)) {
+            Files.createDirectories(target);
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the run's files in " + target + ": " + e);
         }
     }
 
@@ -89,7 +111,7 @@ public final class TortureRun {
     private static long historyFiles(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".tsv")).count();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return 0;
         }
     }

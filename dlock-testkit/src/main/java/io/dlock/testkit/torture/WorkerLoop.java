@@ -76,10 +76,12 @@ final class WorkerLoop implements Runnable {
             return;
         } catch (BackendUnavailableException e) {
             record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.UNAVAILABLE, start, System.nanoTime(), 0, 0));
+            log("acquire", lock, e);
             LockSupport.parkNanos(BACKOFF_WHEN_UNAVAILABLE.toNanos());
             return;
         } catch (RuntimeException e) {
             record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.ERROR, start, System.nanoTime(), 0, 0));
+            log("acquire", lock, e);
             LockSupport.parkNanos(BACKOFF_WHEN_UNAVAILABLE.toNanos());
             return;
         }
@@ -153,10 +155,17 @@ final class WorkerLoop implements Runnable {
             outcome = Outcome.LOST;
         } catch (BackendUnavailableException e) {
             outcome = Outcome.UNAVAILABLE;
+            log("release", lock, e);
         } catch (RuntimeException e) {
             outcome = Outcome.ERROR;
+            log("release", lock, e);
         }
         record(history, new Op(process, lock, Kind.RELEASE, outcome, start, System.nanoTime(), lease.fencingToken(), 0));
+    }
+
+    /** One line in the worker's log (kept with {@code -Ddlock.torture.keep=DIR}), for diagnosing failures. */
+    private void log(String what, String lock, RuntimeException e) {
+        System.err.println(System.nanoTime() + " " + process + " " + what + " " + lock + ": " + e);
     }
 
     private long holdNanos() {

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 
@@ -18,16 +17,17 @@ import org.apache.zookeeper.data.Stat;
  * it returns fencing tokens and reports loss precisely.
  *
  * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
- * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again. The lowest node holds the lock, and a denied owner sets a watch on its immediate
- * predecessor only, so a release wakes exactly one waiter. A predecessor that vanished between
- * the read and the watch is re-checked at once. The token is the holding node's creation zxid.
- * Abandoning deletes the node; a create whose reply was lost is found again, or deleted in the
- * background, by Curator's protection.
+ * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again.
+ * The lowest node holds the lock, and a denied owner sets a watch on its immediate predecessor
+ * only, so a release wakes exactly one waiter. A predecessor that vanished between the read and
+ * the watch is re-checked at once. The token is the holding node's creation zxid. Abandoning
+ * deletes the node; a create whose reply was lost is found again, or deleted in the background,
+ * by Curator's protection.
  */
 final class FairAcquisition implements Acquisition {
 
-    private final WatcherRemoveCuratorFramework watchers;
     private final ZooKeeperCalls calls;
+    private final AcquisitionWatches watches;
     private final SessionGuard guard;
     private final LockPaths paths;
     private final LockRequest request;
@@ -36,10 +36,10 @@ final class FairAcquisition implements Acquisition {
     private volatile String node;
     private volatile Stat nodeStat;
 
-    FairAcquisition(WatcherRemoveCuratorFramework watchers, ZooKeeperEndpoint endpoint, SessionGuard guard,
-            LockRequest request, Runnable onChange) {
-        this.watchers = watchers;
-        this.calls = new ZooKeeperCalls(watchers, endpoint);
+    FairAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
+            Runnable onChange) {
+        this.calls = calls;
+        this.watches = watches;
         this.guard = guard;
         this.paths = LockPaths.of(request.name());
         this.request = request;
@@ -58,7 +58,7 @@ final class FairAcquisition implements Acquisition {
     @Override
     public CompletionStage<Void> abandon() {
         finished = true;
-        watchers.removeWatchers();
+        watches.removeAll();
         String mine = node;
         if (mine == null) {
             return CompletableFuture.completedFuture(null);
@@ -97,9 +97,10 @@ final class FairAcquisition implements Acquisition {
         if (blocker.isEmpty()) {
             return grant(mine, mayRecreate);
         }
-        return calls.exists(paths.child(blocker.get()), Optional.of(watcher)).thenCompose(stat -> stat.isPresent()
-                ? CompletableFuture.completedFuture(Optional.<Hold>empty())
-                : check(mayRecreate));
+        return watches.calls().exists(paths.child(blocker.get()), Optional.of(watcher))
+                .thenCompose(stat -> stat.isPresent()
+                        ? CompletableFuture.completedFuture(Optional.<Hold>empty())
+                        : check(mayRecreate));
     }
 
     private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {
@@ -112,7 +113,7 @@ final class FairAcquisition implements Acquisition {
                 return recreate(mayRecreate);
             }
             finished = true;
-            watchers.removeWatchers();
+            watches.removeAll();
             return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), mine,
                     found.get().getCzxid(), found.get().getEphemeralOwner())));
         });

@@ -24,7 +24,8 @@ final class QueueEntry {
     private final byte[] owner;
     private final Consumer<ZooKeeperCalls.Created> onCreated;
 
-    private QueueEntry(ZooKeeperCalls calls, LockPaths paths, byte[] owner, Consumer<ZooKeeperCalls.Created> onCreated) {
+    private QueueEntry(ZooKeeperCalls calls, LockPaths paths, byte[] owner,
+            Consumer<ZooKeeperCalls.Created> onCreated) {
         this.calls = calls;
         this.paths = paths;
         this.owner = owner;

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 
@@ -24,8 +23,8 @@ import org.apache.zookeeper.data.Stat;
  */
 final class SimpleAcquisition implements Acquisition {
 
-    private final WatcherRemoveCuratorFramework watchers;
     private final ZooKeeperCalls calls;
+    private final AcquisitionWatches watches;
     private final SessionGuard guard;
     private final LockPaths paths;
     private final LockRequest request;
@@ -34,10 +33,10 @@ final class SimpleAcquisition implements Acquisition {
     private volatile boolean finished;
     private volatile boolean created;
 
-    SimpleAcquisition(WatcherRemoveCuratorFramework watchers, ZooKeeperEndpoint endpoint, SessionGuard guard,
-            LockRequest request, Runnable onChange) {
-        this.watchers = watchers;
-        this.calls = new ZooKeeperCalls(watchers, endpoint);
+    SimpleAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
+            Runnable onChange) {
+        this.calls = calls;
+        this.watches = watches;
         this.guard = guard;
         this.paths = LockPaths.of(request.name());
         this.request = request;
@@ -57,7 +56,7 @@ final class SimpleAcquisition implements Acquisition {
     @Override
     public CompletionStage<Void> abandon() {
         finished = true;
-        watchers.removeWatchers();
+        watches.removeAll();
         if (!created) {
             return CompletableFuture.completedFuture(null);
         }
@@ -71,7 +70,7 @@ final class SimpleAcquisition implements Acquisition {
             if (stat.isPresent()) {
                 return stepBackFromQueue(stat.get());
             }
-            return calls.data(paths.holder(), Optional.of(watcher)).thenCompose(holder -> {
+            return watches.calls().data(paths.holder(), Optional.of(watcher)).thenCompose(holder -> {
                 if (holder.isEmpty()) {
                     return tryOnce(); // released between the create and the read
                 }
@@ -89,13 +88,13 @@ final class SimpleAcquisition implements Acquisition {
             QueueOrder order = QueueOrder.of(children);
             if (order.queue().isEmpty()) {
                 finished = true;
-                watchers.removeWatchers();
+                watches.removeAll();
                 return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), LockPaths.HOLDER,
                         stat.getCzxid(), stat.getEphemeralOwner())));
             }
             String first = order.queue().get(0);
             return calls.delete(paths.holder(), stat.getVersion(), false)
-                    .thenCompose(deleted -> calls.exists(paths.child(first), Optional.of(watcher)))
+                    .thenCompose(deleted -> watches.calls().exists(paths.child(first), Optional.of(watcher)))
                     .thenCompose(waiting -> waiting.isPresent()
                             ? CompletableFuture.completedFuture(Optional.<Hold>empty())
                             : tryOnce());

@@ -78,9 +78,9 @@ final class ZooKeeperBackend implements LockBackend {
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
         return switch (endpoint.mode()) {
-            case FAIR -> new FairAcquisition(client.newWatcherRemoveCuratorFramework(), endpoint, guard, request, onChange);
-            case SIMPLE -> new SimpleAcquisition(client.newWatcherRemoveCuratorFramework(), endpoint, guard, request,
-                    onChange);
+            case FAIR -> new FairAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
+            case SIMPLE ->
+                    new SimpleAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
         };
     }
 

@@ -187,7 +187,8 @@ class ZooKeeperSpecificIT {
     void aWaiterSetsOneWatchAndReadsTheQueueOnceWhenTheLockIsHandedOver() throws Exception {
         Lease held = client().lock("hand-over").acquire(Duration.ZERO);
         // No timed retry within the test: the release's notification is the waiter's only wake-up.
-        LockClient waiter = LockClient.builder(uri(server.hostAndPort(), "")).maxRetryDelay(Duration.ofMinutes(10)).build();
+        LockClient waiter = LockClient.builder(uri(server.hostAndPort(), ""))
+                .maxRetryDelay(Duration.ofMinutes(10)).build();
         toClose.add(waiter);
         SessionRequests requests = requestsOf(waiter, "warm-up");
         long before = requests.lastRequestId();
@@ -199,7 +200,7 @@ class ZooKeeperSpecificIT {
         next.close();
     }
 
-    /** The request counter of {@code client}'s session, found through the node of lock {@code name}, taken and released. */
+    /** The request counter of {@code client}'s session, found through lock {@code name}, taken and released. */
     private SessionRequests requestsOf(LockClient client, String name) throws InterruptedException {
         try (Lease lease = client.lock(name).acquire(Duration.ZERO)) {
             String container = root + "/" + LockNames.encode(name);

@@ -21,7 +21,7 @@ class TortureControlsIT {
     @ParameterizedTest
     @EnumSource(value = WorkerMode.class, names = "CORRECT", mode = EnumSource.Mode.EXCLUDE)
     void theCheckerFlagsEveryBrokenVariant(WorkerMode mode) throws Exception {
-        RunResult result = TortureRun.run(Scenario.control(mode, SEED, Duration.ofSeconds(12)));
+        RunResult result = TortureRun.run(Scenario.control(mode, SEED, Duration.ofSeconds(15)));
         System.out.println(result.summary());
         assertThat(result.problems()).as(result.summary()).isEmpty();
         assertThat(result.controlFlagged()).as("flagged: " + result.summary()).isTrue();

@@ -19,10 +19,11 @@ import org.apache.zookeeper.data.Stat;
  * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
  * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again.
  * The lowest node holds the lock, and a denied owner sets a watch on its immediate predecessor
- * only, so a release wakes exactly one waiter. A predecessor that vanished between the read and
- * the watch is re-checked at once. The token is the holding node's creation zxid. Abandoning
- * deletes the node; a create whose reply was lost is found again, or deleted in the background,
- * by Curator's protection.
+ * only, so a release wakes exactly one waiter. A waiter right behind the first node holds as soon
+ * as that node is gone (no node can join ahead of it); one further back reads the queue again
+ * when its predecessor goes, since that may have been a waiter giving up. The token is the
+ * holding node's creation zxid. Abandoning deletes the node; a create whose reply was lost is
+ * found again, or deleted in the background, by Curator's protection.
  */
 final class FairAcquisition implements Acquisition {
 
@@ -35,6 +36,8 @@ final class FairAcquisition implements Acquisition {
     private volatile boolean finished;
     private volatile String node;
     private volatile Stat nodeStat;
+    private volatile String watchedHead;
+    private volatile boolean headGone;
 
     FairAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
             Runnable onChange) {
@@ -44,6 +47,9 @@ final class FairAcquisition implements Acquisition {
         this.paths = LockPaths.of(request.name());
         this.request = request;
         this.watcher = event -> {
+            if (event.getType() == Watcher.Event.EventType.NodeDeleted && event.getPath().equals(watchedHead)) {
+                headGone = true;
+            }
             if (!finished) {
                 onChange.run();
             }
@@ -68,8 +74,9 @@ final class FairAcquisition implements Acquisition {
     }
 
     private CompletionStage<Optional<Hold>> tryOnce() {
-        if (node != null) {
-            return check(true);
+        String mine = node;
+        if (mine != null) {
+            return headGone ? grant(mine, true) : check(true);
         }
         return QueueEntry.enter(calls, paths, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
             node = created.node();
@@ -97,10 +104,17 @@ final class FairAcquisition implements Acquisition {
         if (blocker.isEmpty()) {
             return grant(mine, mayRecreate);
         }
-        return watches.calls().exists(paths.child(blocker.get()), Optional.of(watcher))
-                .thenCompose(stat -> stat.isPresent()
-                        ? CompletableFuture.completedFuture(Optional.<Hold>empty())
-                        : check(mayRecreate));
+        // The reading came after this node's creation, so no node can join ahead of it: once a
+        // head that this node comes right after is gone, this node holds, with no need to read again.
+        boolean head = order.isHead(blocker.get());
+        String blockerPath = paths.child(blocker.get());
+        watchedHead = head ? blockerPath : null;
+        return watches.calls().exists(blockerPath, Optional.of(watcher)).thenCompose(stat -> {
+            if (stat.isPresent()) {
+                return CompletableFuture.completedFuture(Optional.<Hold>empty());
+            }
+            return head ? grant(mine, mayRecreate) : check(mayRecreate);
+        });
     }
 
     private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {
@@ -122,6 +136,8 @@ final class FairAcquisition implements Acquisition {
     private CompletionStage<Optional<Hold>> recreate(boolean mayRecreate) {
         node = null;
         nodeStat = null;
+        watchedHead = null;
+        headGone = false;
         if (!mayRecreate) {
             return CompletableFuture.failedFuture(new BackendUnavailableException("the queue node of lock '"
                     + request.name() + "' vanished right after its creation: the ZooKeeper session expired"));

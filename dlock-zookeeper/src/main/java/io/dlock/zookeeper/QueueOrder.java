@@ -64,6 +64,15 @@ final class QueueOrder {
         return index > 0 ? Optional.of(queue.get(index - 1)) : Optional.empty();
     }
 
+    /**
+     * Returns true when {@code node} is the first queue node and no simple-mode holder node is
+     * present: the node that holds, or is about to hold, the lock, with no other node ahead of
+     * the one right after it.
+     */
+    boolean isHead(String node) {
+        return !holderNode && !queue.isEmpty() && queue.get(0).equals(node);
+    }
+
     /** The node that holds, or is about to hold, the lock: the simple holder, else the first in the queue. */
     Optional<String> holder() {
         if (holderNode) {

@@ -65,8 +65,9 @@
  * <p>In fair mode a free lock is taken in one round trip: the queue node's creation and the
  * reading of the queue are pipelined, since a server answers one session's requests in order. A
  * lock whose container was reaped (not used lately) takes one more: the container, the node and
- * the reading, pipelined again. A waiter spends one more setting its watch and, once woken, one
- * reading of the queue. A release is one round trip. In simple mode, taking a free lock is two
+ * the reading, pipelined again. A waiter spends one more setting its watch; woken, it holds at
+ * once if it was right behind the holder, and otherwise reads the queue once. A release is one
+ * round trip. In simple mode, taking a free lock is two
  * (create, then look for fair waiters), and so is a release (check the owner, then delete).
  *
  * <h2>Lock names</h2>

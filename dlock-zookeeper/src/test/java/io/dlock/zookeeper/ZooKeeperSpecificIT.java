@@ -184,20 +184,40 @@ class ZooKeeperSpecificIT {
     }
 
     @Test
-    void aWaiterSetsOneWatchAndReadsTheQueueOnceWhenTheLockIsHandedOver() throws Exception {
+    void theWaiterRightBehindTheHolderTakesOverWithoutARequestAndOneFurtherBackReadsTheQueueOnce()
+            throws Exception {
         Lease held = client().lock("hand-over").acquire(Duration.ZERO);
-        // No timed retry within the test: the release's notification is the waiter's only wake-up.
-        LockClient waiter = LockClient.builder(uri(server.hostAndPort(), ""))
-                .maxRetryDelay(Duration.ofMinutes(10)).build();
-        toClose.add(waiter);
-        SessionRequests requests = requestsOf(waiter, "warm-up");
-        long before = requests.lastRequestId();
-        CompletableFuture<Lease> waiting = waiter.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the waiter queued and watches the holder", MARGIN, () -> requests.lastRequestId() == before + 3);
+        LockClient first = waiterWithoutTimedRetries();
+        LockClient second = waiterWithoutTimedRetries();
+        SessionRequests firstRequests = requestsOf(first, "warm-up");
+        SessionRequests secondRequests = requestsOf(second, "warm-up");
+        long firstBefore = firstRequests.lastRequestId();
+        long secondBefore = secondRequests.lastRequestId();
+        CompletableFuture<Lease> firstWaiting = first.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the first waiter queued and watches the holder", MARGIN,
+                () -> firstRequests.lastRequestId() == firstBefore + 3);
+        CompletableFuture<Lease> secondWaiting = second.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the second waiter queued and watches the first", MARGIN,
+                () -> secondRequests.lastRequestId() == secondBefore + 3);
+
         held.close();
-        Lease next = waiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(requests.lastRequestId()).as("requests sent to queue, watch and take over").isEqualTo(before + 4);
-        next.close();
+        Lease firstLease = firstWaiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(firstRequests.lastRequestId()).as("requests sent to queue right behind the holder and take over")
+                .isEqualTo(firstBefore + 3);
+        assertThat(secondWaiting).isNotDone();
+        firstLease.close();
+        Lease secondLease = secondWaiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(secondRequests.lastRequestId()).as("requests sent to queue further back and take over")
+                .isEqualTo(secondBefore + 4);
+        secondLease.close();
+    }
+
+    /** A client whose waiters only wake up on a release's notification, never on a timer, within a test. */
+    private LockClient waiterWithoutTimedRetries() {
+        LockClient client = LockClient.builder(uri(server.hostAndPort(), ""))
+                .maxRetryDelay(Duration.ofMinutes(10)).build();
+        toClose.add(client);
+        return client;
     }
 
     /** The request counter of {@code client}'s session, found through lock {@code name}, taken and released. */

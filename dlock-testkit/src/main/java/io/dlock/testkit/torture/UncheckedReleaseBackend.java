@@ -1,12 +1,9 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.LockState;
-import io.dlock.spi.Acquisition;
-import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.testkit.ForwardingLockBackend;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -19,11 +16,10 @@ import java.util.concurrent.TimeUnit;
  * retries a release whose reply it did not see; by then the lock often has a new holder, whose
  * lock the retry takes away. Works where a backend's release accepts any owner id (Redis).
  */
-final class UncheckedReleaseBackend implements LockBackend {
+final class UncheckedReleaseBackend extends ForwardingLockBackend {
 
     private static final Duration RETRY_AFTER = Duration.ofMillis(15);
 
-    private final LockBackend delegate;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "torture-release-retry");
         thread.setDaemon(true);
@@ -31,17 +27,7 @@ final class UncheckedReleaseBackend implements LockBackend {
     });
 
     UncheckedReleaseBackend(LockBackend delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public Acquisition acquisition(LockRequest request, Runnable onChange) {
-        return delegate.acquisition(request, onChange);
-    }
-
-    @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
-        return delegate.renew(held);
+        super(delegate);
     }
 
     @Override
@@ -54,16 +40,6 @@ final class UncheckedReleaseBackend implements LockBackend {
         return delegate.inspect(held.name()).thenCompose(state -> state.holder()
                 .map(holder -> delegate.release(new LockRequest(held.name(), holder.owner(), held.lease())))
                 .orElseGet(() -> CompletableFuture.completedFuture(false))).toCompletableFuture();
-    }
-
-    @Override
-    public CompletionStage<LockState> inspect(String name) {
-        return delegate.inspect(name);
-    }
-
-    @Override
-    public BackendCapabilities capabilities() {
-        return delegate.capabilities();
     }
 
     @Override

@@ -1,0 +1,54 @@
+package io.dlock.testkit;
+
+import io.dlock.LockState;
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.BackendCapabilities;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A backend that passes every call to another: the base of test decorators that count,
+ * delay or deliberately break one operation and leave the rest alone.
+ */
+public abstract class ForwardingLockBackend implements LockBackend {
+
+    /** The backend every call goes to unless a subclass overrides it. */
+    protected final LockBackend delegate;
+
+    /** Forwards to {@code delegate}. */
+    protected ForwardingLockBackend(LockBackend delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        return delegate.acquisition(request, onChange);
+    }
+
+    @Override
+    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        return delegate.renew(held);
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(LockRequest held) {
+        return delegate.release(held);
+    }
+
+    @Override
+    public CompletionStage<LockState> inspect(String name) {
+        return delegate.inspect(name);
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -21,6 +21,13 @@ final class RedisEndpoint {
     /** Per-command timeout unless the URI sets {@code ?timeout=}: far below any sane lease. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * Connecting (TCP, TLS and the HELLO/AUTH handshake) may take longer than one command, above
+     * all on a loaded machine starting many clients: a short Redlock node timeout must not make
+     * connections fail.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Set<String> LETTUCE_PARAMETERS = Set.of("timeout", "database", "db", "clientName",
             "verifyPeer", "libraryName", "libraryVersion");
     private static final Set<String> OWN_PARAMETERS = Set.of("trustStore", "trustStorePassword");
@@ -118,6 +125,13 @@ final class RedisEndpoint {
         return uri;
     }
 
+    /** The URI to connect with: the same server, with at least {@link #CONNECT_TIMEOUT} for the handshake. */
+    RedisURI connectUri() {
+        return uri.getTimeout().compareTo(CONNECT_TIMEOUT) >= 0 ? uri
+                : RedisURI.builder(uri).withTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /** The per-command timeout. */
     Duration timeout() {
         return uri.getTimeout();
     }

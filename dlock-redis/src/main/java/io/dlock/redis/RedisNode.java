@@ -38,8 +38,6 @@ final class RedisNode implements AutoCloseable {
     /** How long a released lock's last token is remembered (see acquire.lua). */
     private static final Duration TOKEN_MEMORY = Duration.ofSeconds(60);
 
-    /** Connecting (TCP and TLS handshakes) may take longer than one command. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
@@ -74,15 +72,15 @@ final class RedisNode implements AutoCloseable {
      */
     static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources,
             Scheduler scheduler) {
-        RedisClient client = RedisClient.create(resources, endpoint.uri());
+        RedisClient client = RedisClient.create(resources, endpoint.connectUri());
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(max(endpoint.timeout(), CONNECT_TIMEOUT)).build());
+                .socketOptions(SocketOptions.builder().connectTimeout(RedisEndpoint.CONNECT_TIMEOUT).build());
         endpoint.sslOptions().ifPresent(options::sslOptions);
         client.setOptions(options.build());
-        return client.connectAsync(StringCodec.UTF8, endpoint.uri()).toCompletableFuture()
+        return client.connectAsync(StringCodec.UTF8, endpoint.connectUri()).toCompletableFuture()
                 .handle((connection, error) -> {
                     if (error != null) {
                         client.shutdownAsync(0, 2, TimeUnit.SECONDS);
@@ -92,9 +90,6 @@ final class RedisNode implements AutoCloseable {
                 });
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
 
     RedisEndpoint endpoint() {
         return endpoint;

@@ -124,7 +124,7 @@ final class ReleaseSubscriptions implements AutoCloseable {
     /** Call with the lock held: the pub/sub connection, connecting (again) if needed. */
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection() {
         if (connection == null || connection.isCompletedExceptionally()) {
-            connection = client.connectPubSubAsync(StringCodec.UTF8, endpoint.uri()).toCompletableFuture()
+            connection = client.connectPubSubAsync(StringCodec.UTF8, endpoint.connectUri()).toCompletableFuture()
                     .thenApply(c -> {
                         c.addListener(new RedisPubSubAdapter<>() {
                             @Override

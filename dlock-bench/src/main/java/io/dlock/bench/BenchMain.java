@@ -52,7 +52,7 @@ public final class BenchMain {
             String redisHosts = redis.all().stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","));
             System.setProperty(BenchServers.REDIS_PROPERTY, redisHosts);
             System.setProperty(BenchServers.ZOOKEEPER_PROPERTY, zooKeeper.hostAndPort());
-            awaitRedlockQuarantine(redis);
+            BenchServers.awaitRedlockQuarantine(redis);
             List<String> jvmArgs = List.of("-D" + BenchServers.REDIS_PROPERTY + "=" + redisHosts,
                     "-D" + BenchServers.ZOOKEEPER_PROPERTY + "=" + zooKeeper.hostAndPort());
             for (int round = 0; round < rounds; round++) {
@@ -105,20 +105,6 @@ public final class BenchMain {
             measured.put(implementation, Measurement.of(scenario, result));
         }
         return measured;
-    }
-
-    /**
-     * Waits until the Redis servers have been up for Redlock's default restart quarantine: a
-     * freshly started node's vote does not count (see RedlockBackend), and the benchmark uses
-     * the defaults users get.
-     */
-    private static void awaitRedlockQuarantine(RedisServers redis) throws InterruptedException {
-        long quarantineSeconds = 30;
-        long youngest = redis.all().stream().mapToLong(RedisServer::uptimeSeconds).min().orElse(quarantineSeconds);
-        if (youngest < quarantineSeconds) {
-            System.out.printf("waiting %d s until the Redis servers count for Redlock%n", quarantineSeconds - youngest + 1);
-            Thread.sleep((quarantineSeconds - youngest + 1) * 1_000);
-        }
     }
 
     private static String valueAfter(List<String> arguments, String option, String otherwise) {

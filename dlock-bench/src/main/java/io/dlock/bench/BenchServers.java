@@ -15,25 +15,6 @@ final class BenchServers implements AutoCloseable {
 
     /** Comma-separated {@code host:port} of the Redis servers; the first alone is the single node. */
     static final String REDIS_PROPERTY = "dlock.bench.redis";
-    /**
-     * Waits until the Redis servers have been up for Redlock's default restart quarantine: a
-     * freshly started node's vote does not count (see RedlockBackend), and the benchmarks use
-     * the defaults users get.
-     */
-    static void awaitRedlockQuarantine(RedisServers redis) {
-        long quarantineSeconds = 30;
-        long youngest = redis.all().stream().mapToLong(RedisServer::uptimeSeconds).min().orElse(quarantineSeconds);
-        if (youngest < quarantineSeconds) {
-            System.out.printf("waiting %d s until the Redis servers count for Redlock%n", quarantineSeconds - youngest + 1);
-            try {
-                Thread.sleep((quarantineSeconds - youngest + 1) * 1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the Redis servers", e);
-            }
-        }
-    }
-
     /** {@code host:port} of the ZooKeeper server. */
     static final String ZOOKEEPER_PROPERTY = "dlock.bench.zookeeper";
     static final int REDIS_COUNT = 5;

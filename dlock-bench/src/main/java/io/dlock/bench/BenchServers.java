@@ -31,6 +31,8 @@ final class BenchServers implements AutoCloseable {
         } else {
             if (ownRedis == null) {
                 ownRedis = RedisServers.start(REDIS_COUNT);
+            }
+            if (count > 1) {
                 awaitRedlockQuarantine(ownRedis);
             }
             all = ownRedis.all().stream().map(RedisServer::hostAndPort).toList();

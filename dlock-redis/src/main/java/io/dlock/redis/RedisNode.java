@@ -37,7 +37,8 @@ final class RedisNode implements AutoCloseable {
 
     /** How long a released lock's last token is remembered (see acquire.lua). */
     private static final Duration TOKEN_MEMORY = Duration.ofSeconds(60);
-
+    /** At most this many leases per renewal script: about a millisecond of server time. */
+    static final int RENEWALS_PER_CALL = 1_000;
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
@@ -125,8 +126,26 @@ final class RedisNode implements AutoCloseable {
                 .thenApply(held -> ((Long) held) == 1);
     }
 
-    /** Extends every lease still held by its owner, in one script call. */
+    /**
+     * Extends every lease still held by its owner: one script call per {@value #RENEWALS_PER_CALL}
+     * leases, sent together, so a large batch never blocks the server for long in one script.
+     *
+     * @return a stage with one flag per lease, in order: true if it was extended
+     */
     CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        List<CompletableFuture<List<Boolean>>> calls = new ArrayList<>();
+        for (int from = 0; from < held.size(); from += RENEWALS_PER_CALL) {
+            calls.add(renewInOneCall(held.subList(from, Math.min(from + RENEWALS_PER_CALL, held.size())))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            List<Boolean> renewed = new ArrayList<>(held.size());
+            calls.forEach(call -> renewed.addAll(call.join()));
+            return renewed;
+        });
+    }
+
+    private CompletionStage<List<Boolean>> renewInOneCall(List<LockRequest> held) {
         String[] keys = new String[held.size()];
         String[] args = new String[held.size() * 2];
         for (int i = 0; i < held.size(); i++) {

@@ -7,11 +7,16 @@ import io.dlock.BackendUnavailableException;
 import io.dlock.Lease;
 import io.dlock.LockClient;
 import io.dlock.LockException;
+import io.dlock.spi.LockRequest;
+import io.dlock.testkit.PausableScheduler;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.RedisServer;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -167,6 +172,40 @@ class RedisSpecificIT {
         server.restartLosingData();
         assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(lease.isValid()).isFalse();
+    }
+
+    @Test
+    void renewalsSplitIntoSeveralScriptCallsStillTellEachLeaseItsOwnResult() throws Exception {
+        ClientResources resources = DefaultClientResources.create();
+        try (PausableScheduler scheduler = new PausableScheduler();
+                RedisNode node = RedisNode.connect(RedisEndpoint.parse(server.uri()), resources, scheduler)) {
+            int count = 2 * RedisNode.RENEWALS_PER_CALL + 500;
+            List<LockRequest> held = new ArrayList<>(count);
+            List<CompletableFuture<RedisNode.NodeGrant>> grants = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                LockRequest request = new LockRequest("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
+                held.add(request);
+                grants.add(node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).toCompletableFuture());
+            }
+            assertThat(grants).allSatisfy(grant -> assertThat(grant.join().granted()).isTrue());
+            int stolen = RedisNode.RENEWALS_PER_CALL + 234;
+            server.command("DEL", "dlock:{renew-batch:" + stolen + "}");
+
+            List<LockRequest> longer = held.stream()
+                    .map(request -> new LockRequest(request.name(), request.owner(), Duration.ofSeconds(60))).toList();
+            List<Boolean> renewed = node.renew(longer).toCompletableFuture().join();
+
+            assertThat(renewed).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(renewed.get(i)).as("lease %d renewed", i).isEqualTo(i != stolen);
+            }
+            for (int i : new int[] {0, RedisNode.RENEWALS_PER_CALL - 1, RedisNode.RENEWALS_PER_CALL, count - 1}) {
+                long ttl = Long.parseLong(server.command("PTTL", "dlock:{renew-batch:" + i + "}").substring(1));
+                assertThat(ttl).as("ttl of lock %d", i).isGreaterThan(10_000);
+            }
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     @Test

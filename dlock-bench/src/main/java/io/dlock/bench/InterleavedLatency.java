@@ -50,14 +50,14 @@ public final class InterleavedLatency {
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
             while (System.nanoTime() - warmUpEnd < 0) {
                 for (Implementation implementation : implementations) {
-                    burst(drivers.get(implementation), burst);
+                    burst(drivers.get(implementation), lockName(implementation), burst);
                 }
             }
             List<Implementation> order = new ArrayList<>(implementations);
             for (int round = 0; round < rounds; round++) {
                 Collections.rotate(order, 1);
                 for (Implementation implementation : order) {
-                    long[] latencies = burst(drivers.get(implementation), burst);
+                    long[] latencies = burst(drivers.get(implementation), lockName(implementation), burst);
                     Arrays.stream(latencies).forEach(samples.get(implementation)::add);
                     Arrays.sort(latencies);
                     burstMedians.get(implementation)[round] = latencies[burst / 2];
@@ -69,12 +69,19 @@ public final class InterleavedLatency {
         System.out.println(table(implementations, samples, burstMedians, burst));
     }
 
-    /** Acquires and releases {@code count} times; the latency of each, in nanoseconds. */
-    private static long[] burst(LockDriver driver, int count) throws Exception {
+    /** Each implementation has its own lock name: their key layouts differ and must not meet. */
+    private static String lockName(Implementation implementation) {
+        return "bench:interleaved:" + implementation;
+    }
+
+    /**
+     * Acquires and releases {@code name} {@code count} times; the latency of each, in nanoseconds.
+     */
+    private static long[] burst(LockDriver driver, String name, int count) throws Exception {
         long[] latencies = new long[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            driver.acquireRelease("bench:interleaved", false);
+            driver.acquireRelease(name, false);
             latencies[i] = System.nanoTime() - start;
         }
         return latencies;

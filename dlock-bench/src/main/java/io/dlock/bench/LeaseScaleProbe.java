@@ -1,6 +1,5 @@
 package io.dlock.bench;
 
-import io.dlock.Lease;
 import io.dlock.LockClient;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -16,11 +15,23 @@ import org.redisson.config.Config;
  * Many leases held by one client for a while, with 30 s leases renewed by each library's
  * watchdog: the requests per second the renewals send to Redis (counted with MONITOR), and the
  * client heap per lease.
+ *
+ * <p>The heap figure is the growth of the heap live after a full collection, from a baseline
+ * taken once the client has already held and released a batch of leases (so classes, pools and
+ * buffers that the first leases bring in do not count), divided by the number of leases.
  */
 final class LeaseScaleProbe {
 
+    private static final int WARM_UP_LEASES = 1_000;
+
     /** One library's figures for {@code leases} held for {@code hold}. */
     record Result(String implementation, int leases, Duration hold, double requestsPerSecond, double bytesPerLease) {}
+
+    /** Takes the lock with the given index and returns what releases it. */
+    @FunctionalInterface
+    private interface Locker {
+        AutoCloseable take(int index) throws Exception;
+    }
 
     private final String redisHostAndPort;
     private final int leases;
@@ -34,18 +45,7 @@ final class LeaseScaleProbe {
 
     Result dlock() throws Exception {
         try (LockClient client = LockClient.connect("redis://" + redisHostAndPort)) {
-            client.lock("scale:warm-up").acquire(Duration.ZERO).close();
-            long heapBefore = usedHeapAfterGc();
-            List<Lease> held = new ArrayList<>(leases);
-            for (int i = 0; i < leases; i++) {
-                held.add(client.lock("scale:dlock:" + i).acquire(Duration.ZERO));
-            }
-            double bytesPerLease = (usedHeapAfterGc() - heapBefore) / (double) leases;
-            double rate = requestsPerSecondWhileHolding();
-            for (Lease lease : held) {
-                lease.close();
-            }
-            return new Result("DLOCK_REDIS", leases, hold, rate, bytesPerLease);
+            return measure("DLOCK_REDIS", i -> client.lock("scale:dlock:" + i).acquire(Duration.ZERO));
         }
     }
 
@@ -54,21 +54,40 @@ final class LeaseScaleProbe {
         config.useSingleServer().setAddress("redis://" + redisHostAndPort);
         RedissonClient client = Redisson.create(config);
         try {
-            long heapBefore = usedHeapAfterGc();
-            List<RLock> held = new ArrayList<>(leases);
-            for (int i = 0; i < leases; i++) {
+            return measure("REDISSON_LOCK", i -> {
                 RLock lock = client.getLock("scale:redisson:" + i);
                 if (!lock.tryLock(0, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("lock " + i + " was taken");
+                    throw new IllegalStateException("lock " + lock.getName() + " was taken");
                 }
-                held.add(lock);
-            }
-            double bytesPerLease = (usedHeapAfterGc() - heapBefore) / (double) leases;
-            double rate = requestsPerSecondWhileHolding();
-            held.forEach(RLock::unlock);
-            return new Result("REDISSON_LOCK", leases, hold, rate, bytesPerLease);
+                return lock::unlock;
+            });
         } finally {
             client.shutdown();
+        }
+    }
+
+    private Result measure(String implementation, Locker locker) throws Exception {
+        releaseAll(takeAll(locker, 0, WARM_UP_LEASES));
+        List<AutoCloseable> held = new ArrayList<>(leases);
+        long heapBefore = liveHeapAfterGc();
+        held.addAll(takeAll(locker, WARM_UP_LEASES, leases));
+        double bytesPerLease = (liveHeapAfterGc() - heapBefore) / (double) leases;
+        double rate = requestsPerSecondWhileHolding();
+        releaseAll(held);
+        return new Result(implementation, leases, hold, rate, bytesPerLease);
+    }
+
+    private static List<AutoCloseable> takeAll(Locker locker, int firstIndex, int count) throws Exception {
+        List<AutoCloseable> taken = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            taken.add(locker.take(firstIndex + i));
+        }
+        return taken;
+    }
+
+    private static void releaseAll(List<AutoCloseable> held) throws Exception {
+        for (AutoCloseable release : held) {
+            release.close();
         }
     }
 
@@ -80,10 +99,14 @@ final class LeaseScaleProbe {
         }
     }
 
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
+    /** Heap in use after collections, taken as the lowest of a few readings to shed stragglers. */
+    private static long liveHeapAfterGc() throws InterruptedException {
+        long lowest = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
             System.gc();
+            Thread.sleep(20);
+            lowest = Math.min(lowest, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return lowest;
     }
 }

@@ -222,7 +222,7 @@ class RedisSpecificIT {
     void credentialsWorkAndNeverAppearInMessages() throws Exception {
         try (RedisServer secured = RedisServer.start("--requirepass", "s3cret-pw")) {
             assertThat(secured.commandAs(null, "s3cret-pw", "ACL", "SETUSER", "alice", "on", ">al1ce-pw",
-                    "~dlock:*", "&dlock:*", "+@all")).isEqualTo("+OK");
+                    "~dlock:*", "resetchannels", "&dlock:*", "+@all")).isEqualTo("+OK");
             String host = secured.hostAndPort();
             try (LockClient ok = LockClient.connect("redis://:s3cret-pw@" + host);
                     Lease lease = ok.lock("secured").acquire(Duration.ofSeconds(5))) {

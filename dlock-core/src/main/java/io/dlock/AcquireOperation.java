@@ -16,12 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline.
  *
  * <p>At most one attempt is in flight. A change reported during an attempt triggers another
- * attempt right after it, so no release is missed. The first attempt always runs to its end;
- * after that the deadline is exact: a timer completes the result when it passes, and an
- * attempt still in flight is abandoned when it returns. Whenever the operation ends without
- * handing out a lease (timeout, cancellation, failure, or a grant that came too late), the
- * backend's {@link Acquisition#abandon()} runs once, after the last attempt, so nothing taken
- * is left behind.
+ * attempt right after it, so no release is missed. The deadline is exact: a timer completes
+ * the result when it passes, and an attempt still in flight is abandoned when it returns (a
+ * wait of zero makes one attempt and waits for its answer). Whenever the operation ends
+ * without handing out a lease (timeout, cancellation, failure, or a grant that came too late),
+ * the backend's {@link Acquisition#abandon()} runs after the last attempt, so nothing taken is
+ * left behind; a clean-up that fails (the server is still unreachable) is retried with backoff
+ * until the last attempt's lease would have run out on the server anyway.
  *
  * <p>An operation that waits on a backend without a fair queue first lines up behind the
  * client's other waiters for the same name ({@link LocalWaitQueues}) and makes no attempt until
@@ -40,13 +41,14 @@ final class AcquireOperation {
     private final ReentrantLock lock = new ReentrantLock();
     private boolean inFlight;
     private boolean changedDuringAttempt;
-    private boolean attempted;
     private boolean granted;
     private boolean active;
     private Scheduler.Cancellable retryTimer;
     private Scheduler.Cancellable deadlineTimer;
+    private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
     private int consecutiveErrors;
-    private Throwable lastError;
+    private volatile Throwable lastError;
+    private volatile long lastSentAt;
 
     /** @param wait how long to keep trying; null for no limit */
     AcquireOperation(Engine engine, LockRequest request, boolean renewed, Duration wait) {
@@ -87,6 +89,14 @@ final class AcquireOperation {
         result.cancel(false);
     }
 
+    /**
+     * Completes once nothing the operation took is left on the backend: at once for a grant,
+     * after the clean-up otherwise (or when it gave up, when the server stayed unreachable).
+     */
+    CompletableFuture<Void> cleanedUp() {
+        return cleanedUp;
+    }
+
     /** Lets this operation attempt: it is first in its line, or does not wait in one. */
     void activate() {
         lock.lock();
@@ -120,6 +130,7 @@ final class AcquireOperation {
             lock.unlock();
         }
         long sentAt = engine.now();
+        lastSentAt = sentAt;
         CompletionStage<AttemptResult> stage;
         try {
             stage = acquisition.attempt();
@@ -134,7 +145,6 @@ final class AcquireOperation {
         lock.lock();
         try {
             inFlight = false;
-            attempted = true;
             granted = outcome instanceof AttemptResult.Granted;
             changed = changedDuringAttempt;
         } finally {
@@ -181,8 +191,9 @@ final class AcquireOperation {
             return;
         }
         DefaultLease lease = engine.grant(request, granted.fencingToken(), sentAt, renewed);
+        cleanedUp.complete(null);
         if (!result.complete(lease)) {
-            lease.releaseAsync().exceptionally(e -> null);
+            lease.startRelease().exceptionally(e -> null);
         }
     }
 
@@ -207,14 +218,6 @@ final class AcquireOperation {
     }
 
     private void timeOut() {
-        lock.lock();
-        try {
-            if (!attempted) {
-                return; // the first attempt always runs to its end; it checks the deadline itself
-            }
-        } finally {
-            lock.unlock();
-        }
         result.completeExceptionally(lastError != null ? unavailable() : new LockTimeoutException(request.name(), wait));
     }
 
@@ -241,8 +244,31 @@ final class AcquireOperation {
 
     private void abandonOnce() {
         if (abandoned.compareAndSet(false, true)) {
-            acquisition.abandon();
+            abandon(1);
         }
+    }
+
+    /** Cleans up on the backend, retrying a failed clean-up until the server must have dropped the grant. */
+    private void abandon(int tries) {
+        CompletionStage<Void> stage;
+        try {
+            stage = acquisition.abandon();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((done, error) -> {
+            if (error == null) {
+                cleanedUp.complete(null);
+                return;
+            }
+            long delay = engine.backoff().afterError(tries);
+            if (engine.isClosed() || engine.now() + delay - (lastSentAt + request.lease().toNanos()) >= 0) {
+                engine.logAbandonFailure(request, error);
+                cleanedUp.complete(null);
+            } else {
+                engine.scheduler().schedule(() -> abandon(tries + 1), Duration.ofNanos(delay));
+            }
+        });
     }
 
     /** Cancels {@code timer} if set and returns null, for assignment back; call with the lock held. */

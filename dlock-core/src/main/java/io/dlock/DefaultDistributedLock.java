@@ -35,17 +35,23 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public Lease acquire() throws InterruptedException {
+        checkInterrupt();
         return await(start(null, null));
     }
 
     @Override
     public Lease acquire(Duration wait) throws InterruptedException {
-        return await(start(Limits.checkWait(wait), null));
+        Duration checkedWait = Limits.checkWait(wait);
+        checkInterrupt();
+        return await(start(checkedWait, null));
     }
 
     @Override
     public Lease acquire(Duration wait, Duration lease) throws InterruptedException {
-        return await(start(Limits.checkWait(wait), Limits.checkLease(lease)));
+        Duration checkedWait = Limits.checkWait(wait);
+        Duration checkedLease = Limits.checkLease(lease);
+        checkInterrupt();
+        return await(start(checkedWait, checkedLease));
     }
 
     @Override
@@ -80,6 +86,7 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        checkInterrupt();
         if (!reenter()) {
             enter(await(start(null, null)));
         }
@@ -100,17 +107,14 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return tryLock(Duration.ofNanos(unit.toNanos(Math.max(0, time))), null);
+        Duration wait = Duration.ofNanos(unit.toNanos(Math.max(0, time)));
+        // Lock's contract allows any time; a wait beyond the longest one accepted means no limit.
+        return tryLockChecked(wait.compareTo(Limits.MAX_DURATION) > 0 ? null : wait, null);
     }
 
     @Override
     public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
-        Duration checkedWait = Limits.checkWait(wait);
-        Duration checkedLease = lease == null ? null : Limits.checkLease(lease);
-        if (reenter()) {
-            return true;
-        }
-        return enterIfPresent(orEmpty(() -> await(start(checkedWait, checkedLease))));
+        return tryLockChecked(Limits.checkWait(wait), Limits.checkLease(lease));
     }
 
     @Override
@@ -154,18 +158,43 @@ final class DefaultDistributedLock implements DistributedLock {
         }
     }
 
+    /** @param wait null for no limit; @param fixedLease null for a renewed lease */
+    private boolean tryLockChecked(Duration wait, Duration fixedLease) throws InterruptedException {
+        checkInterrupt();
+        if (reenter()) {
+            return true;
+        }
+        return enterIfPresent(orEmpty(() -> await(start(wait, fixedLease))));
+    }
+
     private CompletableFuture<DefaultLease> start(Duration wait, Duration fixedLease) {
         client.checkOpen();
         return engine.acquire(name, wait, fixedLease);
     }
 
+    /**
+     * Enters again if the calling thread holds the lock.
+     *
+     * @throws LeaseLostException if the thread's lease was lost or ran out: it no longer holds
+     *     the lock, although it must still unlock its earlier holds
+     */
     private boolean reenter() {
         ThreadHold hold = holds.get(new ThreadHold.Key(name, Thread.currentThread()));
         if (hold == null) {
             return false;
         }
+        if (!hold.lease.isValid()) {
+            throw new LeaseLostException("lock '" + name + "' cannot be entered again: the lease of this thread's"
+                    + " hold (fencing token " + hold.lease.fencingToken() + ") has ended; unlock it and lock anew");
+        }
         hold.count++;
         return true;
+    }
+
+    private static void checkInterrupt() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before acquiring the lock");
+        }
     }
 
     private void enter(Lease lease) {
@@ -177,25 +206,39 @@ final class DefaultDistributedLock implements DistributedLock {
         return lease.isPresent();
     }
 
-    /** Waits for the acquisition; an interrupt cancels it, which releases anything it took. */
-    private static Lease await(CompletableFuture<DefaultLease> acquisition) throws InterruptedException {
+    /**
+     * Waits for the acquisition; an interrupt cancels it, which releases anything it took, also
+     * a lease granted at the moment of the interrupt.
+     */
+    private Lease await(CompletableFuture<DefaultLease> acquisition) throws InterruptedException {
         try {
             return acquisition.get();
         } catch (InterruptedException e) {
-            acquisition.cancel(false);
+            if (!acquisition.cancel(false)) {
+                acquisition.thenAccept(granted -> granted.startRelease().exceptionally(error -> null));
+            }
             throw e;
         } catch (ExecutionException e) {
             throw Failures.rethrow(e.getCause());
+        } catch (CancellationException e) {
+            throw closedWhileWaiting();
         }
     }
 
     /** Waits for the acquisition, keeping but ignoring interrupts as {@link #lock()} must. */
-    private static Lease awaitUninterruptibly(CompletableFuture<DefaultLease> acquisition) {
+    private Lease awaitUninterruptibly(CompletableFuture<DefaultLease> acquisition) {
         try {
             return acquisition.join();
         } catch (CompletionException e) {
             throw Failures.rethrow(e);
+        } catch (CancellationException e) {
+            throw closedWhileWaiting();
         }
+    }
+
+    /** Only closing the client cancels an acquisition another thread waits for. */
+    private IllegalStateException closedWhileWaiting() {
+        return new IllegalStateException("LockClient " + client.id() + " was closed while acquiring lock '" + name + "'");
     }
 
     private CompletableFuture<Lease> handOver(CompletableFuture<DefaultLease> acquisition) {
@@ -209,7 +252,7 @@ final class DefaultDistributedLock implements DistributedLock {
             if (error != null) {
                 handedOut.completeExceptionally(Failures.unwrap(error));
             } else if (!handedOut.complete(lease)) {
-                lease.releaseAsync().exceptionally(e -> null);
+                lease.startRelease().exceptionally(e -> null);
             }
         }, engine.callbackExecutor());
         return handedOut;

@@ -95,11 +95,29 @@ final class DefaultLease implements Lease {
 
     @Override
     public void close() {
-        engine.awaitRelease(releaseAsync());
+        engine.awaitRelease(startRelease());
     }
 
     @Override
     public CompletableFuture<Void> releaseAsync() {
+        // A fresh future completed on the callback executor: the caller's dependent stages must
+        // not run on the backend's I/O threads.
+        CompletableFuture<Void> handedOut = new CompletableFuture<>();
+        startRelease().whenComplete((done, error) -> engine.callbackExecutor().execute(() -> {
+            if (error != null) {
+                handedOut.completeExceptionally(Failures.unwrap(error));
+            } else {
+                handedOut.complete(null);
+            }
+        }));
+        return handedOut;
+    }
+
+    /**
+     * Releases once, however often called; the stage completes on whichever thread the backend
+     * answers on, so only the engine may depend on it.
+     */
+    CompletableFuture<Void> startRelease() {
         CompletableFuture<Void> started = new CompletableFuture<>();
         if (!release.compareAndSet(null, started)) {
             return release.get();

@@ -16,8 +16,16 @@ import java.util.concurrent.locks.Lock;
  *       fencing token, released by {@link Lease#close()} from any thread. Not reentrant.
  *   <li><b>The {@link Lock} view</b> ({@link #lock()}, {@link #tryLock()}, {@link #unlock()}
  *       and the lease variants): owned by the calling thread and reentrant per thread within
- *       this client; {@link #currentLease()} gives the thread's lease and token.
+ *       this client; {@link #currentLease()} gives the thread's lease and token. Entering again
+ *       after the thread's lease was lost throws {@link LeaseLostException} instead of
+ *       pretending to hold the lock. {@code tryLock(time, unit)} takes any time; beyond the
+ *       longest wait (30 days) it waits without limit.
  * </ul>
+ *
+ * <p>Every method that may wait for the lock and declares {@link InterruptedException} throws
+ * it, holding nothing, when the thread is interrupted on entry or while waiting; {@link
+ * #lock()} keeps waiting and leaves the interrupt flag set. Closing the client while a thread
+ * waits makes that thread's call throw {@link IllegalStateException}.
  *
  * <p>Unless a fixed lease is given, the client's watchdog renews the lease while it is held.
  * With a fixed lease the lock is not renewed and ends when the lease runs out. All waits use

@@ -39,6 +39,7 @@ final class Engine {
     private final Map<String, AcquireOperation> pendingByOwner = new ConcurrentHashMap<>();
     private final Map<String, String> earlyLosses = new ConcurrentHashMap<>();
     private final LocalWaitQueues localWaitQueues = new LocalWaitQueues();
+    private volatile boolean closed;
 
     Engine(String clientId, LockBackend backend, ClientSettings settings) {
         this.clientId = clientId;
@@ -156,12 +157,16 @@ final class Engine {
         });
     }
 
-    /** Ends a fixed lease whose time is up: it is lost, and released where the server would not drop it. */
+    /**
+     * Ends a fixed lease whose time is up: it is lost and forgotten (the caller may never close
+     * it), and released where the server would not drop it by itself.
+     */
     void expireFixed(DefaultLease lease) {
-        if (lease.markLost("its fixed lease of " + Durations.format(lease.request().lease()) + " ran out", false)
-                && !capabilities.serverExpiresLease()) {
+        if (lease.markLost("its fixed lease of " + Durations.format(lease.request().lease()) + " ran out", false)) {
             leasesByOwner.remove(lease.owner());
-            backend.release(lease.request());
+            if (!capabilities.serverExpiresLease()) {
+                backend.release(lease.request());
+            }
         }
     }
 
@@ -197,6 +202,12 @@ final class Engine {
         }
     }
 
+    void logAbandonFailure(LockRequest request, Throwable error) {
+        log.warn("could not clean up after a failed acquisition of lock '{}' (owner {}): {}; anything it took"
+                + " expires with its lease of {}", request.name(), request.owner(), describe(error),
+                Durations.format(request.lease()));
+    }
+
     void logRenewalFailure(int leases, Throwable error) {
         log.warn("renewal of {} lease(s) failed, retrying until their deadlines: {}", leases, describe(error));
     }
@@ -222,20 +233,31 @@ final class Engine {
         }
     }
 
-    /** Gives up pending acquisitions, releases every held lease (bounded wait) and stops timers. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Gives up pending acquisitions and releases every held lease, waiting (bounded) until both
+     * are done on the backend, then stops timers.
+     */
     void close() {
-        pendingByOwner.values().forEach(AcquireOperation::cancel);
-        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        closed = true;
+        List<CompletableFuture<Void>> endings = new ArrayList<>();
+        for (AcquireOperation pending : new ArrayList<>(pendingByOwner.values())) {
+            endings.add(pending.cleanedUp());
+            pending.cancel();
+        }
         for (DefaultLease lease : new ArrayList<>(leasesByOwner.values())) {
-            releases.add(lease.releaseAsync().exceptionally(error -> null));
+            endings.add(lease.startRelease().exceptionally(error -> null));
         }
         try {
-            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new))
                     .get(CLOSE_RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("not every lease was released within {} at close; they expire with their lease",
+            log.warn("not every lease was released within {} at close; the rest expire with their lease",
                     Durations.format(CLOSE_RELEASE_WAIT));
         }
         watchdog.stop();

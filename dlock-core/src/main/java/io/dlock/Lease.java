@@ -61,8 +61,8 @@ public interface Lease extends AutoCloseable {
     /**
      * Releases like {@link #close()} without blocking.
      *
-     * @return a stage completing when the backend answered, exceptionally with
-     *     {@link LeaseLostException} where {@link #close()} would throw it
+     * @return a stage completing, on the client's callback executor, when the backend answered;
+     *     exceptionally with {@link LeaseLostException} where {@link #close()} would throw it
      */
     CompletableFuture<Void> releaseAsync();
 }

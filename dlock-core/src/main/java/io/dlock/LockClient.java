@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -46,7 +47,7 @@ public final class LockClient implements AutoCloseable {
     private final LockBackend backend;
     private final AutoCloseable ownScheduler;
     private final Map<ThreadHold.Key, ThreadHold> threadHolds = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LockClient(String id, Engine engine, LockBackend backend, AutoCloseable ownScheduler) {
         this.id = id;
@@ -115,15 +116,16 @@ public final class LockClient implements AutoCloseable {
     }
 
     /**
-     * Releases every lease still held (waiting up to 5 seconds), gives up pending acquisitions,
-     * stops the watchdog and closes the connections. Idempotent.
+     * Gives up pending acquisitions and releases every lease still held, waiting up to 5 seconds
+     * until the server has seen both, then stops the watchdog and closes the connections.
+     * Threads waiting in {@link DistributedLock#acquire} or {@code lock()} get an
+     * {@link IllegalStateException}. Idempotent.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         engine.close();
         backend.close();
         try {
@@ -134,7 +136,7 @@ public final class LockClient implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("LockClient " + id + " is closed");
         }
     }

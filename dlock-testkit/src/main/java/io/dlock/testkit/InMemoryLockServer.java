@@ -199,10 +199,18 @@ public final class InMemoryLockServer {
         }
     }
 
-    /** One client's connection; {@link #cut()} makes it fail like an unreachable server. */
+    /**
+     * One client's connection; {@link #cut()} makes it fail like an unreachable server,
+     * {@link #holdReplies()} like a hung one, {@link #loseNextReply()} like a connection that
+     * dies right after a request reached the server.
+     */
     public final class Connection implements LockBackend, Function<BackendContext, LockBackend> {
 
+        private final ReentrantLock heldLock = new ReentrantLock();
+        private final List<Runnable> held = new ArrayList<>();
         private volatile boolean cut;
+        private volatile boolean holding;
+        private volatile boolean loseNext;
 
         /** Makes every later operation fail with {@link BackendUnavailableException}. */
         public void cut() {
@@ -212,6 +220,33 @@ public final class InMemoryLockServer {
         /** Undoes {@link #cut()}. */
         public void restore() {
             cut = false;
+        }
+
+        /** Keeps later operations from reaching the server, unanswered, until {@link #deliverReplies()}. */
+        public void holdReplies() {
+            holding = true;
+        }
+
+        /** Lets the held operations reach the server, in order, and answers them; stops holding. */
+        public void deliverReplies() {
+            List<Runnable> toRun;
+            heldLock.lock();
+            try {
+                holding = false;
+                toRun = List.copyOf(held);
+                held.clear();
+            } finally {
+                heldLock.unlock();
+            }
+            toRun.forEach(Runnable::run);
+        }
+
+        /**
+         * Lets the next operation reach the server and fail at the client as if its reply was
+         * lost; the connection is cut from then on, until {@link #restore()}.
+         */
+        public void loseNextReply() {
+            loseNext = true;
         }
 
         /** Returns this connection, so it can be passed to {@code LockClient.builder(...)}. */
@@ -224,6 +259,23 @@ public final class InMemoryLockServer {
             if (cut) {
                 return CompletableFuture.failedFuture(
                         new BackendUnavailableException("in-memory lock server unreachable: connection cut by the test"));
+            }
+            if (loseNext) {
+                loseNext = false;
+                operation.get();
+                cut = true;
+                return CompletableFuture.failedFuture(
+                        new BackendUnavailableException("in-memory lock server: reply lost, connection cut by the test"));
+            }
+            heldLock.lock();
+            try {
+                if (holding) {
+                    CompletableFuture<T> reply = new CompletableFuture<>();
+                    held.add(() -> reply.complete(operation.get()));
+                    return reply;
+                }
+            } finally {
+                heldLock.unlock();
             }
             return CompletableFuture.completedFuture(operation.get());
         }

@@ -1,22 +1,27 @@
 package io.dlock.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.BackendUnavailableException;
+import io.dlock.DistributedLock;
 import io.dlock.Lease;
+import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's timing on a manual clock: renewal at a third of the lease, batching, exact
- * deadlines, backoff bounded by the holder's lease, loss at the deadline. No test sleeps.
+ * The engine on a manual clock: renewal at a third of the lease, batching, exact deadlines,
+ * backoff bounded by the holder's lease, loss at the deadline, clean-up after lost replies, and
+ * the {@link java.util.concurrent.locks.Lock} view's edges. No test sleeps.
  */
 class EngineTimingTest {
 
@@ -182,5 +187,117 @@ class EngineTimingTest {
         connection.restore();
         time.advance(Duration.ofMillis(1_999));
         assertThat(recovering).as("retried within the 2 s maximum retry delay").isCompleted();
+    }
+
+    @Test
+    void aWaitEndsAtItsDeadlineWhileAnAttemptHangsAndTheLateGrantIsGivenBack() {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient hung = client(connection);
+        connection.holdReplies();
+        CompletableFuture<Lease> waiting = hung.lock("hung").acquireAsync(Duration.ofMillis(500));
+        time.advance(Duration.ofMillis(499));
+        assertThat(waiting).isNotDone();
+        time.advance(Duration.ofMillis(1));
+        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LockTimeoutException.class);
+        connection.deliverReplies(); // the attempt reaches the server only now, and is granted
+        assertThat(client().inspect("hung").isHeld()).as("the late grant was given back").isFalse();
+    }
+
+    @Test
+    void aGrantWhoseReplyWasLostIsGivenBackOnceTheServerAnswersAgainAndWakesWaiters() {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient unlucky = client(connection);
+        connection.loseNextReply();
+        assertThat(unlucky.lock("lost-reply").acquireAsync(Duration.ZERO)).failsWithin(Duration.ZERO)
+                .withThrowableThat().havingCause().isInstanceOf(BackendUnavailableException.class);
+        LockClient patient = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+                .maxRetryDelay(Duration.ofMinutes(10)).callbackExecutor(Runnable::run).build();
+        clients.add(patient);
+        assertThat(patient.inspect("lost-reply").isHeld()).as("the grant whose reply was lost").isTrue();
+        CompletableFuture<Lease> waiting = patient.lock("lost-reply").acquireAsync(Duration.ofMinutes(1));
+        time.advance(Duration.ofSeconds(1));
+        assertThat(waiting).isNotDone();
+        connection.restore();
+        time.advance(Duration.ofSeconds(2));
+        assertThat(waiting).as("woken by the clean-up, long before the lost grant's lease ran out").isCompleted();
+    }
+
+    @Test
+    void reenteringALockWhoseLeaseRanOutThrowsInsteadOfPretending() {
+        DistributedLock lock = client().lock("reenter");
+        lock.lock(Duration.ofSeconds(5));
+        time.advance(Duration.ofSeconds(5));
+        assertThatThrownBy(lock::lock).isInstanceOf(LeaseLostException.class).hasMessageContaining("reenter");
+        assertThatThrownBy(lock::tryLock).isInstanceOf(LeaseLostException.class);
+        assertThat(lock.isHeldByCurrentThread()).as("the earlier hold still needs its unlock").isTrue();
+        assertThatThrownBy(lock::unlock).isInstanceOf(LeaseLostException.class);
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(lock.tryLock()).as("a fresh lock after the lost one").isTrue();
+        lock.unlock();
+    }
+
+    @Test
+    void anInterruptBeforeWaitingThrowsClearsTheFlagAndTakesNothing() {
+        DistributedLock lock = client().lock("interrupted");
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(lock::lockInterruptibly).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).as("flag cleared").isFalse();
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> lock.tryLock(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> lock.acquire(Duration.ZERO)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+        assertThat(server.acquireCalls()).as("no attempt reached the server").isZero();
+    }
+
+    @Test
+    void tryLockTakesAnyTimeAndWaitsWithoutLimitBeyondTheLongestWait() throws Exception {
+        DistributedLock lock = client().lock("any-time");
+        assertThat(lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue();
+        lock.unlock();
+        assertThat(lock.tryLock(-5, TimeUnit.SECONDS)).as("a negative time is one attempt").isTrue();
+        lock.unlock();
+    }
+
+    @Test
+    void closingTheClientEndsAThreadWaitingInLockWithAClearError() throws Exception {
+        acquireNow(client(), "closing");
+        LockClient waiter = client();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                waiter.lock("closing").lock();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        thread.start();
+        Poll.until("the thread waits", Duration.ofSeconds(30), () -> thread.getState() == Thread.State.WAITING);
+        waiter.close();
+        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed").hasMessageContaining("closing");
+    }
+
+    @Test
+    void releaseAsyncCompletesOnTheCallbackExecutor() {
+        List<Runnable> callbacks = new ArrayList<>();
+        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+                .callbackExecutor(callbacks::add).build();
+        clients.add(client);
+        CompletableFuture<Lease> acquired = client.lock("callbacks").acquireAsync(Duration.ZERO);
+        runAll(callbacks);
+        CompletableFuture<Void> released = acquired.join().releaseAsync();
+        assertThat(client().inspect("callbacks").isHeld()).as("released on the server").isFalse();
+        assertThat(released).as("not completed on the backend's thread").isNotDone();
+        runAll(callbacks);
+        assertThat(released).isCompleted();
+    }
+
+    private static void runAll(List<Runnable> callbacks) {
+        while (!callbacks.isEmpty()) {
+            callbacks.remove(0).run();
+        }
     }
 }

@@ -8,9 +8,14 @@ final class Keys {
 
     private Keys() {}
 
-    /** The hash holding the owner and the last fencing token. */
+    /** The hash holding the owner and its fencing token, present while the lock is held. */
     static String lock(String name) {
         return "dlock:{" + name + "}";
+    }
+
+    /** The fencing counter: the last token granted, remembered for a while after each grant. */
+    static String fencingCounter(String name) {
+        return "dlock:{" + name + "}:token";
     }
 
     /** The pub/sub channel a release is announced on. */

@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +35,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisNode implements AutoCloseable {
 
-    /** How long a released lock's last token is remembered (see acquire.lua). */
-    private static final Duration TOKEN_MEMORY = Duration.ofSeconds(60);
+    /**
+     * How long a lock's fencing counter outlives its last grant (see acquire.lua). Once it is
+     * forgotten, tokens continue from a clock, so the clocks involved (the server's, or Redlock's
+     * clients') may disagree or step back by up to this much without a token going down; one
+     * small key per name used within it is the cost.
+     */
+    private static final Duration FENCING_COUNTER_MEMORY = Duration.ofHours(1);
     /** At most this many leases per renewal script: about a millisecond of server time. */
     static final int RENEWALS_PER_CALL = 1_000;
+    private static final String COUNTER_MEMORY_MILLIS = Long.toString(FENCING_COUNTER_MEMORY.toMillis());
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
@@ -91,7 +97,6 @@ final class RedisNode implements AutoCloseable {
                 });
     }
 
-
     RedisEndpoint endpoint() {
         return endpoint;
     }
@@ -105,10 +110,11 @@ final class RedisNode implements AutoCloseable {
      * @return a stage with the grant's token, or the holder's remaining lease
      */
     CompletionStage<NodeGrant> acquire(LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
-        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {Keys.lock(request.name())},
+        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, lockKeys(request.name()),
                 request.owner(), Long.toString(request.lease().toMillis()),
                 tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
-                uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : "")
+                uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : "",
+                COUNTER_MEMORY_MILLIS)
                 .thenApply(reply -> {
                     List<?> fields = (List<?>) reply;
                     return new NodeGrant(((Long) fields.get(0)) == 1, (Long) fields.get(1), (Long) fields.get(2));
@@ -122,7 +128,8 @@ final class RedisNode implements AutoCloseable {
      *     the floor)
      */
     CompletionStage<Boolean> raise(String name, String owner, long floor) {
-        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)}, owner, Long.toString(floor))
+        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, lockKeys(name), owner, Long.toString(floor),
+                COUNTER_MEMORY_MILLIS)
                 .thenApply(held -> ((Long) held) == 1);
     }
 
@@ -170,7 +177,7 @@ final class RedisNode implements AutoCloseable {
      */
     CompletionStage<Boolean> release(String name, String owner, boolean announce) {
         return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)},
-                owner, Keys.releaseChannel(name), Long.toString(TOKEN_MEMORY.toMillis()), announce ? "1" : "0")
+                owner, Keys.releaseChannel(name), announce ? "1" : "0")
                 .thenApply(released -> ((Long) released) == 1);
     }
 
@@ -216,6 +223,11 @@ final class RedisNode implements AutoCloseable {
     public void close() {
         subscriptions.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** The keys of the acquire and raise scripts: the lock's hash and its fencing counter. */
+    private static String[] lockKeys(String name) {
+        return new String[] {Keys.lock(name), Keys.fencingCounter(name)};
     }
 
     /** Runs a script by SHA, sending its source once when the server does not know it. */

@@ -70,7 +70,24 @@ class RedisSpecificIT {
             assertThat(Long.parseLong(server.command("PTTL", "dlock:{orders:42}").substring(1)))
                     .isBetween(1L, 30_000L);
         }
-        assertThat(server.command("HEXISTS", "dlock:{orders:42}", "owner")).isEqualTo(":0");
+        assertThat(server.command("EXISTS", "dlock:{orders:42}")).as("the lock's hash after release").isEqualTo(":0");
+        assertThat(Long.parseLong(server.command("PTTL", "dlock:{orders:42}:token").substring(1)))
+                .as("the fencing counter stays for an hour").isGreaterThan(3_500_000L);
+    }
+
+    @Test
+    void theFencingCounterOutlivesAnExpiredLockSoTokensDoNotFallBackToTheClock() throws Exception {
+        // A counter far ahead of the server's clock: tokens can only exceed it if it is remembered.
+        long ahead = (System.currentTimeMillis() + Duration.ofDays(365).toMillis()) * 1_000;
+        assertThat(server.command("SET", "dlock:{outlives}:token", Long.toString(ahead))).isEqualTo("+OK");
+        LockClient client = client(server.uri());
+        Lease fixed = client.lock("outlives").acquire(Duration.ZERO, Duration.ofMillis(100));
+        assertThat(fixed.fencingToken()).isEqualTo(ahead + 1);
+        Poll.until("the fixed lease expired on the server", MARGIN,
+                () -> server.command("EXISTS", "dlock:{outlives}").equals(":0"));
+        try (Lease next = client.lock("outlives").acquire(Duration.ZERO)) {
+            assertThat(next.fencingToken()).isEqualTo(ahead + 2);
+        }
     }
 
     @Test

@@ -68,7 +68,14 @@ final class RedlockAcquisition implements Acquisition {
                 node.ready().ifPresent(connected -> subscriptions.add(connected.watch(request.name(), onChange)
                         .toCompletableFuture().exceptionally(failed -> null)));
             }
-            return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new)).thenCompose(all -> round());
+            return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
+                    .thenCompose(all -> round())
+                    .thenApply(second -> {
+                        if (second instanceof AttemptResult.Granted) {
+                            stopWatching();
+                        }
+                        return second;
+                    });
         });
     }
 
@@ -78,7 +85,9 @@ final class RedlockAcquisition implements Acquisition {
         if (!mayHold) {
             return CompletableFuture.completedFuture(null);
         }
-        return releaseEverywhere();
+        // Announced, unlike the clean-up after a round without a majority: a grant that came too
+        // late, or whose reply was lost, holds up other clients' waiters.
+        return releaseEverywhere(true);
     }
 
     /**
@@ -122,7 +131,7 @@ final class RedlockAcquisition implements Acquisition {
             List<Vote> granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();
             if (granted.size() < backend.quorum().needed()) {
                 logRound(votes, "no majority");
-                return releaseEverywhere().thenApply(released -> failure(votes));
+                return releaseEverywhere(false).thenApply(released -> failure(votes));
             }
             long token = granted.stream().mapToLong(v -> v.result.value().value()).max().orElseThrow();
             boolean agreed = granted.stream().allMatch(v -> v.result.value().value() == token);
@@ -134,7 +143,7 @@ final class RedlockAcquisition implements Acquisition {
                     String why = !majority ? "could not settle the fencing token on a majority"
                             : "the round took " + elapsed.toMillis() + " ms, leaving no validity";
                     logRound(votes, why);
-                    return releaseEverywhere().thenApply(released -> {
+                    return releaseEverywhere(false).thenApply(released -> {
                         throw new BackendUnavailableException("Redlock acquisition of '" + request.name() + "': " + why);
                     });
                 }
@@ -148,12 +157,22 @@ final class RedlockAcquisition implements Acquisition {
     private CompletionStage<Boolean> raise(List<Vote> granted, long token) {
         List<RedlockNode> nodes = granted.stream().map(v -> v.result.node()).toList();
         return NodeResult.fromAll(nodes, node -> node.raise(request.name(), request.owner(), token))
-                .thenApply(acks -> acks.stream().filter(a -> a.ok() && a.value()).count() >= backend.quorum().needed());
+                .thenApply(acks -> {
+                    backend.logPerNode("raise of the fencing token to " + token, request, acks);
+                    return acks.stream().filter(a -> a.ok() && a.value()).count() >= backend.quorum().needed();
+                });
     }
 
-    private CompletionStage<Void> releaseEverywhere() {
-        return NodeResult.fromAll(backend.nodes(), node -> node.release(request.name(), request.owner(), false))
-                .thenApply(results -> null);
+    /**
+     * Releases this owner's keys on every node, also those that did not answer.
+     *
+     * @param announce whether to wake waiters; a round without a majority releases quietly, so
+     *     that competing clients retry after their random delays rather than all at once, as the
+     *     Redlock page advises
+     */
+    private CompletionStage<Void> releaseEverywhere(boolean announce) {
+        return NodeResult.fromAll(backend.nodes(), node -> node.release(request.name(), request.owner(), announce))
+                .thenAccept(results -> backend.logPerNode("release after a failed acquisition", request, results));
     }
 
     /**
@@ -172,10 +191,15 @@ final class RedlockAcquisition implements Acquisition {
         }
         List<Long> blockedFor = votes.stream()
                 .filter(v -> v.kind == Vote.Kind.REFUSED || v.kind == Vote.Kind.QUARANTINED)
-                .map(this::blockedForMillis).toList();
+                .map(this::blockedForMillis).map(millis -> millis < 0 ? Long.MAX_VALUE : millis).sorted().toList();
         if (blockedFor.size() >= backend.quorum().needed()) {
-            long longest = blockedFor.stream().mapToLong(Long::longValue).max().orElseThrow();
-            return longest >= 0 ? AttemptResult.Denied.holderFor(Duration.ofMillis(longest))
+            // Nodes that granted are free again (released above), and those the round did not
+            // wait for may be; the rest of a majority comes free as the blocking votes lapse,
+            // the soonest first (unknown lapses sort last).
+            long free = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count()
+                    + backend.quorum().nodes() - votes.size();
+            long lapse = blockedFor.get((int) (backend.quorum().needed() - free) - 1);
+            return lapse < Long.MAX_VALUE ? AttemptResult.Denied.holderFor(Duration.ofMillis(lapse))
                     : AttemptResult.Denied.untilNotified();
         }
         return AttemptResult.Denied.holderFor(Duration.ofMillis(

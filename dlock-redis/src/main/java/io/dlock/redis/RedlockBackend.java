@@ -45,22 +45,25 @@ import org.slf4j.LoggerFactory;
  * quarantine ago (at least the longest lease) has its vote ignored: the Redlock page's "delayed
  * restart", done by the client, so servers need no {@code appendfsync always}.
  *
- * <p><b>Fencing tokens.</b> Each node keeps, per lock, the last token it granted. A round
- * proposes a floor F, this client's clock in microseconds (strictly increasing per client), and
- * each node grants {@code max(last + 1, F)}. The client uses the largest answer M only after a
- * majority records at least M: either every granting node answered M, or M is written back to
- * them (raise.lua, owner-checked, so each write lands while this holder still holds that node)
- * and a majority acknowledges it. A later holder can take a node only after this holder's key
- * is gone from it, so after M was recorded; its majority shares a node with this one's, that
- * node answers more than M, and the later token, the largest the later holder sees, exceeds
- * M. This needs no timing assumption: a holder paused for any time after its grant cannot make
- * a later token smaller, since nodes only ever raise their counters.
+ * <p><b>Fencing tokens.</b> Each node keeps, per lock, a fencing counter: the last token it
+ * granted, remembered for an hour after each grant whatever the lease (see {@link RedisNode}).
+ * A round proposes a floor F, this client's clock in microseconds (strictly increasing per
+ * client), and each node grants {@code max(counter + 1, F)}. The client uses the largest answer
+ * M only after a majority records at least M: either every granting node answered M, or M is
+ * written back to them (raise.lua, owner-checked, so each write lands while this holder still
+ * holds that node) and a majority acknowledges it. A later holder can take a node only after
+ * this holder's key is gone from it, so after M was recorded there; its majority shares a node
+ * with this one's, that node answers more than M, and the later token, the largest the later
+ * holder sees, exceeds M. No timing enters this argument: a holder paused for any time after
+ * its grant cannot make a later token smaller, since counters only ever rise.
  *
- * <p>Timing enters in two places only. Mutual exclusion, as for every lease, assumes clocks
+ * <p>Timing enters in three places only. Mutual exclusion, as for every lease, assumes clocks
  * run at nearly the same rate (the drift allowance) and processes do not pause longer than the
- * remaining validity without noticing; fencing catches the writes of those that do. And a node
- * that lost its data forgets its counters: if it is the one node two majorities share, the
- * later token comes from the later client's floor, its clock, which exceeds the earlier token
+ * remaining validity without noticing; fencing catches the writes of those that do. A node
+ * forgets a counter an hour after its last grant: a later token then comes from the later
+ * client's floor, its clock, which exceeds M as long as client clocks differ by less than that
+ * hour. And a node that lost its data forgets its counters at once: if it is the one node two
+ * majorities share, the later token again comes from the later client's clock, which exceeds M
  * as long as client clocks differ by less than the restart quarantine (restart detection makes
  * the later client wait that long before it counts the node). Without restart detection that
  * argument, and mutual exclusion itself, fail, as the Redlock page warns.
@@ -68,6 +71,8 @@ import org.slf4j.LoggerFactory;
 final class RedlockBackend implements LockBackend {
 
     private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
+    /** A lease shorter than this many node timeouts could be eaten up by one slow round. */
+    private static final int MIN_LEASE_PER_NODE_TIMEOUT = 3;
 
     private final ClientResources resources;
     private final List<RedlockNode> nodes;
@@ -107,6 +112,7 @@ final class RedlockBackend implements LockBackend {
             RedlockNode node = nodes.get(i);
             try {
                 connections.get(i).join();
+                log.info("node {} connected", node);
                 reachable.add(node.toString());
             } catch (CompletionException e) {
                 String reason = RedisFailures.translate(e, node.endpoint()).getMessage();
@@ -129,6 +135,12 @@ final class RedlockBackend implements LockBackend {
 
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        if (options.nodeTimeout().multipliedBy(MIN_LEASE_PER_NODE_TIMEOUT).compareTo(request.lease()) > 0) {
+            throw new IllegalArgumentException("lease of " + request.lease().toMillis() + " ms is too short for the"
+                    + " Redlock node timeout of " + options.nodeTimeout().toMillis() + " ms: a round may take two"
+                    + " node timeouts, and the lease must be at least " + MIN_LEASE_PER_NODE_TIMEOUT
+                    + " times the node timeout. Lower the URI parameter nodeTimeout or use a longer lease");
+        }
         if (options.restartDetection() && request.lease().compareTo(options.restartQuarantine()) > 0) {
             throw new IllegalArgumentException("lease of " + request.lease().toMillis() + " ms is longer than the"
                     + " Redlock restart quarantine of " + options.restartQuarantine().toMillis()
@@ -141,6 +153,12 @@ final class RedlockBackend implements LockBackend {
     @Override
     public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
         return NodeResult.fromAll(nodes, node -> node.renew(held)).thenApply(results -> {
+            if (log.isDebugEnabled()) {
+                log.debug("renewal of {} lease(s): {}", held.size(), results.stream()
+                        .map(r -> r.ok() ? r.node() + " renewed " + r.value().stream().filter(b -> b).count()
+                                + " of " + held.size() : r.failure())
+                        .collect(Collectors.joining(", ")));
+            }
             List<Boolean> renewed = new ArrayList<>(held.size());
             long failed = results.stream().filter(r -> !r.ok()).count();
             for (int i = 0; i < held.size(); i++) {
@@ -162,6 +180,7 @@ final class RedlockBackend implements LockBackend {
     @Override
     public CompletionStage<Boolean> release(LockRequest held) {
         return NodeResult.fromAll(nodes, node -> node.release(held.name(), held.owner(), true)).thenApply(results -> {
+            logPerNode("release", held, results);
             long released = results.stream().filter(r -> r.ok() && r.value()).count();
             long notHeld = results.stream().filter(r -> r.ok() && !r.value()).count();
             if (released >= quorum.needed()) {
@@ -243,6 +262,15 @@ final class RedlockBackend implements LockBackend {
 
     Duration drift(Duration lease) {
         return context.clockDrift().allowanceFor(lease);
+    }
+
+    /** Logs at DEBUG what each node answered to an owner-checked command: done, not held, or why not. */
+    void logPerNode(String what, LockRequest request, List<NodeResult<Boolean>> results) {
+        if (log.isDebugEnabled()) {
+            log.debug("lock '{}' owner {}: {}: {}", request.name(), request.owner(), what, results.stream()
+                    .map(r -> !r.ok() ? r.failure() : r.node() + (r.value() ? " done" : " not held"))
+                    .collect(Collectors.joining(", ")));
+        }
     }
 
     /** The next token floor: this client's clock in microseconds, strictly increasing. */

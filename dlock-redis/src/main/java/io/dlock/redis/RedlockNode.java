@@ -2,6 +2,7 @@ package io.dlock.redis;
 
 import io.dlock.spi.Scheduler;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +25,7 @@ final class RedlockNode implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile RedisNode node;
     private CompletableFuture<RedisNode> connecting;
+    private boolean triedBefore;
     private boolean closed;
 
     RedlockNode(RedisEndpoint endpoint, ClientResources resources, Scheduler scheduler) {
@@ -36,8 +38,12 @@ final class RedlockNode implements AutoCloseable {
         return endpoint;
     }
 
-    /** Starts connecting unless connected or connecting; the stage completes with the outcome. */
+    /**
+     * Starts connecting unless connected or connecting; the stage completes with the outcome,
+     * after {@link #ready()} returns the connection and the outcome is logged.
+     */
     CompletionStage<RedisNode> connect() {
+        CompletableFuture<RedisNode> attempt;
         lock.lock();
         try {
             if (node != null) {
@@ -46,41 +52,59 @@ final class RedlockNode implements AutoCloseable {
             if (connecting != null) {
                 return connecting;
             }
-            CompletableFuture<RedisNode> attempt = RedisNode.connectAsync(endpoint, resources, scheduler).toCompletableFuture();
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("client closed"));
+            }
+            attempt = new CompletableFuture<>();
             connecting = attempt;
-            // May complete at once, on this thread, and clear the field: return the local.
-            attempt.whenComplete(this::connected);
-            return attempt;
         } finally {
             lock.unlock();
         }
+        // Outside the lock: resolving and connecting is I/O.
+        RedisNode.connectAsync(endpoint, resources, scheduler).whenComplete((made, error) -> {
+            connected(made, error);
+            if (error != null) {
+                attempt.completeExceptionally(error);
+            } else {
+                attempt.complete(made);
+            }
+        });
+        return attempt;
     }
 
-    /** The connection if there is one; otherwise empty, and a connection attempt starts. */
+    /**
+     * The connection if there is one; otherwise empty, and a connection attempt starts on the
+     * timer thread, so that a round is not held up by one node's reconnection.
+     */
     Optional<RedisNode> ready() {
         RedisNode current = node;
         if (current == null) {
-            connect();
+            scheduler.schedule(this::connect, Duration.ZERO);
         }
         return Optional.ofNullable(current);
     }
 
     private void connected(RedisNode made, Throwable error) {
         boolean wasClosed;
+        boolean first;
         lock.lock();
         try {
             connecting = null;
             wasClosed = closed;
+            first = !triedBefore;
+            triedBefore = true;
             if (error == null && !closed) {
                 node = made;
             }
         } finally {
             lock.unlock();
         }
-        if (error != null) {
-            log.debug("node {} still unreachable: {}", endpoint, RedisFailures.translate(error, endpoint).getMessage());
-        } else if (wasClosed) {
+        if (error == null && wasClosed) {
             made.close();
+        } else if (first) {
+            return; // the backend logs the outcomes at creation, in the nodes' order
+        } else if (error != null) {
+            log.debug("node {} still unreachable: {}", endpoint, RedisFailures.translate(error, endpoint).getMessage());
         } else {
             log.info("node {} connected", endpoint);
         }

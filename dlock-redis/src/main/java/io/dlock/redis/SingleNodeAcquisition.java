@@ -49,7 +49,7 @@ final class SingleNodeAcquisition implements Acquisition {
             watching = true;
             return node.watch(request.name(), onChange).handle((subscribed, failed) -> {
                 if (failed != null) {
-                    watching = false; // waiting falls back to timed retries; the next attempt subscribes again
+                    stopWatching(); // waiting falls back to timed retries; the next attempt subscribes again
                     return CompletableFuture.completedFuture(denial(grant));
                 }
                 return attempt();
@@ -63,7 +63,8 @@ final class SingleNodeAcquisition implements Acquisition {
         if (!mayHold) {
             return CompletableFuture.completedFuture(null);
         }
-        return node.release(request.name(), request.owner(), false).thenApply(released -> null);
+        // Announced: if the lost reply was a grant, waiters of other clients are blocked by it.
+        return node.release(request.name(), request.owner(), true).thenApply(released -> null);
     }
 
     private void stopWatching() {

@@ -32,7 +32,7 @@ class RedlockBackendIT extends LockBackendContract {
     /** Waits until every server has been up for the quarantine, so its votes count. */
     static void awaitQuarantineOver() {
         Poll.until("every server up for " + QUARANTINE_SECONDS + " s", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
-                () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() >= QUARANTINE_SECONDS));
+                () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
     }
 
     @AfterAll

@@ -41,7 +41,7 @@ class RedlockSpecificIT {
         RedisServers servers = RedisServers.start(count);
         toClose.add(servers);
         Poll.until("servers up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
-                () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() >= QUARANTINE_SECONDS));
+                () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
         return servers;
     }
 
@@ -105,16 +105,79 @@ class RedlockSpecificIT {
     @Test
     void aPausedNodeDoesNotBlockAcquisition() throws Exception {
         RedisServers servers = servers(3);
-        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE + "&nodeTimeout=100ms"));
+        // A node timeout longer than a healthy round: asking the paused node first and waiting
+        // for it, rather than asking every node at once, would show in the time taken.
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE + "&nodeTimeout=1s"));
+        client.lock("paused-node").acquire(Duration.ofSeconds(5)).close(); // connections and scripts ready
         servers.get(0).pause();
         try {
             long start = System.nanoTime();
-            try (Lease lease = client.lock("paused-node").acquire(Duration.ofSeconds(5))) {
-                assertThat(lease.isValid()).isTrue();
-            }
+            Lease lease = client.lock("paused-node").acquire(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("acquired without waiting for the paused node")
+                    .isLessThan(Duration.ofMillis(900));
+            assertThat(lease.isValid()).isTrue();
+            lease.close();
+        } finally {
+            servers.get(0).resume();
+        }
+    }
+
+    @Test
+    void whenAPausedNodeIsNeededAcquisitionFailsWithinTheNodeTimeoutAndLeavesNothingBehind() throws Exception {
+        RedisServers servers = servers(3);
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE + "&nodeTimeout=200ms"));
+        client.lock("needed").acquire(Duration.ofSeconds(5)).close();
+        servers.get(2).kill();
+        servers.get(0).pause();
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.lock("needed").acquire(Duration.ZERO))
+                    .isInstanceOf(BackendUnavailableException.class).hasMessageContaining("200 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         } finally {
             servers.get(0).resume();
+        }
+        // Resumed, the node runs the acquire it had queued, then the releases sent after it.
+        Poll.until("no key of the failed acquisition on the resumed node", MARGIN,
+                () -> servers.get(0).command("EXISTS", "dlock:{needed}").equals(":0"));
+        Poll.throughout(Duration.ofMillis(500), () ->
+                assertThat(servers.get(0).command("EXISTS", "dlock:{needed}")).isEqualTo(":0"));
+    }
+
+    @Test
+    void aNodeDownAtCreationIsUsedOnceItIsBack() throws Exception {
+        RedisServers servers = servers(3);
+        servers.get(2).kill();
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
+        servers.get(2).restart();
+        Poll.until("the returned node up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+                () -> servers.get(2).uptimeSeconds() > QUARANTINE_SECONDS);
+        servers.get(0).kill();
+        try (Lease lease = client.lock("returned").acquire(Duration.ofSeconds(10))) {
+            assertThat(lease.isValid()).isTrue();
+            assertThat(servers.get(2).command("HGET", "dlock:{returned}", "owner"))
+                    .as("the returned node is part of the majority").isEqualTo(lease.owner());
+        }
+    }
+
+    @Test
+    void theFencingTokenIsSettledOnTheMajorityWhenNodesAnswerDifferentTokens() throws Exception {
+        RedisServers servers = servers(3);
+        servers.get(2).kill(); // the majority must be nodes 0 and 1
+        LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
+        // Node 0's counter far ahead of every client's clock; node 1 answers the client's floor.
+        long ahead = (System.currentTimeMillis() + Duration.ofDays(365).toMillis()) * 1_000;
+        servers.get(0).command("SET", "dlock:{settled}:token", Long.toString(ahead));
+        long first;
+        try (Lease lease = client.lock("settled").acquire(Duration.ofSeconds(5))) {
+            first = lease.fencingToken();
+        }
+        assertThat(first).isEqualTo(ahead + 1);
+        assertThat(servers.get(1).command("GET", "dlock:{settled}:token"))
+                .as("the highest token was written back to the rest of the majority").isEqualTo(Long.toString(first));
+        servers.get(0).command("FLUSHALL"); // node 0 forgets everything
+        try (Lease lease = client.lock("settled").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.fencingToken()).as("node 1 remembers the settled token").isGreaterThan(first);
         }
     }
 

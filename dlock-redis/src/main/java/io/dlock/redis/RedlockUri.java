@@ -11,10 +11,11 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code redlock://[user:password@]h1:p1,h2:p2,h3:p3[/db][?options]}: same credentials and
  *       database on every node;
- *   <li>{@code redis://h1:p1,rediss://:pw@h2:p2,redis://h3:p3[?options]}: a list of node URIs,
- *       each with its own credentials and TLS; the options after the last one apply to all.
+ *   <li>{@code redis://h1:p1,rediss://:pw@h2:p2?trustStore=ca.p12,redis://h3:p3[?options]}: a
+ *       list of node URIs, each with its own credentials, TLS and Redis options; the Redlock
+ *       options may stand in any node's query (usually the last) and apply to all.
  * </ul>
- * Options are those of {@link RedlockOptions}; unknown ones are refused.
+ * Redlock options are those of {@link RedlockOptions}; unknown ones are refused.
  */
 record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
 
@@ -30,11 +31,27 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
      * @throws IllegalArgumentException naming what is wrong, never repeating a password
      */
     static RedlockUri parse(String uri, Duration defaultLease) {
-        RedlockOptions options = RedlockOptions.from(UriQuery.of(uri).allowOnly(RedlockOptions.PARAMETERS), defaultLease);
-        String bare = UriQuery.withoutQuery(uri).trim();
-        List<String> nodeUris = bare.toLowerCase(Locale.ROOT).startsWith("redlock://")
-                ? expand(bare.substring("redlock://".length()))
-                : List.of(bare.split("\\s*,\\s*(?=(?i)rediss?://)"));
+        String trimmed = uri.trim();
+        List<String> nodeUris;
+        String redlockQuery;
+        if (trimmed.toLowerCase(Locale.ROOT).startsWith("redlock://")) {
+            redlockQuery = queryOf(trimmed);
+            nodeUris = expand(UriQuery.withoutQuery(trimmed).substring("redlock://".length()));
+        } else {
+            StringBuilder shared = new StringBuilder();
+            nodeUris = new ArrayList<>();
+            for (String nodeUri : trimmed.split("\\s*,\\s*(?=(?i)rediss?://)")) {
+                nodeUris.add(withoutRedlockOptions(nodeUri, shared));
+            }
+            redlockQuery = shared.toString();
+        }
+        RedlockOptions options;
+        try {
+            options = RedlockOptions.from(UriQuery.of("?" + redlockQuery).allowOnly(RedlockOptions.PARAMETERS),
+                    defaultLease);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(RedisEndpoint.scrub(e.getMessage(), uri));
+        }
         if (nodeUris.isEmpty() || nodeUris.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("Redlock URI names no nodes or an empty one: " + RedisEndpoint.redact(uri));
         }
@@ -47,6 +64,33 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
             endpoints.add(endpoint);
         }
         return new RedlockUri(List.copyOf(endpoints), options);
+    }
+
+    /** The query of {@code uri} without its {@code '?'}, or empty. */
+    private static String queryOf(String uri) {
+        int question = uri.indexOf('?');
+        return question >= 0 ? uri.substring(question + 1) : "";
+    }
+
+    /**
+     * A node URI of the list form without the Redlock options in its query, which are appended
+     * to {@code shared} (a repeated option then fails as given twice).
+     */
+    private static String withoutRedlockOptions(String nodeUri, StringBuilder shared) {
+        String query = queryOf(nodeUri);
+        if (query.isEmpty()) {
+            return nodeUri;
+        }
+        List<String> own = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            String name = pair.split("=", 2)[0];
+            if (RedlockOptions.PARAMETERS.stream().anyMatch(name::equalsIgnoreCase)) { // misspelt case: refused there
+                shared.append(shared.length() > 0 ? "&" : "").append(pair);
+            } else if (!pair.isEmpty()) {
+                own.add(pair);
+            }
+        }
+        return UriQuery.withoutQuery(nodeUri) + (own.isEmpty() ? "" : "?" + String.join("&", own));
     }
 
     /** {@code user:pw@h1:p1,h2:p2/db} into {@code redis://user:pw@h1:p1/db}, … */

@@ -244,31 +244,11 @@ final class AcquireOperation {
 
     private void abandonOnce() {
         if (abandoned.compareAndSet(false, true)) {
-            abandon(1);
+            // A grant whose reply was lost is dropped by the server a lease after the last attempt.
+            long serverDropsAt = engine.serverExpiresLease() ? lastSentAt + request.lease().toNanos() : Long.MAX_VALUE;
+            engine.cleanUp(acquisition::abandon, serverDropsAt, last -> engine.logAbandonFailure(request, last))
+                    .thenRun(() -> cleanedUp.complete(null));
         }
-    }
-
-    /** Cleans up on the backend, retrying a failed clean-up until the server must have dropped the grant. */
-    private void abandon(int tries) {
-        CompletionStage<Void> stage;
-        try {
-            stage = acquisition.abandon();
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
-        }
-        stage.whenComplete((done, error) -> {
-            if (error == null) {
-                cleanedUp.complete(null);
-                return;
-            }
-            long delay = engine.backoff().afterError(tries);
-            if (engine.isClosed() || engine.now() + delay - (lastSentAt + request.lease().toNanos()) >= 0) {
-                engine.logAbandonFailure(request, error);
-                cleanedUp.complete(null);
-            } else {
-                engine.scheduler().schedule(() -> abandon(tries + 1), Duration.ofNanos(delay));
-            }
-        });
     }
 
     /** Cancels {@code timer} if set and returns null, for assignment back; call with the lock held. */

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,8 +142,11 @@ final class Engine {
             localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
             String lostBefore = lease.lossReason();
             if (error != null) {
-                log.warn("could not release lock '{}' (owner {}): {}; it stays held until its lease"
-                        + " or session ends", lease.name(), lease.owner(), describe(error));
+                log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
+                        + " hold it", lease.name(), lease.owner(), describe(error));
+                cleanUp(() -> backend.release(lease.request()), serverDropsAt(lease),
+                        last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
+                                + " lease or session ends", lease.name(), lease.owner(), describe(last)));
             } else if (!held && lostBefore == null) {
                 lease.markLost("found at release: the lock was no longer held by this owner"
                         + " (it expired or was taken over)", true);
@@ -165,9 +171,57 @@ final class Engine {
         if (lease.markLost("its fixed lease of " + Durations.format(lease.request().lease()) + " ran out", false)) {
             leasesByOwner.remove(lease.owner());
             if (!capabilities.serverExpiresLease()) {
-                backend.release(lease.request());
+                cleanUp(() -> backend.release(lease.request()), Long.MAX_VALUE,
+                        last -> log.warn("could not release lock '{}' (owner {}) after its fixed lease ran out: {};"
+                                + " it stays held until the session ends", lease.name(), lease.owner(), describe(last)));
             }
         }
+    }
+
+    /**
+     * Runs {@code step}, a clean-up on the backend (a release, an abandoned acquisition), until
+     * it succeeds: a failure (the server did not answer) is retried with backoff while the
+     * server may still hold what is cleaned up, so a lost reply or a short outage does not leave
+     * a lock held for a whole lease. After {@code serverDropsAt} on the ticker (the server has
+     * dropped it by itself), or once the client closes, {@code giveUp} gets the last failure.
+     *
+     * @return a stage completing when the step succeeded or was given up
+     */
+    CompletableFuture<Void> cleanUp(Supplier<CompletionStage<?>> step, long serverDropsAt, Consumer<Throwable> giveUp) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        cleanUp(step, serverDropsAt, giveUp, done, 1);
+        return done;
+    }
+
+    private void cleanUp(Supplier<CompletionStage<?>> step, long serverDropsAt, Consumer<Throwable> giveUp,
+            CompletableFuture<Void> done, int tries) {
+        CompletionStage<?> stage;
+        try {
+            stage = step.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((ignored, error) -> {
+            if (error == null) {
+                done.complete(null);
+                return;
+            }
+            long delay = backoff.afterError(tries);
+            if (closed || now() + delay - serverDropsAt >= 0) {
+                giveUp.accept(error);
+                done.complete(null);
+            } else {
+                settings.scheduler().schedule(() -> cleanUp(step, serverDropsAt, giveUp, done, tries + 1),
+                        Duration.ofNanos(delay));
+            }
+        });
+    }
+
+    /** When the server drops a lease by itself: its deadline plus the drift allowance; never for a session's. */
+    private long serverDropsAt(DefaultLease lease) {
+        return serverExpiresLease()
+                ? lease.deadlineNanos() + settings.clockDrift().allowanceFor(lease.request().lease()).toNanos()
+                : Long.MAX_VALUE;
     }
 
     /**
@@ -202,10 +256,14 @@ final class Engine {
         }
     }
 
+    /** True when the server drops a lock whose lease ran out; false when a lock lives as long as a session. */
+    boolean serverExpiresLease() {
+        return capabilities.serverExpiresLease();
+    }
+
     void logAbandonFailure(LockRequest request, Throwable error) {
-        log.warn("could not clean up after a failed acquisition of lock '{}' (owner {}): {}; anything it took"
-                + " expires with its lease of {}", request.name(), request.owner(), describe(error),
-                Durations.format(request.lease()));
+        log.warn("gave up cleaning up after a failed acquisition of lock '{}' (owner {}): {}; anything it took"
+                + " stays until its lease or session ends", request.name(), request.owner(), describe(error));
     }
 
     void logRenewalFailure(int leases, Throwable error) {

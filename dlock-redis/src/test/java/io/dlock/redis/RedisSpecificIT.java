@@ -76,6 +76,15 @@ class RedisSpecificIT {
     }
 
     @Test
+    void aDatabaseNumberInTheUriKeepsTheLocksInThatDatabase() throws Exception {
+        try (Lease lease = client(server.uri() + "/3").lock("in-db-3").acquire(Duration.ofSeconds(5))) {
+            assertThat(server.command("INFO", "keyspace")).contains("db3:keys=");
+            assertThat(server.command("HGET", "dlock:{in-db-3}", "owner")).as("nothing in database 0").isEqualTo("(nil)");
+            assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
     void theFencingCounterOutlivesAnExpiredLockSoTokensDoNotFallBackToTheClock() throws Exception {
         // A counter far ahead of the server's clock: tokens can only exceed it if it is remembered.
         long ahead = (System.currentTimeMillis() + Duration.ofDays(365).toMillis()) * 1_000;

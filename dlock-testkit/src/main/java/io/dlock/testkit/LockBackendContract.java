@@ -321,6 +321,8 @@ public abstract class LockBackendContract {
             assertThat(holder.owner()).isEqualTo(lease.owner());
             assertThat(holder.fencingToken()).isEqualTo(lease.fencingToken());
             assertThat(lease.owner()).startsWith(client.id());
+            holder.remaining().ifPresent(remaining -> assertThat(remaining).as("remaining lease on the server")
+                    .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30)));
         }
         assertThat(client.inspect(name()).isHeld()).isFalse();
     }

@@ -211,9 +211,7 @@ class EngineTimingTest {
         connection.loseNextReply();
         assertThat(unlucky.lock("lost-reply").acquireAsync(Duration.ZERO)).failsWithin(Duration.ZERO)
                 .withThrowableThat().havingCause().isInstanceOf(BackendUnavailableException.class);
-        LockClient patient = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
-                .maxRetryDelay(Duration.ofMinutes(10)).callbackExecutor(Runnable::run).build();
-        clients.add(patient);
+        LockClient patient = patientClient();
         assertThat(patient.inspect("lost-reply").isHeld()).as("the grant whose reply was lost").isTrue();
         CompletableFuture<Lease> waiting = patient.lock("lost-reply").acquireAsync(Duration.ofMinutes(1));
         time.advance(Duration.ofSeconds(1));
@@ -221,6 +219,21 @@ class EngineTimingTest {
         connection.restore();
         time.advance(Duration.ofSeconds(2));
         assertThat(waiting).as("woken by the clean-up, long before the lost grant's lease ran out").isCompleted();
+    }
+
+    @Test
+    void aReleaseThatFailsIsRetriedWhileTheServerMayStillHoldTheLock() {
+        InMemoryLockServer.Connection connection = server.connect();
+        Lease lease = acquireNow(client(connection), "release-retry");
+        connection.cut();
+        lease.close();
+        LockClient patient = patientClient();
+        CompletableFuture<Lease> waiting = patient.lock("release-retry").acquireAsync(Duration.ofMinutes(1));
+        time.advance(Duration.ofSeconds(1));
+        assertThat(waiting).isNotDone();
+        connection.restore();
+        time.advance(Duration.ofSeconds(2));
+        assertThat(waiting).as("released by a retry and woken, long before the lease ran out").isCompleted();
     }
 
     @Test
@@ -293,6 +306,14 @@ class EngineTimingTest {
         assertThat(released).as("not completed on the backend's thread").isNotDone();
         runAll(callbacks);
         assertThat(released).isCompleted();
+    }
+
+    /** A client whose timed retries are so rare that only a release notification wakes it promptly. */
+    private LockClient patientClient() {
+        LockClient patient = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+                .maxRetryDelay(Duration.ofMinutes(10)).callbackExecutor(Runnable::run).build();
+        clients.add(patient);
+        return patient;
     }
 
     private static void runAll(List<Runnable> callbacks) {

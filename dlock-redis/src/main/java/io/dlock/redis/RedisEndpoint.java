@@ -84,10 +84,19 @@ final class RedisEndpoint {
             uri.setTimeout(DEFAULT_TIMEOUT);
         }
         String display = (uri.isSsl() ? "rediss://" : "redis://")
-                + (uri.getUsername() != null ? uri.getUsername() + "@" : "")
+                + userName(uri).map(user -> user + "@").orElse("")
                 + uri.getHost() + ":" + uri.getPort()
                 + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
         return new RedisEndpoint(uri, display, sslOptions(query, display));
+    }
+
+    /**
+     * The ACL user, if any. Lettuce deprecated this getter for its reactive credentials
+     * provider, which static URI credentials do not need.
+     */
+    @SuppressWarnings("deprecation")
+    private static Optional<String> userName(RedisURI uri) {
+        return Optional.ofNullable(uri.getUsername());
     }
 
     private static Optional<SslOptions> sslOptions(UriQuery query, String display) {

@@ -62,15 +62,16 @@ final class QueueOrder {
     }
 
     /**
-     * The node the owner of queue node {@code node} must wait for: the simple holder when
-     * present, else the node just before it; empty when {@code node} holds the lock.
+     * The node the owner of queue node {@code node} must wait for: for the first queue node the
+     * simple holder when present, for any other the node just before it (so that a simple
+     * holder's release wakes one fair waiter, not all); empty when {@code node} holds the lock.
      */
     Optional<String> blockerOf(String node) {
-        if (holderNode) {
-            return Optional.of(LockPaths.HOLDER);
-        }
         int index = queue.indexOf(node);
-        return index > 0 ? Optional.of(queue.get(index - 1)) : Optional.empty();
+        if (index > 0) {
+            return Optional.of(queue.get(index - 1));
+        }
+        return holderNode ? Optional.of(LockPaths.HOLDER) : Optional.empty();
     }
 
     /**

@@ -69,6 +69,17 @@ class QueueOrderTest {
     }
 
     @Test
+    void aSimpleHolderBlocksOnlyTheFirstQueueNodeDirectly() {
+        QueueOrder order = QueueOrder.of(List.of(node(3), LockPaths.HOLDER, node(1), node(2)));
+        assertThat(order.holder()).contains(LockPaths.HOLDER);
+        assertThat(order.blockerOf(node(1))).as("first waiter").contains(LockPaths.HOLDER);
+        assertThat(order.blockerOf(node(2))).as("second waiter").contains(node(1));
+        assertThat(order.blockerOf(node(3))).as("third waiter").contains(node(2));
+        assertThat(order.isHead(node(1))).as("the first queue node does not hold").isFalse();
+        assertThat(order.waiting()).isEqualTo(3);
+    }
+
+    @Test
     void withoutASimpleHolderTheFirstQueueNodeHolds() {
         QueueOrder order = QueueOrder.of(List.of(node(2), node(1)));
         assertThat(order.holder()).contains(node(1));

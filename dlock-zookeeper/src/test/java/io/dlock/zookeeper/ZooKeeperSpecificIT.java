@@ -127,6 +127,29 @@ class ZooKeeperSpecificIT {
     }
 
     @Test
+    void aSimpleHoldersReleaseWakesOneFairWaiter() throws Exception {
+        AtomicInteger wakeUps = new AtomicInteger();
+        Lease bySimple = client(uri(server.hostAndPort(), "&mode=simple")).lock("mixed-herd").acquire(Duration.ZERO);
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LockClient waiter = LockClient.builder(context -> new CountingBackend(
+                    new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps)).build();
+            toClose.add(waiter);
+            waiting.add(waiter.lock("mixed-herd").acquireAsync(Duration.ofSeconds(60)));
+            int queued = i + 1;
+            Poll.until(queued + " fair waiters queued behind the simple holder", MARGIN,
+                    () -> waiter.inspect("mixed-herd").queueLength().orElseThrow() == queued);
+        }
+        bySimple.close();
+        Lease next = waiting.get(0).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps).as("fair waiters woken by the release").hasValue(1));
+        next.close();
+        for (int i = 1; i < 3; i++) {
+            waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
+        }
+    }
+
+    @Test
     void aFreeLockIsTakenInOneRoundTripAndReleasedInAnother() throws Exception {
         String keeper = root + "/" + LockNames.encode("one-trip") + "/keeper";
         // A node that is no queue node keeps the lock's container from being reaped between the

@@ -29,6 +29,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
 
     private final CuratorFramework client;
+    private final CurrentHandle handle;
     private final ZooKeeperCalls calls;
     private final SuspendPolicy policy;
     private final LeaseLossSink sink;
@@ -38,13 +39,13 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private final List<Hold> orphans = new ArrayList<>();
     private long lossEpoch;
     private boolean connected;
-    private long sessionId;
     private Duration sessionTimeout;
     private Scheduler.Cancellable grace;
 
-    SessionGuard(CuratorFramework client, ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink,
-            Duration sessionTimeout, Scheduler timer) {
+    SessionGuard(CuratorFramework client, CurrentHandle handle, ZooKeeperCalls calls, SuspendPolicy policy,
+            LeaseLossSink sink, Duration sessionTimeout, Scheduler timer) {
         this.client = client;
+        this.handle = handle;
         this.calls = calls;
         this.policy = policy;
         this.sink = sink;
@@ -130,27 +131,17 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     /**
-     * The id of the client's current session, read from the ZooKeeper handle (connection
-     * events may not have arrived yet); the last one seen in an event if the handle is not there.
+     * The id of the client's current session, read from its ZooKeeper handle (connection events
+     * may not have arrived yet); 0 while it has none.
      */
     long currentSession() {
-        try {
-            return client.getZookeeperClient().getZooKeeper().getSessionId();
-        } catch (Exception e) {
-            lock.lock();
-            try {
-                return sessionId;
-            } finally {
-                lock.unlock();
-            }
-        }
+        return handle.sessionId();
     }
 
-    /** Records the session the client connected with at start. */
-    void connected(long session, Duration negotiatedTimeout) {
+    /** Records that the client connected at start, with the session timeout the servers granted. */
+    void connected(Duration negotiatedTimeout) {
         lock.lock();
         try {
-            sessionId = session;
             sessionTimeout = negotiatedTimeout;
             connected = true;
         } finally {
@@ -182,16 +173,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     private void reconnected() {
-        long session;
-        Duration timeout;
-        try {
-            session = client.getZookeeperClient().getZooKeeper().getSessionId();
-            timeout = Duration.ofMillis(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
-        } catch (Exception e) {
-            log.warn("cannot read the ZooKeeper session after reconnecting; treating held locks as lost", e);
-            loseAll("the ZooKeeper session could not be confirmed after reconnecting", false);
-            return;
-        }
+        long session = handle.sessionId();
         List<Hold> expired = new ArrayList<>();
         lock.lock();
         try {
@@ -204,8 +186,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                 lossEpoch++;
                 expired.forEach(hold -> holds.remove(hold.owner()));
             }
-            sessionId = session;
-            sessionTimeout = timeout;
+            sessionTimeout = handle.sessionTimeout().orElse(sessionTimeout);
             connected = true;
             if (grace != null) {
                 grace.cancel();

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The ZooKeeper backend: locks are ephemeral nodes, so a lock lives as long as its holder's
@@ -50,9 +49,10 @@ final class ZooKeeperBackend implements LockBackend {
      *     the connection timeout
      */
     static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
-        CuratorFramework client = CuratorClients.create(endpoint);
-        SessionGuard guard = new SessionGuard(client, new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
-                context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
+        CurrentHandle handle = new CurrentHandle();
+        CuratorFramework client = CuratorClients.create(endpoint, handle);
+        SessionGuard guard = new SessionGuard(client, handle, new ZooKeeperCalls(client, endpoint),
+                endpoint.suspendPolicy(), context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {
@@ -61,8 +61,7 @@ final class ZooKeeperBackend implements LockBackend {
                 throw new BackendUnavailableException("could not connect to ZooKeeper " + endpoint + " within "
                         + endpoint.connectionTimeout().toMillis() + " ms (servers down, wrong address, or no quorum)");
             }
-            ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
-            guard.connected(zooKeeper.getSessionId(), Duration.ofMillis(zooKeeper.getSessionTimeout()));
+            guard.connected(handle.sessionTimeout().orElse(endpoint.sessionTimeout()));
             client.checkExists().forPath("/"); // creates the root now, so that no later call blocks on it
             return new ZooKeeperBackend(endpoint, client, guard);
         } catch (InterruptedException e) {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lock reported lost while its session is still alive (a suspension that ended) keeps its
  * node until the connection is back; the node is then deleted, so a lock nobody believes held
- * never blocks the queue. Thread-safe; never blocks.
+ * never blocks the queue. So are the nodes of failed releases and abandoned attempts
+ * ({@link Leftover}s) handed over by {@link #deleteWhenConnected(Leftover)}. Thread-safe; never
+ * blocks.
  */
 final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
@@ -36,7 +38,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private final Scheduler timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Hold> holds = new HashMap<>();
-    private final List<Hold> orphans = new ArrayList<>();
+    private final List<Leftover> leftovers = new ArrayList<>();
     private long lossEpoch;
     private boolean connected;
     private Duration sessionTimeout;
@@ -85,7 +87,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                             || (handleConnected && currentSession() != hold.sessionId()));
             if (lost) {
                 holds.remove(hold.owner());
-                orphans.add(hold);
+                leftovers.add(hold);
             }
         } finally {
             lock.unlock();
@@ -93,7 +95,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         if (lost) {
             String reason = "the ZooKeeper connection was interrupted while the lock was being granted";
             sink.lost(hold.paths().name(), hold.owner(), reason); // the engine keeps it for a grant on its way
-            deleteOrphans();
+            deleteLeftovers();
         }
     }
 
@@ -118,16 +120,18 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     /**
-     * Takes over the node of a hold whose release failed: it is deleted once the connection is
-     * back, if its session survived, so that it does not block the lock for the session's life.
+     * Takes over a node whose deletion failed (a release, an abandoned attempt): it is deleted
+     * now if the connection is up, else once it is back, so that it does not block the lock for
+     * the session's life.
      */
-    void deleteWhenReconnected(Hold hold) {
+    void deleteWhenConnected(Leftover leftover) {
         lock.lock();
         try {
-            orphans.add(hold);
+            leftovers.add(leftover);
         } finally {
             lock.unlock();
         }
+        deleteLeftovers();
     }
 
     /**
@@ -196,7 +200,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             lock.unlock();
         }
         report(expired, "the ZooKeeper session expired; the client reconnected with a new one");
-        deleteOrphans();
+        deleteLeftovers();
     }
 
     private void suspended() {
@@ -248,7 +252,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             lost = new ArrayList<>(holds.values());
             holds.clear();
             if (sessionMayLive) {
-                orphans.addAll(lost);
+                leftovers.addAll(lost);
             }
         } finally {
             lock.unlock();
@@ -262,32 +266,31 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
     }
 
-    /** Deletes, while connected, the nodes of locks reported lost whose session is still the current one. */
-    private void deleteOrphans() {
-        List<Hold> toDelete;
-        long session;
+    /** Deletes, while connected, the leftover nodes; those it cannot delete now wait for the next connection. */
+    private void deleteLeftovers() {
+        List<Leftover> toDelete;
         lock.lock();
         try {
-            if (!connected) {
+            if (!connected || leftovers.isEmpty()) {
                 return;
             }
-            session = currentSession();
-            toDelete = orphans.stream().filter(hold -> hold.sessionId() == session).toList();
-            orphans.clear();
+            toDelete = new ArrayList<>(leftovers);
+            leftovers.clear();
         } finally {
             lock.unlock();
         }
-        for (Hold hold : toDelete) {
-            NodeRemoval.deleteIfStillHeld(calls, hold, session).whenComplete((deleted, error) -> {
+        long session = currentSession();
+        for (Leftover leftover : toDelete) {
+            leftover.delete(calls, session).whenComplete((deleted, error) -> {
                 if (error != null) {
                     lock.lock();
                     try {
-                        orphans.add(hold);
+                        leftovers.add(leftover);
                     } finally {
                         lock.unlock();
                     }
-                    log.warn("could not delete the node of lost lock '{}' yet; retrying after the next"
-                            + " reconnection: {}", hold.paths().name(), error.getMessage());
+                    log.warn("could not delete the node of lock '{}' that nobody holds yet; retrying after the next"
+                            + " reconnection: {}", leftover.lockName(), error.getMessage());
                 }
             });
         }

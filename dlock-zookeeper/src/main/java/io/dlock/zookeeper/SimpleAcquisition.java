@@ -61,7 +61,15 @@ final class SimpleAcquisition implements Acquisition {
             return CompletableFuture.completedFuture(null);
         }
         guard.forget(request.owner());
-        return deleteIfMine().thenApply(deleted -> (Void) null);
+        // An attempt whose reply was lost may have created the holder node: delete it if it holds
+        // this owner; if the servers cannot be reached now, the guard does once they can.
+        AbandonedHolder leftover = new AbandonedHolder(paths, request.owner());
+        return leftover.delete(calls, guard.currentSession()).handle((deleted, error) -> {
+            if (error != null) {
+                guard.deleteWhenConnected(leftover);
+            }
+            return null;
+        });
     }
 
     private CompletionStage<Optional<Hold>> tryOnce() {
@@ -98,15 +106,6 @@ final class SimpleAcquisition implements Acquisition {
                     .thenCompose(waiting -> waiting.isPresent()
                             ? CompletableFuture.completedFuture(Optional.<Hold>empty())
                             : tryOnce());
-        });
-    }
-
-    private CompletionStage<Boolean> deleteIfMine() {
-        return calls.data(paths.holder(), Optional.empty()).thenCompose(holder -> {
-            if (holder.isEmpty() || !Arrays.equals(holder.get().data(), owner)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return calls.delete(paths.holder(), holder.get().stat().getVersion(), false);
         });
     }
 }

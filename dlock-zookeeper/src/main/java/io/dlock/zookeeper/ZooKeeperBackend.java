@@ -101,7 +101,7 @@ final class ZooKeeperBackend implements LockBackend {
         }
         return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.currentSession()).whenComplete((deleted, error) -> {
             if (error != null) {
-                guard.deleteWhenReconnected(hold.get());
+                guard.deleteWhenConnected(hold.get());
             }
         });
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Behaviour particular to the ZooKeeper backend, against a standalone server: queue order, one
@@ -33,6 +36,8 @@ class ZooKeeperSpecificIT {
 
     private static final Duration MARGIN = Duration.ofSeconds(3);
     private static final Duration SESSION = Duration.ofSeconds(4);
+    /** A session that cannot expire during a test that relies on it living on (polls stay well below it). */
+    private static final Duration LONG_SESSION = Duration.ofSeconds(30);
     private static ZooKeeperServer server;
     private static ZooKeeperTree tree;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -75,7 +80,11 @@ class ZooKeeperSpecificIT {
     }
 
     private LockClient client(String uri) {
-        LockClient client = LockClient.connect(uri);
+        return client(LockClient.builder(uri));
+    }
+
+    private LockClient client(LockClient.Builder builder) {
+        LockClient client = builder.build();
         toClose.add(client);
         return client;
     }
@@ -291,24 +300,62 @@ class ZooKeeperSpecificIT {
                 () -> tree.children(root).isEmpty());
     }
 
-    @Test
-    void aCreateWhoseReplyWasLostLeavesNoNodeBehind() throws Exception {
-        Lease held = client().lock("lost-reply").acquire(Duration.ofSeconds(5));
-        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
-        toClose.add(proxy);
-        LockClient cut = client(uri(proxy.hostAndPort(), "&connectionTimeout=2s"));
-        proxy.freezeReplies();
-        CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
-        Poll.until("the server created the waiter's node although the reply is held back", MARGIN,
-                () -> tree.lockNodes(root, "lost-reply").size() == 2);
-        Poll.until("the acquisition gave up", SESSION.plus(MARGIN), attempt::isDone);
-        assertThat(attempt).isCompletedExceptionally();
-        proxy.thaw();
-        Poll.until("Curator's protection found and deleted the orphan", SESSION.plus(MARGIN),
-                () -> tree.lockNodes(root, "lost-reply").size() == 1);
-        held.close();
-        try (Lease next = cut.lock("lost-reply").acquire(Duration.ZERO)) {
-            assertThat(next.isValid()).as("no orphan queued ahead").isTrue();
+    /**
+     * The reply to an acquisition's creation is lost (the connection resets after the server
+     * created the node), and the acquisition gives up. The client's session is long and lives
+     * on, so the node goes only if the client deletes it: Curator's protection in fair mode
+     * (it finds the node by its protection id once reconnected), the session guard in simple
+     * mode (it deletes the holder node if it holds the abandoned owner id).
+     */
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"fair", "simple"})
+    void aCreateWhoseReplyWasLostLeavesNoNodeBehind(String mode) throws Exception {
+        String container = root + "/" + LockNames.encode("lost-reply");
+        // Keeps the lock's container, so that the creation needs no reply before it reaches the server.
+        tree.client().create().creatingParentContainersIfNeeded().forPath(container + "/keeper");
+        try {
+            TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+            toClose.add(proxy);
+            String cutUri = "zk://" + proxy.hostAndPort() + root + "?sessionTimeout=" + LONG_SESSION.toSeconds()
+                    + "s&connectionTimeout=2s&mode=" + mode;
+            AtomicReference<ObservedBackend> observed = new AtomicReference<>();
+            LockClient cut = client(LockClient.builder(context -> {
+                observed.set(new ObservedBackend(new ZooKeeperBackendProvider().open(cutUri, context)));
+                return observed.get();
+            }));
+            long session = sessionOf(cut);
+
+            proxy.freezeReplies();
+            CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
+            Poll.until("the server created the node although the reply is held back", MARGIN,
+                    () -> lockNodes("lost-reply").size() == 1);
+            proxy.dropConnections();
+            Poll.until("the acquisition gave up and its clean-up ran", MARGIN.multipliedBy(2),
+                    () -> attempt.isDone() && observed.get().abandonsDone());
+            assertThat(attempt).isCompletedExceptionally();
+            assertThat(lockNodes("lost-reply")).as("the orphan while its client is cut off").hasSize(1);
+
+            proxy.thaw();
+            Poll.until("the orphan deleted by its client", MARGIN.multipliedBy(2), () -> lockNodes("lost-reply").isEmpty());
+            assertThat(sessionOf(cut)).as("the cut client's session, which never expired").isEqualTo(session);
+            try (Lease next = client().lock("lost-reply").acquire(Duration.ZERO)) {
+                assertThat(next.isValid()).as("no orphan ahead").isTrue();
+            }
+        } finally {
+            tree.client().delete().forPath(container + "/keeper");
+        }
+    }
+
+    /** The queue and holder nodes of lock {@code name}, without a test's keeper node. */
+    private List<String> lockNodes(String name) {
+        return tree.lockNodes(root, name).stream().filter(node -> !node.equals("keeper")).toList();
+    }
+
+    /** The session of {@code client}, read from the node of a lock it takes and releases. */
+    private long sessionOf(LockClient client) throws InterruptedException {
+        try (Lease lease = client.lock("session-probe").acquire(MARGIN)) {
+            String node = tree.lockNodes(root, "session-probe").get(0);
+            return tree.stat(root + "/" + LockNames.encode("session-probe") + "/" + node).getEphemeralOwner();
         }
     }
 

@@ -161,6 +161,14 @@ final class ZooKeeperBackend implements LockBackend {
         });
     }
 
+    /**
+     * The Curator client, for tests that make it change sessions the ways Curator itself does
+     * (an injected expiry after a long suspension, a reset handle).
+     */
+    CuratorFramework curator() {
+        return client;
+    }
+
     private static void close(CuratorFramework client, SessionGuard guard) {
         guard.close();
         client.close();

@@ -183,7 +183,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         try {
             for (Hold hold : holds.values()) {
                 if (hold.sessionId() != session) {
-                    expired.add(hold); // its node ended with its session
+                    expired.add(hold); // its node ended with its session, or ends when the servers expire it
                 }
             }
             if (!expired.isEmpty()) {
@@ -199,7 +199,11 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        report(expired, "the ZooKeeper session expired; the client reconnected with a new one");
+        for (Hold hold : expired) {
+            sink.lost(hold.paths().name(), hold.owner(), "the ZooKeeper session 0x" + Long.toHexString(hold.sessionId())
+                    + " that held the lock ended (it expired, or the client replaced it); the client is now on"
+                    + " session 0x" + Long.toHexString(session));
+        }
         deleteLeftovers();
     }
 

@@ -83,6 +83,13 @@ final class ZooKeeperBackend implements LockBackend {
         };
     }
 
+    /**
+     * Answers, per request, whether its owner still holds the lock: its node still exists, with
+     * the grant's token, in this client's current session. There is nothing to extend, since a
+     * lock lives as long as the session. The engine never calls this (the capabilities say the
+     * server does not expire leases, so it does not renew); it is here because the SPI asks every
+     * backend for it, for decorators and tools that check leases through the SPI.
+     */
     @Override
     public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
         List<CompletableFuture<Boolean>> checks = new ArrayList<>();

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.Lease;
+import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockException;
 import io.dlock.LockState;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.TcpProxy;
 import io.dlock.testkit.ZooKeeperServer;
@@ -357,6 +360,30 @@ class ZooKeeperSpecificIT {
             String node = tree.lockNodes(root, "session-probe").get(0);
             return tree.stat(root + "/" + LockNames.encode("session-probe") + "/" + node).getEphemeralOwner();
         }
+    }
+
+    @Test
+    void renewThroughTheSpiAnswersWhetherTheOwnerStillHoldsTheLock() throws Exception {
+        AtomicReference<LockBackend> backend = new AtomicReference<>();
+        LockClient client = client(LockClient.builder(context -> {
+            backend.set(new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context));
+            return backend.get();
+        }));
+        assertThat(backend.get().capabilities().serverExpiresLease()).as("why the engine never renews").isFalse();
+        Lease lease = client.lock("renewed").acquire(Duration.ZERO);
+        LockRequest mine = new LockRequest("renewed", lease.owner(), Duration.ofSeconds(30));
+        LockRequest stranger = new LockRequest("renewed", client.id() + ":999", Duration.ofSeconds(30));
+        assertThat(renew(backend.get(), mine, stranger)).containsExactly(true, false);
+
+        String node = root + "/renewed/" + tree.lockNodes(root, "renewed").get(0);
+        tree.client().delete().forPath(node); // taken away behind the holder's back
+        assertThat(renew(backend.get(), mine)).as("after the node was deleted").containsExactly(false);
+        assertThatThrownBy(lease::close).isInstanceOf(LeaseLostException.class);
+        assertThat(renew(backend.get(), mine)).as("after the release").containsExactly(false);
+    }
+
+    private static List<Boolean> renew(LockBackend backend, LockRequest... requests) throws Exception {
+        return backend.renew(List.of(requests)).toCompletableFuture().get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test

@@ -65,13 +65,22 @@ class ZooKeeperSpecificIT {
         root = "/specific/" + test.getTestMethod().orElseThrow().getName();
     }
 
+    /**
+     * Checks, before the clients are closed (closing them would delete their nodes with their
+     * sessions), that no lock node is left in an open client's session, within a bound shorter
+     * than the session; every test releases what it took.
+     */
     @AfterEach
-    void closeClients() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+    void checkNoOrphanThenCloseClients() throws Exception {
+        try {
+            Poll.until("no lock node left under " + root + " in an open session", SESSION.minusSeconds(1),
+                    () -> tree.children(root).stream().allMatch(lock -> tree.nodesIn(root + "/" + lock,
+                            OpenSessions.on(List.of(server)), token -> false).isEmpty()));
+        } finally {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                toClose.get(i).close();
+            }
         }
-        Poll.until("no lock node left under " + root, SESSION.plus(MARGIN), () -> tree.children(root).stream()
-                .allMatch(lock -> tree.children(root + "/" + lock).isEmpty()));
     }
 
     private String uri(String hosts, String parameters) {

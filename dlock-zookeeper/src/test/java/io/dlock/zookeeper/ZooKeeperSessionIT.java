@@ -1,8 +1,10 @@
 package io.dlock.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.Lease;
+import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.testkit.PausableScheduler;
 import io.dlock.testkit.Poll;
@@ -187,6 +189,41 @@ class ZooKeeperSessionIT {
                 .contains("session 0x" + Long.toHexString(ended))
                 .contains("now on session 0x" + Long.toHexString(session));
         assertThat(guard.held("owner-1")).isEmpty();
+    }
+
+    /**
+     * {@code onSuspend=grace} keeps a lock through a suspension shorter than T/4 and reports it
+     * lost at T/4 otherwise, which the package documentation says is still T/12 before the
+     * servers can expire the session. Here the holder's connection goes silent for good: its
+     * lease must read invalid before the waiter's grant comes back. The margin is T/12, less
+     * the holder's own delays (noticing the silence, delivering the event, running the timer):
+     * 0.9 s of a 12 s session on an idle machine; a 24 s session leaves 2 s for a loaded one.
+     */
+    @Test
+    void withOnSuspendGraceAFrozenHoldersLeaseReadsInvalidBeforeAnyoneElseIsGranted() throws Exception {
+        Duration session = Duration.ofSeconds(24);
+        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+        toClose.add(proxy);
+        LockClient holder = client(LockClient.builder("zk://" + proxy.hostAndPort() + root + "?sessionTimeout="
+                + session.toSeconds() + "s&onSuspend=grace"));
+        Lease stale = holder.lock("frozen").acquire(Duration.ZERO);
+        List<String> order = new CopyOnWriteArrayList<>();
+        stale.onLost((lost, reason) -> order.add("holder told: " + reason));
+        LockClient waiter = client(LockClient.builder(context -> new ObservedBackend(
+                new ZooKeeperBackendProvider().open(uri(""), context),
+                () -> order.add("waiter granted while the holder's lease reads " + (stale.isValid() ? "valid" : "invalid")))));
+        CompletableFuture<Lease> next = waiter.lock("frozen").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the waiter queued", MARGIN, () -> waiter.inspect("frozen").queueLength().orElseThrow() == 1);
+
+        proxy.freeze();
+        Lease lease = next.get(session.plus(MARGIN).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(order).as("what happened, in order").hasSize(2)
+                .last().isEqualTo("waiter granted while the holder's lease reads invalid");
+        assertThat(order.get(0)).contains("quarter of the session timeout");
+        assertThat(lease.fencingToken()).isGreaterThan(stale.fencingToken());
+        proxy.thaw();
+        assertThatThrownBy(stale::close).isInstanceOf(LeaseLostException.class);
+        lease.close();
     }
 
     private static long currentSession(ZooKeeperBackend backend) {

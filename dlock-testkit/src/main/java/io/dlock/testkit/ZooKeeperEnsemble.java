@@ -54,7 +54,14 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return "zk://" + connectString();
     }
 
-    /** The member that currently leads; fails if none does. */
+    /**
+     * The member that currently leads.
+     *
+     * @throws IllegalStateException when no running member says it leads (an election is on, or
+     *     the quorum is lost)
+     * @throws java.io.UncheckedIOException when a member that answered a moment before stops
+     *     answering while asked
+     */
     public ZooKeeperServer leader() {
         return servers.stream().filter(server -> server.isRunning() && server.isServing()
                         && server.fourLetterWord("srvr").contains("Mode: leader"))
@@ -81,10 +88,29 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         }
     }
 
-    /** Kills every member and deletes their directories. */
+    /**
+     * Kills every member and deletes their directories, also when one of them does not die.
+     *
+     * @throws IllegalStateException naming a member that is still alive after SIGKILL (see
+     *     {@link ZooKeeperServer#kill()}), once every other member is closed
+     */
     @Override
     public void close() {
-        servers.forEach(ZooKeeperServer::close);
+        IllegalStateException failure = null;
+        for (ZooKeeperServer server : servers) {
+            try {
+                server.close();
+            } catch (IllegalStateException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ZooKeeperServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
 
     private final Path dir;
@@ -56,7 +57,13 @@ public final class ZooKeeperServer implements AutoCloseable {
         this.electionPort = RedisServer.freePort();
     }
 
-    /** Starts a standalone server and waits until it serves. */
+    /**
+     * Starts a standalone server and waits until it serves.
+     *
+     * @throws IllegalStateException when the server exits or does not serve within 60 s (the
+     *     message ends with its log)
+     * @throws UncheckedIOException when its directory or its JVM cannot be made
+     */
     public static ZooKeeperServer standalone() {
         return standalone(Map.of());
     }
@@ -64,6 +71,10 @@ public final class ZooKeeperServer implements AutoCloseable {
     /**
      * Starts a standalone server with extra {@code zoo.cfg} lines (e.g. a secure client port)
      * and waits until it serves.
+     *
+     * @throws IllegalStateException when the server exits or does not serve within 60 s (the
+     *     message ends with its log)
+     * @throws UncheckedIOException when its directory or its JVM cannot be made
      */
     public static ZooKeeperServer standalone(Map<String, String> extraConfig) {
         ZooKeeperServer server = new ZooKeeperServer(1, extraConfig);
@@ -103,20 +114,36 @@ public final class ZooKeeperServer implements AutoCloseable {
         return current != null && current.isAlive();
     }
 
-    /** Kills the server outright (SIGKILL), as a crash; what it wrote stays on disk. */
+    /**
+     * Kills the server outright (SIGKILL), as a crash, and waits until the process is gone; what
+     * it wrote stays on disk.
+     *
+     * @throws IllegalStateException when the process is still alive 10 s after the signal, or the
+     *     wait was interrupted (the interrupt flag is then set again); the process then stays
+     *     this server's, so a later {@code kill()} or the JVM's exit still ends it, and
+     *     {@link #start()} refuses to start a second one on the same ports
+     */
     public void kill() {
         lock.lock();
         try {
-            if (process != null) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                ManagedProcesses.unregister(process);
-                process = null;
+            if (process == null) {
+                return;
             }
+            process.destroyForcibly();
+            boolean dead;
+            try {
+                dead = process.waitFor(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + this + " (pid " + process.pid()
+                        + ") to die", e);
+            }
+            if (!dead) {
+                throw new IllegalStateException(this + " (pid " + process.pid() + ") is still alive "
+                        + KILL_TIMEOUT.toSeconds() + " s after SIGKILL");
+            }
+            ManagedProcesses.unregister(process);
+            process = null;
         } finally {
             lock.unlock();
         }
@@ -169,7 +196,12 @@ public final class ZooKeeperServer implements AutoCloseable {
         }
     }
 
-    /** Sends a four-letter word ({@code srvr}, {@code cons}, {@code mntr}, …) and returns the answer. */
+    /**
+     * Sends a four-letter word ({@code srvr}, {@code cons}, {@code mntr}, …) and returns the answer.
+     *
+     * @throws UncheckedIOException when the server does not accept the connection within 2 s or
+     *     does not answer within 5 s (stopped, paused, or not serving yet)
+     */
     public String fourLetterWord(String word) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 2_000);
@@ -199,11 +231,18 @@ public final class ZooKeeperServer implements AutoCloseable {
         }
     }
 
-    /** Kills the server if running and deletes its directory. */
+    /**
+     * Kills the server if running and deletes its directory.
+     *
+     * @throws IllegalStateException as {@link #kill()} does; the directory is deleted all the same
+     */
     @Override
     public void close() {
-        kill();
-        ManagedProcesses.deleteQuietly(dir);
+        try {
+            kill();
+        } finally {
+            ManagedProcesses.deleteQuietly(dir);
+        }
     }
 
     @Override

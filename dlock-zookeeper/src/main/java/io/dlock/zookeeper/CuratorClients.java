@@ -32,9 +32,10 @@ final class CuratorClients {
 
     private CuratorClients() {}
 
-    /** A client for {@code endpoint}, not yet started. */
-    static CuratorFramework create(ZooKeeperEndpoint endpoint) {
+    /** A client for {@code endpoint}, not yet started, whose ZooKeeper handles {@code handles} makes. */
+    static CuratorFramework create(ZooKeeperEndpoint endpoint, CurrentHandle handles) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .zookeeperFactory(handles)
                 .connectString(endpoint.connectString())
                 .namespace(endpoint.namespace())
                 .sessionTimeoutMs(Math.toIntExact(endpoint.sessionTimeout().toMillis()))

@@ -22,8 +22,14 @@ import org.apache.zookeeper.data.Stat;
  * only, so a release wakes exactly one waiter. A waiter right behind the first node holds as soon
  * as that node is gone (no node can join ahead of it); one further back reads the queue again
  * when its predecessor goes, since that may have been a waiter giving up. The token is the
- * holding node's creation zxid. Abandoning deletes the node; a create whose reply was lost is
- * found again, or deleted in the background, by Curator's protection.
+ * holding node's creation zxid. Abandoning deletes the node. A create whose reply was lost
+ * fails the attempt (Curator does not retry it); Curator's protection then finds the node by its
+ * protection id and deletes it in the background, retrying until it can, and the engine's next
+ * attempt adds a new node.
+ *
+ * <p>Each attempt is one logical try, as the SPI asks: when the queue changed under it (the node
+ * it was to watch is gone, or its own node died with an expired session) it returns a denial and
+ * signals a change, so that the engine attempts again at once; it never loops on its own.
  */
 final class FairAcquisition implements Acquisition {
 
@@ -32,6 +38,7 @@ final class FairAcquisition implements Acquisition {
     private final SessionGuard guard;
     private final LockPaths paths;
     private final LockRequest request;
+    private final Runnable onChange;
     private final Watcher watcher;
     private volatile boolean finished;
     private volatile String node;
@@ -46,6 +53,7 @@ final class FairAcquisition implements Acquisition {
         this.guard = guard;
         this.paths = LockPaths.of(request.name());
         this.request = request;
+        this.onChange = onChange;
         this.watcher = event -> {
             if (event.getType() == Watcher.Event.EventType.NodeDeleted && event.getPath().equals(watchedHead)) {
                 headGone = true;
@@ -113,10 +121,15 @@ final class FairAcquisition implements Acquisition {
             if (stat.isPresent()) {
                 return CompletableFuture.completedFuture(Optional.<Hold>empty());
             }
-            return head ? grant(mine, mayRecreate) : check(mayRecreate);
+            return head ? grant(mine, mayRecreate) : againAtOnce(); // a waiter ahead gave up: read the queue again
         });
     }
 
+    /**
+     * Grants with this owner's node, if it is still there in the client's current session: a
+     * node whose creation was seen in an earlier session died with it, or lingers until that
+     * session expires, and a lease on it would be dead from the start.
+     */
     private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {
         Stat known = nodeStat;
         CompletionStage<Optional<Stat>> stat = known != null
@@ -126,13 +139,24 @@ final class FairAcquisition implements Acquisition {
             if (found.isEmpty()) {
                 return recreate(mayRecreate);
             }
+            long session = guard.currentSession();
+            long owner = found.get().getEphemeralOwner();
+            if (owner != session) {
+                if (session == 0) {
+                    return CompletableFuture.failedFuture(new BackendUnavailableException("lock '" + request.name()
+                            + "' may be granted, but the ZooKeeper session is being re-established; try again"));
+                }
+                calls.delete(paths.child(mine), -1, true); // if it lingers in the old session, it must not block the queue
+                return recreate(mayRecreate);
+            }
             finished = true;
             watches.removeAll();
             return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), mine,
-                    found.get().getCzxid(), found.get().getEphemeralOwner())));
+                    found.get().getCzxid(), owner)));
         });
     }
 
+    /** Forgets this owner's node, gone with an expired session, so that the next attempt adds a new one. */
     private CompletionStage<Optional<Hold>> recreate(boolean mayRecreate) {
         node = null;
         nodeStat = null;
@@ -142,6 +166,14 @@ final class FairAcquisition implements Acquisition {
             return CompletableFuture.failedFuture(new BackendUnavailableException("the queue node of lock '"
                     + request.name() + "' vanished right after its creation: the ZooKeeper session expired"));
         }
-        return tryOnce();
+        return againAtOnce();
+    }
+
+    /** A denial after which the engine attempts again at once: the queue changed during this attempt. */
+    private CompletionStage<Optional<Hold>> againAtOnce() {
+        if (!finished) {
+            onChange.run();
+        }
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 }

@@ -1,5 +1,7 @@
 package io.dlock.zookeeper;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * A lock this client holds: the node that holds it and the session that node lives in.
  *
@@ -9,7 +11,18 @@ package io.dlock.zookeeper;
  * @param token the fencing token: the node's creation zxid
  * @param sessionId the session the node is ephemeral to
  */
-record Hold(LockPaths paths, String owner, String node, long token, long sessionId) {
+record Hold(LockPaths paths, String owner, String node, long token, long sessionId) implements Leftover {
+
+    @Override
+    public String lockName() {
+        return paths.name();
+    }
+
+    /** Deletes the holding node, a leftover once the lock was reported lost; see {@link NodeRemoval}. */
+    @Override
+    public CompletionStage<Boolean> delete(ZooKeeperCalls calls, long currentSession) {
+        return NodeRemoval.deleteIfStillHeld(calls, this, currentSession);
+    }
 
     /** The holding node's path. */
     String path() {

@@ -1,7 +1,8 @@
 package io.dlock.zookeeper;
 
 /**
- * The reversible mapping from a dlock lock name to one ZooKeeper node name.
+ * The mapping from a dlock lock name to one ZooKeeper node name: reversible (so different names
+ * never share a node), though nothing here needs to reverse it.
  *
  * <p>ZooKeeper node names cannot contain {@code '/'}, cannot be {@code "."} or {@code ".."}, and
  * cannot hold U+0000–U+001F, U+007F–U+009F, U+D800–U+F8FF (surrogates and private use) or
@@ -30,28 +31,6 @@ final class LockNames {
             }
         }
         return encoded.toString();
-    }
-
-    /**
-     * The lock name a node name stands for; the inverse of {@link #encode(String)}.
-     *
-     * @throws IllegalArgumentException if {@code node} is not an encoded name
-     */
-    static String decode(String node) {
-        StringBuilder name = new StringBuilder(node.length());
-        for (int i = 0; i < node.length(); i++) {
-            char c = node.charAt(i);
-            if (c != '%') {
-                name.append(c);
-                continue;
-            }
-            if (i + 5 > node.length()) {
-                throw new IllegalArgumentException("truncated escape in node name " + node);
-            }
-            name.append((char) Integer.parseInt(node.substring(i + 1, i + 5), 16));
-            i += 4;
-        }
-        return name.toString();
     }
 
     private static boolean needsEscape(char c) {

@@ -1,5 +1,6 @@
 package io.dlock.zookeeper;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  * <p>A protected queue node's path is never reused, so it is deleted by path, with Curator's
  * guarantee to retry after a failure. The simple mode's holder node is shared by all holders
  * over time, so it is deleted only if its creation zxid and session are still those of the
- * hold, by version; it is never retried blindly.
+ * hold, by version; it is never retried blindly. A holder node an abandoned attempt may have
+ * created is recognised by its content, the attempt's owner id.
  */
 final class NodeRemoval {
 
@@ -34,6 +36,21 @@ final class NodeRemoval {
                 return CompletableFuture.completedFuture(false);
             }
             return calls.delete(hold.path(), stat.get().getVersion(), false);
+        });
+    }
+
+    /**
+     * Deletes the simple-mode holder node of {@code paths} if it holds {@code owner}, by version,
+     * so that a node another owner created meanwhile is left alone.
+     *
+     * @return a stage with true if the node held {@code owner} and is now deleted
+     */
+    static CompletionStage<Boolean> deleteHolderOf(ZooKeeperCalls calls, LockPaths paths, byte[] owner) {
+        return calls.data(paths.holder(), Optional.empty()).thenCompose(holder -> {
+            if (holder.isEmpty() || !Arrays.equals(holder.get().data(), owner)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return calls.delete(paths.holder(), holder.get().stat().getVersion(), false);
         });
     }
 }

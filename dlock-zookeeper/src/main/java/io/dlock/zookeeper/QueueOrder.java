@@ -7,12 +7,21 @@ import java.util.Optional;
 
 /**
  * One reading of a lock's container: its queue nodes in sequence order, and whether a
- * simple-mode holder node is present. The holder node, when present, blocks the whole queue,
- * so that clients of the same lock in different modes still exclude each other.
+ * simple-mode holder node is present. The holder node, when present, holds the lock ahead of
+ * the whole queue, so that clients of the same lock in different modes still exclude each other.
+ *
+ * <h2>Sequence numbers wrap</h2>
+ * <p>ZooKeeper names a sequential node after its parent's child-version counter, a signed 32-bit
+ * int formatted {@code %010d} that grows with every creation and deletion of a child: after
+ * 2<sup>31</sup> changes it wraps to {@code -2147483648}, and names read {@code q--2147483648},
+ * {@code q--0000000001} (see "Sequence Nodes" in the ZooKeeper Programmer's Guide). A lock's
+ * container restarts the counter only when it is reaped empty, so a lock that is never idle does
+ * get there (a thousand hand-overs a second take about twelve days). The queue is therefore
+ * ordered as a circle: the nodes present at one time were created within a span far shorter than
+ * half the counter's range, so the oldest is the one right after the widest gap between
+ * neighbouring numbers (serial-number arithmetic, as in RFC 1982).
  */
 final class QueueOrder {
-
-    private static final int SEQUENCE_DIGITS = 10;
 
     private final List<String> queue;
     private final boolean holderNode;
@@ -24,16 +33,21 @@ final class QueueOrder {
 
     /** Orders the children of a container; other nodes (none are expected) are ignored. */
     static QueueOrder of(List<String> children) {
-        List<String> queue = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         boolean holder = false;
         for (String child : children) {
             if (child.equals(LockPaths.HOLDER)) {
                 holder = true;
-            } else if (isQueueNode(child)) {
-                queue.add(child);
+            } else {
+                sequence(child).ifPresent(sequence -> entries.add(new Entry(child, sequence)));
             }
         }
-        queue.sort(Comparator.comparingLong(QueueOrder::sequence));
+        entries.sort(Comparator.comparingInt(Entry::sequence));
+        int oldest = afterWidestGap(entries);
+        List<String> queue = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            queue.add(entries.get((oldest + i) % entries.size()).node());
+        }
         return new QueueOrder(queue, holder);
     }
 
@@ -42,26 +56,22 @@ final class QueueOrder {
         return queue;
     }
 
-    /** Returns true when a simple-mode holder node is present. */
-    boolean hasHolderNode() {
-        return holderNode;
-    }
-
     /** Returns true when {@code node} is in the queue. */
     boolean contains(String node) {
         return queue.contains(node);
     }
 
     /**
-     * The node the owner of queue node {@code node} must wait for: the simple holder when
-     * present, else the node just before it; empty when {@code node} holds the lock.
+     * The node the owner of queue node {@code node} must wait for: for the first queue node the
+     * simple holder when present, for any other the node just before it (so that a simple
+     * holder's release wakes one fair waiter, not all); empty when {@code node} holds the lock.
      */
     Optional<String> blockerOf(String node) {
-        if (holderNode) {
-            return Optional.of(LockPaths.HOLDER);
-        }
         int index = queue.indexOf(node);
-        return index > 0 ? Optional.of(queue.get(index - 1)) : Optional.empty();
+        if (index > 0) {
+            return Optional.of(queue.get(index - 1));
+        }
+        return holderNode ? Optional.of(LockPaths.HOLDER) : Optional.empty();
     }
 
     /**
@@ -86,21 +96,55 @@ final class QueueOrder {
         return holderNode ? queue.size() : Math.max(0, queue.size() - 1);
     }
 
-    private static boolean isQueueNode(String child) {
-        int length = child.length();
-        if (length < LockPaths.QUEUE_NODE.length() + SEQUENCE_DIGITS
-                || !child.startsWith(LockPaths.QUEUE_NODE, length - SEQUENCE_DIGITS - LockPaths.QUEUE_NODE.length())) {
-            return false;
+    /**
+     * The sequence number of a queue node, {@code …q-} followed by ZooKeeper's {@code %010d} of
+     * a signed int: ten digits, or a minus sign and nine or ten digits; empty for any other name.
+     */
+    static Optional<Integer> sequence(String child) {
+        int prefix = child.lastIndexOf(LockPaths.QUEUE_NODE);
+        if (prefix < 0) {
+            return Optional.empty();
         }
-        for (int i = length - SEQUENCE_DIGITS; i < length; i++) {
-            if (!Character.isDigit(child.charAt(i))) {
-                return false;
+        String number = child.substring(prefix + LockPaths.QUEUE_NODE.length());
+        boolean negative = number.startsWith("-");
+        int digits = number.length() - (negative ? 1 : 0);
+        if (digits != 10 && !(negative && digits == 9)) {
+            return Optional.empty();
+        }
+        for (int i = negative ? 1 : 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c < '0' || c > '9') {
+                return Optional.empty();
             }
         }
-        return true;
+        long value = Long.parseLong(number);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of((int) value);
     }
 
-    private static long sequence(String node) {
-        return Long.parseLong(node.substring(node.length() - SEQUENCE_DIGITS));
+    /**
+     * The index, in {@code sorted} (ascending signed order), of the entry right after the widest
+     * gap between circular neighbours: the oldest node, also when the counter wrapped in between.
+     */
+    private static int afterWidestGap(List<Entry> sorted) {
+        int oldest = 0;
+        long widest = -1;
+        for (int i = 0; i < sorted.size(); i++) {
+            long previous = sorted.get((i + sorted.size() - 1) % sorted.size()).sequence();
+            long gap = Math.floorMod(sorted.get(i).sequence() - previous, 1L << 32);
+            if (gap == 0) {
+                gap = 1L << 32; // a single node: the whole circle
+            }
+            if (gap > widest) {
+                widest = gap;
+                oldest = i;
+            }
+        }
+        return oldest;
     }
+
+    /** A queue node and its sequence number. */
+    private record Entry(String node, int sequence) {}
 }

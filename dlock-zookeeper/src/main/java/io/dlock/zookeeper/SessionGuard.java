@@ -22,29 +22,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lock reported lost while its session is still alive (a suspension that ended) keeps its
  * node until the connection is back; the node is then deleted, so a lock nobody believes held
- * never blocks the queue. Thread-safe; never blocks.
+ * never blocks the queue. So are the nodes of failed releases and abandoned attempts
+ * ({@link Leftover}s) handed over by {@link #deleteWhenConnected(Leftover)}. Thread-safe; never
+ * blocks.
  */
 final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
 
     private final CuratorFramework client;
+    private final CurrentHandle handle;
     private final ZooKeeperCalls calls;
     private final SuspendPolicy policy;
     private final LeaseLossSink sink;
     private final Scheduler timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Hold> holds = new HashMap<>();
-    private final List<Hold> orphans = new ArrayList<>();
+    private final List<Leftover> leftovers = new ArrayList<>();
     private long lossEpoch;
     private boolean connected;
-    private long sessionId;
     private Duration sessionTimeout;
     private Scheduler.Cancellable grace;
 
-    SessionGuard(CuratorFramework client, ZooKeeperCalls calls, SuspendPolicy policy, LeaseLossSink sink,
-            Duration sessionTimeout, Scheduler timer) {
+    SessionGuard(CuratorFramework client, CurrentHandle handle, ZooKeeperCalls calls, SuspendPolicy policy,
+            LeaseLossSink sink, Duration sessionTimeout, Scheduler timer) {
         this.client = client;
+        this.handle = handle;
         this.calls = calls;
         this.policy = policy;
         this.sink = sink;
@@ -84,7 +87,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                             || (handleConnected && currentSession() != hold.sessionId()));
             if (lost) {
                 holds.remove(hold.owner());
-                orphans.add(hold);
+                leftovers.add(hold);
             }
         } finally {
             lock.unlock();
@@ -92,7 +95,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         if (lost) {
             String reason = "the ZooKeeper connection was interrupted while the lock was being granted";
             sink.lost(hold.paths().name(), hold.owner(), reason); // the engine keeps it for a grant on its way
-            deleteOrphans();
+            deleteLeftovers();
         }
     }
 
@@ -117,40 +120,32 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     /**
-     * Takes over the node of a hold whose release failed: it is deleted once the connection is
-     * back, if its session survived, so that it does not block the lock for the session's life.
+     * Takes over a node whose deletion failed (a release, an abandoned attempt): it is deleted
+     * now if the connection is up, else once it is back, so that it does not block the lock for
+     * the session's life.
      */
-    void deleteWhenReconnected(Hold hold) {
+    void deleteWhenConnected(Leftover leftover) {
         lock.lock();
         try {
-            orphans.add(hold);
+            leftovers.add(leftover);
         } finally {
             lock.unlock();
         }
+        deleteLeftovers();
     }
 
     /**
-     * The id of the client's current session, read from the ZooKeeper handle (connection
-     * events may not have arrived yet); the last one seen in an event if the handle is not there.
+     * The id of the client's current session, read from its ZooKeeper handle (connection events
+     * may not have arrived yet); 0 while it has none.
      */
     long currentSession() {
-        try {
-            return client.getZookeeperClient().getZooKeeper().getSessionId();
-        } catch (Exception e) {
-            lock.lock();
-            try {
-                return sessionId;
-            } finally {
-                lock.unlock();
-            }
-        }
+        return handle.sessionId();
     }
 
-    /** Records the session the client connected with at start. */
-    void connected(long session, Duration negotiatedTimeout) {
+    /** Records that the client connected at start, with the session timeout the servers granted. */
+    void connected(Duration negotiatedTimeout) {
         lock.lock();
         try {
-            sessionId = session;
             sessionTimeout = negotiatedTimeout;
             connected = true;
         } finally {
@@ -182,30 +177,20 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     }
 
     private void reconnected() {
-        long session;
-        Duration timeout;
-        try {
-            session = client.getZookeeperClient().getZooKeeper().getSessionId();
-            timeout = Duration.ofMillis(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
-        } catch (Exception e) {
-            log.warn("cannot read the ZooKeeper session after reconnecting; treating held locks as lost", e);
-            loseAll("the ZooKeeper session could not be confirmed after reconnecting", false);
-            return;
-        }
+        long session = handle.sessionId();
         List<Hold> expired = new ArrayList<>();
         lock.lock();
         try {
             for (Hold hold : holds.values()) {
                 if (hold.sessionId() != session) {
-                    expired.add(hold); // its node ended with its session
+                    expired.add(hold); // its node ended with its session, or ends when the servers expire it
                 }
             }
             if (!expired.isEmpty()) {
                 lossEpoch++;
                 expired.forEach(hold -> holds.remove(hold.owner()));
             }
-            sessionId = session;
-            sessionTimeout = timeout;
+            sessionTimeout = handle.sessionTimeout().orElse(sessionTimeout);
             connected = true;
             if (grace != null) {
                 grace.cancel();
@@ -214,8 +199,12 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        report(expired, "the ZooKeeper session expired; the client reconnected with a new one");
-        deleteOrphans();
+        for (Hold hold : expired) {
+            sink.lost(hold.paths().name(), hold.owner(), "the ZooKeeper session 0x" + Long.toHexString(hold.sessionId())
+                    + " that held the lock ended (it expired, or the client replaced it); the client is now on"
+                    + " session 0x" + Long.toHexString(session));
+        }
+        deleteLeftovers();
     }
 
     private void suspended() {
@@ -267,7 +256,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
             lost = new ArrayList<>(holds.values());
             holds.clear();
             if (sessionMayLive) {
-                orphans.addAll(lost);
+                leftovers.addAll(lost);
             }
         } finally {
             lock.unlock();
@@ -281,32 +270,31 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
     }
 
-    /** Deletes, while connected, the nodes of locks reported lost whose session is still the current one. */
-    private void deleteOrphans() {
-        List<Hold> toDelete;
-        long session;
+    /** Deletes, while connected, the leftover nodes; those it cannot delete now wait for the next connection. */
+    private void deleteLeftovers() {
+        List<Leftover> toDelete;
         lock.lock();
         try {
-            if (!connected) {
+            if (!connected || leftovers.isEmpty()) {
                 return;
             }
-            session = currentSession();
-            toDelete = orphans.stream().filter(hold -> hold.sessionId() == session).toList();
-            orphans.clear();
+            toDelete = new ArrayList<>(leftovers);
+            leftovers.clear();
         } finally {
             lock.unlock();
         }
-        for (Hold hold : toDelete) {
-            NodeRemoval.deleteIfStillHeld(calls, hold, session).whenComplete((deleted, error) -> {
+        long session = currentSession();
+        for (Leftover leftover : toDelete) {
+            leftover.delete(calls, session).whenComplete((deleted, error) -> {
                 if (error != null) {
                     lock.lock();
                     try {
-                        orphans.add(hold);
+                        leftovers.add(leftover);
                     } finally {
                         lock.unlock();
                     }
-                    log.warn("could not delete the node of lost lock '{}' yet; retrying after the next"
-                            + " reconnection: {}", hold.paths().name(), error.getMessage());
+                    log.warn("could not delete the node of lock '{}' that nobody holds yet; retrying after the next"
+                            + " reconnection: {}", leftover.lockName(), error.getMessage());
                 }
             });
         }

@@ -20,6 +20,10 @@ import org.apache.zookeeper.data.Stat;
  * queue nodes beside it steps back (deletes itself) and waits for the first of them: both
  * sides write their node before reading the other's, so at most one of them holds. The token
  * is the holder node's creation zxid.
+ *
+ * <p>Each attempt is one logical try, as the SPI asks: when the holder node went during it
+ * (released between the create and the read, or the queue it stepped back for emptied) it
+ * returns a denial and signals a change, so that the engine attempts again at once.
  */
 final class SimpleAcquisition implements Acquisition {
 
@@ -29,6 +33,7 @@ final class SimpleAcquisition implements Acquisition {
     private final LockPaths paths;
     private final LockRequest request;
     private final byte[] owner;
+    private final Runnable onChange;
     private final Watcher watcher;
     private volatile boolean finished;
     private volatile boolean created;
@@ -41,6 +46,7 @@ final class SimpleAcquisition implements Acquisition {
         this.paths = LockPaths.of(request.name());
         this.request = request;
         this.owner = request.owner().getBytes(StandardCharsets.UTF_8);
+        this.onChange = onChange;
         this.watcher = event -> {
             if (!finished) {
                 onChange.run();
@@ -61,7 +67,15 @@ final class SimpleAcquisition implements Acquisition {
             return CompletableFuture.completedFuture(null);
         }
         guard.forget(request.owner());
-        return deleteIfMine().thenApply(deleted -> (Void) null);
+        // An attempt whose reply was lost may have created the holder node: delete it if it holds
+        // this owner; if the servers cannot be reached now, the guard does once they can.
+        AbandonedHolder leftover = new AbandonedHolder(paths, request.owner());
+        return leftover.delete(calls, guard.currentSession()).handle((deleted, error) -> {
+            if (error != null) {
+                guard.deleteWhenConnected(leftover);
+            }
+            return null;
+        });
     }
 
     private CompletionStage<Optional<Hold>> tryOnce() {
@@ -72,7 +86,7 @@ final class SimpleAcquisition implements Acquisition {
             }
             return watches.calls().data(paths.holder(), Optional.of(watcher)).thenCompose(holder -> {
                 if (holder.isEmpty()) {
-                    return tryOnce(); // released between the create and the read
+                    return againAtOnce(); // released between the create and the read: no watch was set
                 }
                 if (Arrays.equals(holder.get().data(), owner)) {
                     return stepBackFromQueue(holder.get().stat()); // created by an attempt whose reply was lost
@@ -97,16 +111,15 @@ final class SimpleAcquisition implements Acquisition {
                     .thenCompose(deleted -> watches.calls().exists(paths.child(first), Optional.of(watcher)))
                     .thenCompose(waiting -> waiting.isPresent()
                             ? CompletableFuture.completedFuture(Optional.<Hold>empty())
-                            : tryOnce());
+                            : againAtOnce());
         });
     }
 
-    private CompletionStage<Boolean> deleteIfMine() {
-        return calls.data(paths.holder(), Optional.empty()).thenCompose(holder -> {
-            if (holder.isEmpty() || !Arrays.equals(holder.get().data(), owner)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return calls.delete(paths.holder(), holder.get().stat().getVersion(), false);
-        });
+    /** A denial after which the engine attempts again at once: the lock changed during this attempt. */
+    private CompletionStage<Optional<Hold>> againAtOnce() {
+        if (!finished) {
+            onChange.run();
+        }
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 }

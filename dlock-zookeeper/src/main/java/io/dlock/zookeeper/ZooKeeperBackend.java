@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The ZooKeeper backend: locks are ephemeral nodes, so a lock lives as long as its holder's
@@ -50,9 +49,10 @@ final class ZooKeeperBackend implements LockBackend {
      *     the connection timeout
      */
     static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
-        CuratorFramework client = CuratorClients.create(endpoint);
-        SessionGuard guard = new SessionGuard(client, new ZooKeeperCalls(client, endpoint), endpoint.suspendPolicy(),
-                context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
+        CurrentHandle handle = new CurrentHandle();
+        CuratorFramework client = CuratorClients.create(endpoint, handle);
+        SessionGuard guard = new SessionGuard(client, handle, new ZooKeeperCalls(client, endpoint),
+                endpoint.suspendPolicy(), context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {
@@ -61,8 +61,7 @@ final class ZooKeeperBackend implements LockBackend {
                 throw new BackendUnavailableException("could not connect to ZooKeeper " + endpoint + " within "
                         + endpoint.connectionTimeout().toMillis() + " ms (servers down, wrong address, or no quorum)");
             }
-            ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
-            guard.connected(zooKeeper.getSessionId(), Duration.ofMillis(zooKeeper.getSessionTimeout()));
+            guard.connected(handle.sessionTimeout().orElse(endpoint.sessionTimeout()));
             client.checkExists().forPath("/"); // creates the root now, so that no later call blocks on it
             return new ZooKeeperBackend(endpoint, client, guard);
         } catch (InterruptedException e) {
@@ -84,6 +83,13 @@ final class ZooKeeperBackend implements LockBackend {
         };
     }
 
+    /**
+     * Answers, per request, whether its owner still holds the lock: its node still exists, with
+     * the grant's token, in this client's current session. There is nothing to extend, since a
+     * lock lives as long as the session. The engine never calls this (the capabilities say the
+     * server does not expire leases, so it does not renew); it is here because the SPI asks every
+     * backend for it, for decorators and tools that check leases through the SPI.
+     */
     @Override
     public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
         List<CompletableFuture<Boolean>> checks = new ArrayList<>();
@@ -102,7 +108,7 @@ final class ZooKeeperBackend implements LockBackend {
         }
         return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.currentSession()).whenComplete((deleted, error) -> {
             if (error != null) {
-                guard.deleteWhenReconnected(hold.get());
+                guard.deleteWhenConnected(hold.get());
             }
         });
     }
@@ -160,6 +166,14 @@ final class ZooKeeperBackend implements LockBackend {
                 return CompletableFuture.completedFuture(new LockState(paths.name(), Optional.of(current), queueLength));
             });
         });
+    }
+
+    /**
+     * The Curator client, for tests that make it change sessions the ways Curator itself does
+     * (an injected expiry after a long suspension, a reset handle).
+     */
+    CuratorFramework curator() {
+        return client;
     }
 
     private static void close(CuratorFramework client, SessionGuard guard) {

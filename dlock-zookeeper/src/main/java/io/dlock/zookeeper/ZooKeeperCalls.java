@@ -39,9 +39,10 @@ final class ZooKeeperCalls {
 
     /**
      * Adds a protected ephemeral-sequential queue node holding {@code data} to the lock's
-     * container; empty when the container does not exist. A create whose reply is lost is found
-     * again by Curator's protection id when it retries, or deleted by Curator in the background
-     * when the call fails.
+     * container; empty when the container does not exist. Curator does not retry (the client's
+     * retry policy is off), so a create whose reply is lost fails the stage; Curator's protection
+     * then looks for the node by its protection id (the {@code _c_<uuid>-} prefix of its name)
+     * and deletes it in the background, retrying that until the connection is back.
      */
     CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, byte[] data) {
         return call(paths.container(), callback -> client.create().withProtection()

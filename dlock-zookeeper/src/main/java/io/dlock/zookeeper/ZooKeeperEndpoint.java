@@ -79,21 +79,26 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
             throw new IllegalArgumentException("ZooKeeper URI must start with zk:// or zks://: " + redacted);
         }
         String rest = uri.substring(schemeEnd + 3);
-        Map<String, String> params = new LinkedHashMap<>();
-        int query = rest.indexOf('?');
-        if (query >= 0) {
-            params = parseQuery(rest.substring(query + 1), redacted);
-            rest = rest.substring(0, query);
+        int authorityEnd = authorityEnd(rest);
+        if (rest.indexOf('@', authorityEnd) >= 0) {
+            throw new IllegalArgumentException("'@' after the server list in ZooKeeper URI " + redacted
+                    + ": percent-encode '/', '?' and '@' in a password (%2F, %3F, %40), and '@' elsewhere");
         }
+        String authority = rest.substring(0, authorityEnd);
         Optional<Credentials> credentials = Optional.empty();
-        int at = rest.lastIndexOf('@');
+        int at = authority.lastIndexOf('@');
         if (at >= 0) {
-            credentials = Optional.of(parseCredentials(rest.substring(0, at), redacted));
-            rest = rest.substring(at + 1);
+            credentials = Optional.of(parseCredentials(authority.substring(0, at), redacted));
         }
-        int slash = rest.indexOf('/');
-        String hosts = slash < 0 ? rest : rest.substring(0, slash);
-        String root = slash < 0 ? DEFAULT_ROOT : normalizeRoot(rest.substring(slash), redacted);
+        String hosts = authority.substring(at + 1);
+        String pathAndQuery = rest.substring(authorityEnd);
+        Map<String, String> params = new LinkedHashMap<>();
+        int query = pathAndQuery.indexOf('?');
+        if (query >= 0) {
+            params = parseQuery(pathAndQuery.substring(query + 1), redacted);
+            pathAndQuery = pathAndQuery.substring(0, query);
+        }
+        String root = pathAndQuery.isEmpty() ? DEFAULT_ROOT : normalizeRoot(pathAndQuery, redacted);
         String connectString = parseHosts(hosts, redacted);
 
         Duration session = duration(params.remove("sessionTimeout"), DEFAULT_SESSION_TIMEOUT, "sessionTimeout", redacted);
@@ -121,10 +126,23 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
         return new ZooKeeperEndpoint(connectString, root, credentials, session, connection, mode, suspend, tlsSettings);
     }
 
-    /** Replaces passwords in a URI text with {@code ***}, for messages. */
+    /**
+     * Replaces passwords in a URI text with {@code ***}, for messages: everything from the first
+     * {@code ':'} after {@code "://"} to the last {@code '@'} (so a password holding a raw
+     * {@code '@'}, {@code '/'} or {@code '?'} is hidden whole; at worst more is hidden than the
+     * password), and the values of {@code trustStorePassword} and {@code keyStorePassword}.
+     */
     static String redact(String text) {
-        return text.replaceAll("://([^:@/]*):[^@]*@", "://$1:***@")
-                .replaceAll("(?i)(StorePassword=)[^&]*", "$1***");
+        String masked = text;
+        int start = text.indexOf("://");
+        if (start >= 0) {
+            int colon = text.indexOf(':', start + 3);
+            int at = text.lastIndexOf('@');
+            if (colon >= 0 && colon < at) {
+                masked = text.substring(0, colon + 1) + "***" + text.substring(at);
+            }
+        }
+        return masked.replaceAll("(?i)(StorePassword=)[^&]*", "$1***");
     }
 
     /** The Curator namespace for {@link #root()}: the root without its leading slash. */
@@ -150,7 +168,7 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
                         + ": write name=value");
             }
             String name = pair.substring(0, eq);
-            if (params.put(name, decode(pair.substring(eq + 1))) != null) {
+            if (params.put(name, decode(pair.substring(eq + 1), "the value of parameter " + name, redacted)) != null) {
                 throw new IllegalArgumentException("parameter " + name + " given twice in ZooKeeper URI " + redacted);
             }
         }
@@ -162,8 +180,8 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
         if (colon <= 0) {
             throw new IllegalArgumentException("ZooKeeper URI credentials must be user:password@ (digest): " + redacted);
         }
-        String user = decode(userInfo.substring(0, colon));
-        String password = decode(userInfo.substring(colon + 1));
+        String user = decode(userInfo.substring(0, colon), "the user name", redacted);
+        String password = decode(userInfo.substring(colon + 1), "the password", redacted);
         if (password.isEmpty()) {
             throw new IllegalArgumentException("empty password for user " + user + " in ZooKeeper URI " + redacted);
         }
@@ -255,7 +273,29 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
         throw new IllegalArgumentException(name + "=" + text + " in ZooKeeper URI " + redacted + " must be true or false");
     }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    /**
+     * Undoes percent-encoding; {@code '+'} stays a plus sign.
+     *
+     * @throws IllegalArgumentException for a {@code '%'} without two hex digits, naming the part
+     *     ({@code what}) but quoting nothing of it: URLDecoder's own message quotes the text, which
+     *     may be a password
+     */
+    private static String decode(String text, String what, String redacted) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed percent-encoding in " + what + " of ZooKeeper URI " + redacted
+                    + ": write '%' as %25 and other escapes as '%' and two hex digits");
+        }
+    }
+
+    /** Where the servers end in the text after {@code "://"}: at the first {@code '/'} or {@code '?'}. */
+    private static int authorityEnd(String rest) {
+        for (int i = 0; i < rest.length(); i++) {
+            if (rest.charAt(i) == '/' || rest.charAt(i) == '?') {
+                return i;
+            }
+        }
+        return rest.length();
     }
 }

@@ -13,7 +13,10 @@
  *   <li>{@code user:password} — ZooKeeper digest authentication. Lock nodes are then created with
  *       the ACL "everything for the creator's identity, read for everyone", so a client without
  *       these credentials can see a lock but cannot take or delete it. Every client of a lock
- *       must use the same credentials. Percent-encode reserved characters in the password.</li>
+ *       must use the same credentials. Percent-encode {@code '%'}, {@code '/'} and {@code '?'} in
+ *       the password ({@code %25}, {@code %2F}, {@code %3F}); a raw {@code '@'} works (the last
+ *       {@code '@'} before the servers ends the password), but an {@code '@'} after the servers is
+ *       refused, as it most likely ends a password cut short by a raw {@code '/'} or {@code '?'}.</li>
  *   <li>{@code /root} — where the locks live (default {@code /dlock}); created as a container if
  *       missing. Lock {@code n} is the container node {@code <root>/<encoded n>}.</li>
  *   <li>{@code sessionTimeout} (default {@code 10s}) — the session timeout asked of the servers,

@@ -26,8 +26,8 @@ class ZooKeeperBackendIT extends ZooKeeperContract {
     }
 
     @Override
-    List<Integer> clientPorts() {
-        return List.of(server.port());
+    List<ZooKeeperServer> servers() {
+        return List.of(server);
     }
 
     @Override

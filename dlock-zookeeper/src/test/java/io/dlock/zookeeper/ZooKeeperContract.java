@@ -5,24 +5,33 @@ import io.dlock.testkit.HolderProcess;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.TcpProxy;
+import io.dlock.testkit.ZooKeeperServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * The contract's hooks for the ZooKeeper backend, whatever the servers: short sessions, so that
  * crashed and frozen holders lose their locks quickly; a frozen holder is a client whose every
  * connection goes through a {@link TcpProxy} that the test silences, so its session expires at
- * the servers while everything else goes on. After each test, no node of its lock is left.
+ * the servers while everything else goes on.
+ *
+ * <p>After each test, before its clients are closed (closing them would delete their nodes
+ * with their sessions): no node of the test's lock may be left in an open client's session
+ * unless it is the node of a lease still held, within a bound shorter than the session.
  */
 abstract class ZooKeeperContract extends LockBackendContract {
 
     static final Duration SESSION = Duration.ofSeconds(3);
     static final String ROOT = "/contract";
+    /** Deleting a node takes one round trip; far less than a session, in which an orphan would stay. */
+    static final Duration ORPHAN_BOUND = SESSION.minusSeconds(1);
 
-    /** The client ports of the servers. */
-    abstract List<Integer> clientPorts();
+    private final HeldLeases held = new HeldLeases();
+
+    /** The servers. */
+    abstract List<ZooKeeperServer> servers();
 
     /** A plain client of the same servers, for looking at nodes. */
     abstract ZooKeeperTree tree();
@@ -37,16 +46,26 @@ abstract class ZooKeeperContract extends LockBackendContract {
                 + ROOT + parameters();
     }
 
-    @BeforeEach
-    void checkNothingIsLeftAfterTheTest() {
-        // Registered first, so closed last: after every client of the test is closed.
-        track(() -> Poll.until("no node of lock " + name() + " left", SESSION.plus(MARGIN),
-                () -> tree().lockNodes(ROOT, name()).isEmpty()));
+    /** Runs before the contract closes the test's clients (a subclass's {@code @AfterEach} runs first). */
+    @AfterEach
+    void noOrphanNodeInAnOpenSession() {
+        String container = ROOT + "/" + LockNames.encode(name());
+        Poll.until("no node of lock " + name() + " left in an open session without a lease on it", ORPHAN_BOUND,
+                () -> tree().nodesIn(container, OpenSessions.on(servers()), held::holds).isEmpty());
     }
 
     @Override
     protected LockClient.Builder clientBuilder() {
-        return LockClient.builder(uri(clientPorts()));
+        return builder(uri(clientPorts()));
+    }
+
+    private LockClient.Builder builder(String uri) {
+        return LockClient.builder(context -> held.track(context,
+                tracked -> new ZooKeeperBackendProvider().open(uri, tracked)));
+    }
+
+    private List<Integer> clientPorts() {
+        return servers().stream().map(ZooKeeperServer::port).toList();
     }
 
     @Override
@@ -62,8 +81,7 @@ abstract class ZooKeeperContract extends LockBackendContract {
     @Override
     protected FreezableHolder freezableHolder(Duration lease) {
         List<TcpProxy> proxies = clientPorts().stream().map(port -> TcpProxy.to("127.0.0.1", port)).toList();
-        LockClient client = LockClient.builder(uri(proxies.stream().map(TcpProxy::port).toList()))
-                .defaultLease(lease).build();
+        LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList())).defaultLease(lease).build();
         return new FreezableHolder() {
             @Override
             public LockClient client() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** URI parsing: defaults, every parameter, and rejections that never repeat a password. */
@@ -56,5 +57,47 @@ class ZooKeeperEndpointTest {
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?keyStorePassword=kpw&x=1"))
                 .hasMessageContaining("x").hasMessageNotContaining("kpw");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("redis://h")).hasMessageContaining("zk://");
+    }
+
+    @Test
+    void aPasswordWithARawAtSignIsParsedAndRedactedWhole() {
+        ZooKeeperEndpoint endpoint = ZooKeeperEndpoint.parse("zk://alice:p@ss@w0rd@h1:2181/locks");
+        assertThat(endpoint.credentials().orElseThrow().password()).isEqualTo("p@ss@w0rd");
+        assertThat(endpoint.connectString()).isEqualTo("h1:2181");
+        assertThat(ZooKeeperEndpoint.redact("zk://alice:p@ss@w0rd@h1:2181/locks?mode=simple"))
+                .isEqualTo("zk://alice:***@h1:2181/locks?mode=simple");
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:p@ss@w0rd@h1:2181?mode=unfair"))
+                .hasMessageContaining("zk://alice:***@h1:2181").hasMessageNotContaining("ss")
+                .hasMessageNotContaining("w0rd");
+    }
+
+    @Test
+    void aPasswordCutShortByARawSlashOrQuestionMarkIsRefusedWithoutShowingIt() {
+        for (String uri : List.of("zk://alice:se/cret-pw@h1:2181/locks", "zk://alice:se?cret-pw@h1:2181",
+                "zk://alice:se?x=cret-pw@h1", "zk://alice:se/cret-pw@h1?mode=unfair")) {
+            assertThatThrownBy(() -> ZooKeeperEndpoint.parse(uri)).as(uri)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percent-encode")
+                    .hasMessageContaining("zk://alice:***@h1")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("se/", "se?", "cret", "x="));
+        }
+    }
+
+    @Test
+    void malformedPercentEncodingQuotesNothingOfTheSecret() {
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:pw%zzsecret@h1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the password")
+                .hasMessageNotContaining("zz").hasNoCause();
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zks://h1?trustStorePassword=tp%zzsecret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStorePassword")
+                .hasMessageNotContaining("zz").hasNoCause();
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:pw-secret@h1?trustStore=%4"))
+                .hasMessageContaining("parameter trustStore").hasMessageNotContaining("pw-secret").hasNoCause();
+    }
+
+    @Test
+    void percentEncodedReservedCharactersInAPasswordWork() {
+        ZooKeeperEndpoint endpoint = ZooKeeperEndpoint.parse("zk://alice:a%2Fb%3Fc%40d%25e+f@h1/locks");
+        assertThat(endpoint.credentials().orElseThrow().password()).isEqualTo("a/b?c@d%e+f");
+        assertThat(endpoint.root()).isEqualTo("/locks");
     }
 }

@@ -30,8 +30,8 @@ class ZooKeeperEnsembleBackendIT extends ZooKeeperContract {
     }
 
     @Override
-    List<Integer> clientPorts() {
-        return ensemble.servers().stream().map(ZooKeeperServer::port).toList();
+    List<ZooKeeperServer> servers() {
+        return ensemble.servers();
     }
 
     @Override

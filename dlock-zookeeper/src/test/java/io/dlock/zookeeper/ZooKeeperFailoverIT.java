@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +117,41 @@ class ZooKeeperFailoverIT {
         try (Lease next = waiter.lock("quorum-loss").acquire(MARGIN)) {
             assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
         }
+    }
+
+    /**
+     * {@code onSuspend=grace} with 2 of 3 servers killed: the holder's connection is suspended
+     * (its server died, or lost its quorum and dropped its clients) and its lease must read
+     * invalid within T/4 of that, before the waiter, trying all along, is granted the lock once
+     * the quorum is back.
+     */
+    @Test
+    void withOnSuspendGraceAndTwoOfThreeDownTheHolderReadsInvalidBeforeAnyoneElseIsGranted() throws Exception {
+        Duration session = Duration.ofSeconds(6);
+        String parameters = "sessionTimeout=" + session.toSeconds() + "s&connectionTimeout=1s";
+        LockClient holder = client(parameters + "&onSuspend=grace");
+        Lease lease = holder.lock("grace-quorum-loss").acquire(Duration.ofSeconds(10));
+        List<String> order = new CopyOnWriteArrayList<>();
+        lease.onLost((l, reason) -> order.add("holder told"));
+        LockClient waiter = LockClient.builder(context -> new ObservedBackend(
+                new ZooKeeperBackendProvider().open(ensemble.uri() + ROOT + "?" + parameters, context),
+                () -> order.add("waiter granted while the holder's lease reads " + (lease.isValid() ? "valid" : "invalid"))))
+                .build();
+        toClose.add(waiter);
+
+        ensemble.servers().get(0).kill();
+        ensemble.servers().get(1).kill();
+        CompletableFuture<Lease> next = waiter.lock("grace-quorum-loss").acquireAsync(Duration.ofMinutes(2));
+        Poll.until("the holder no longer believes it holds the lock", session, () -> !lease.isValid());
+        Poll.until("the holder's listener fired", MARGIN, () -> order.contains("holder told"));
+        assertThat(next).as("no grant without a quorum").isNotDone();
+
+        ensemble.startMissing();
+        Lease granted = next.get(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(order).as("what happened, in order")
+                .containsExactly("holder told", "waiter granted while the holder's lease reads invalid");
+        assertThat(granted.fencingToken()).isGreaterThan(lease.fencingToken());
+        granted.close();
     }
 
     private static long sessionOf(String name) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.Lease;
+import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockException;
 import io.dlock.LockState;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.TcpProxy;
 import io.dlock.testkit.ZooKeeperServer;
@@ -15,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Behaviour particular to the ZooKeeper backend, against a standalone server: queue order, one
@@ -33,6 +40,8 @@ class ZooKeeperSpecificIT {
 
     private static final Duration MARGIN = Duration.ofSeconds(3);
     private static final Duration SESSION = Duration.ofSeconds(4);
+    /** A session that cannot expire during a test that relies on it living on (polls stay well below it). */
+    private static final Duration LONG_SESSION = Duration.ofSeconds(30);
     private static ZooKeeperServer server;
     private static ZooKeeperTree tree;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -57,13 +66,22 @@ class ZooKeeperSpecificIT {
         root = "/specific/" + test.getTestMethod().orElseThrow().getName();
     }
 
+    /**
+     * Checks, before the clients are closed (closing them would delete their nodes with their
+     * sessions), that no lock node is left in an open client's session, within a bound shorter
+     * than the session; every test releases what it took.
+     */
     @AfterEach
-    void closeClients() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+    void checkNoOrphanThenCloseClients() throws Exception {
+        try {
+            Poll.until("no lock node left under " + root + " in an open session", SESSION.minusSeconds(1),
+                    () -> tree.children(root).stream().allMatch(lock -> tree.nodesIn(root + "/" + lock,
+                            OpenSessions.on(List.of(server)), token -> false).isEmpty()));
+        } finally {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                toClose.get(i).close();
+            }
         }
-        Poll.until("no lock node left under " + root, SESSION.plus(MARGIN), () -> tree.children(root).stream()
-                .allMatch(lock -> tree.children(root + "/" + lock).isEmpty()));
     }
 
     private String uri(String hosts, String parameters) {
@@ -75,7 +93,11 @@ class ZooKeeperSpecificIT {
     }
 
     private LockClient client(String uri) {
-        LockClient client = LockClient.connect(uri);
+        return client(LockClient.builder(uri));
+    }
+
+    private LockClient client(LockClient.Builder builder) {
+        LockClient client = builder.build();
         toClose.add(client);
         return client;
     }
@@ -83,22 +105,25 @@ class ZooKeeperSpecificIT {
     @Test
     void waitersGetTheLockInTheOrderTheyQueued() throws Exception {
         Lease held = client().lock("fifo").acquire(Duration.ofSeconds(5));
-        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        List<Integer> granted = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> released = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             LockClient waiter = client();
-            waiting.add(waiter.lock("fifo").acquireAsync(Duration.ofSeconds(60)));
+            int position = i;
+            // Each waiter notes its turn and passes the lock on at once, so that a waiter served out
+            // of order shows in the record instead of stalling the test.
+            released.add(waiter.lock("fifo").acquireAsync(Duration.ofSeconds(60)).thenCompose(lease -> {
+                granted.add(position);
+                return lease.releaseAsync();
+            }));
             int queued = i + 1;
             Poll.until(queued + " waiters queued", MARGIN,
                     () -> waiter.inspect("fifo").queueLength().orElseThrow() == queued);
         }
         held.close();
-        for (int i = 0; i < 5; i++) {
-            Lease lease = waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-            for (int later = i + 1; later < 5; later++) {
-                assertThat(waiting.get(later)).as("waiter %d before waiter %d", i, later).isNotDone();
-            }
-            lease.close();
-        }
+        CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
+                .get(MARGIN.multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(granted).as("waiters in the order they were granted the lock").containsExactly(0, 1, 2, 3, 4);
     }
 
     @Test
@@ -124,6 +149,29 @@ class ZooKeeperSpecificIT {
             waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
         }
         assertThat(wakeUps).as("one wake-up per release").hasValue(5);
+    }
+
+    @Test
+    void aSimpleHoldersReleaseWakesOneFairWaiter() throws Exception {
+        AtomicInteger wakeUps = new AtomicInteger();
+        Lease bySimple = client(uri(server.hostAndPort(), "&mode=simple")).lock("mixed-herd").acquire(Duration.ZERO);
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LockClient waiter = LockClient.builder(context -> new CountingBackend(
+                    new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps)).build();
+            toClose.add(waiter);
+            waiting.add(waiter.lock("mixed-herd").acquireAsync(Duration.ofSeconds(60)));
+            int queued = i + 1;
+            Poll.until(queued + " fair waiters queued behind the simple holder", MARGIN,
+                    () -> waiter.inspect("mixed-herd").queueLength().orElseThrow() == queued);
+        }
+        bySimple.close();
+        Lease next = waiting.get(0).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps).as("fair waiters woken by the release").hasValue(1));
+        next.close();
+        for (int i = 1; i < 3; i++) {
+            waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
+        }
     }
 
     @Test
@@ -268,25 +316,87 @@ class ZooKeeperSpecificIT {
                 () -> tree.children(root).isEmpty());
     }
 
-    @Test
-    void aCreateWhoseReplyWasLostLeavesNoNodeBehind() throws Exception {
-        Lease held = client().lock("lost-reply").acquire(Duration.ofSeconds(5));
-        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
-        toClose.add(proxy);
-        LockClient cut = client(uri(proxy.hostAndPort(), "&connectionTimeout=2s"));
-        proxy.freezeReplies();
-        CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
-        Poll.until("the server created the waiter's node although the reply is held back", MARGIN,
-                () -> tree.lockNodes(root, "lost-reply").size() == 2);
-        Poll.until("the acquisition gave up", SESSION.plus(MARGIN), attempt::isDone);
-        assertThat(attempt).isCompletedExceptionally();
-        proxy.thaw();
-        Poll.until("Curator's protection found and deleted the orphan", SESSION.plus(MARGIN),
-                () -> tree.lockNodes(root, "lost-reply").size() == 1);
-        held.close();
-        try (Lease next = cut.lock("lost-reply").acquire(Duration.ZERO)) {
-            assertThat(next.isValid()).as("no orphan queued ahead").isTrue();
+    /**
+     * The reply to an acquisition's creation is lost (the connection resets after the server
+     * created the node), and the acquisition gives up. The client's session is long and lives
+     * on, so the node goes only if the client deletes it: Curator's protection in fair mode
+     * (it finds the node by its protection id once reconnected), the session guard in simple
+     * mode (it deletes the holder node if it holds the abandoned owner id).
+     */
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"fair", "simple"})
+    void aCreateWhoseReplyWasLostLeavesNoNodeBehind(String mode) throws Exception {
+        String container = root + "/" + LockNames.encode("lost-reply");
+        // Keeps the lock's container, so that the creation needs no reply before it reaches the server.
+        tree.client().create().creatingParentContainersIfNeeded().forPath(container + "/keeper");
+        try {
+            TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+            toClose.add(proxy);
+            String cutUri = "zk://" + proxy.hostAndPort() + root + "?sessionTimeout=" + LONG_SESSION.toSeconds()
+                    + "s&connectionTimeout=2s&mode=" + mode;
+            AtomicReference<ObservedBackend> observed = new AtomicReference<>();
+            LockClient cut = client(LockClient.builder(context -> {
+                observed.set(new ObservedBackend(new ZooKeeperBackendProvider().open(cutUri, context)));
+                return observed.get();
+            }));
+            long session = sessionOf(cut);
+
+            proxy.freezeReplies();
+            CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
+            Poll.until("the server created the node although the reply is held back", MARGIN,
+                    () -> lockNodes("lost-reply").size() == 1);
+            proxy.dropConnections();
+            Poll.until("the acquisition gave up and its clean-up ran", MARGIN.multipliedBy(2),
+                    () -> attempt.isDone() && observed.get().abandonsDone());
+            assertThat(attempt).isCompletedExceptionally();
+            assertThat(lockNodes("lost-reply")).as("the orphan while its client is cut off").hasSize(1);
+
+            proxy.thaw();
+            Poll.until("the orphan deleted by its client", MARGIN.multipliedBy(2), () -> lockNodes("lost-reply").isEmpty());
+            assertThat(sessionOf(cut)).as("the cut client's session, which never expired").isEqualTo(session);
+            try (Lease next = client().lock("lost-reply").acquire(Duration.ZERO)) {
+                assertThat(next.isValid()).as("no orphan ahead").isTrue();
+            }
+        } finally {
+            tree.client().delete().forPath(container + "/keeper");
         }
+    }
+
+    /** The queue and holder nodes of lock {@code name}, without a test's keeper node. */
+    private List<String> lockNodes(String name) {
+        return tree.lockNodes(root, name).stream().filter(node -> !node.equals("keeper")).toList();
+    }
+
+    /** The session of {@code client}, read from the node of a lock it takes and releases. */
+    private long sessionOf(LockClient client) throws InterruptedException {
+        try (Lease lease = client.lock("session-probe").acquire(MARGIN)) {
+            String node = tree.lockNodes(root, "session-probe").get(0);
+            return tree.stat(root + "/" + LockNames.encode("session-probe") + "/" + node).getEphemeralOwner();
+        }
+    }
+
+    @Test
+    void renewThroughTheSpiAnswersWhetherTheOwnerStillHoldsTheLock() throws Exception {
+        AtomicReference<LockBackend> backend = new AtomicReference<>();
+        LockClient client = client(LockClient.builder(context -> {
+            backend.set(new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context));
+            return backend.get();
+        }));
+        assertThat(backend.get().capabilities().serverExpiresLease()).as("why the engine never renews").isFalse();
+        Lease lease = client.lock("renewed").acquire(Duration.ZERO);
+        LockRequest mine = new LockRequest("renewed", lease.owner(), Duration.ofSeconds(30));
+        LockRequest stranger = new LockRequest("renewed", client.id() + ":999", Duration.ofSeconds(30));
+        assertThat(renew(backend.get(), mine, stranger)).containsExactly(true, false);
+
+        String node = root + "/renewed/" + tree.lockNodes(root, "renewed").get(0);
+        tree.client().delete().forPath(node); // taken away behind the holder's back
+        assertThat(renew(backend.get(), mine)).as("after the node was deleted").containsExactly(false);
+        assertThatThrownBy(lease::close).isInstanceOf(LeaseLostException.class);
+        assertThat(renew(backend.get(), mine)).as("after the release").containsExactly(false);
+    }
+
+    private static List<Boolean> renew(LockBackend backend, LockRequest... requests) throws Exception {
+        return backend.renew(List.of(requests)).toCompletableFuture().get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test

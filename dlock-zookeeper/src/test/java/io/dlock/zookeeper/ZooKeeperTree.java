@@ -1,7 +1,10 @@
 package io.dlock.zookeeper;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -51,6 +54,23 @@ final class ZooKeeperTree implements AutoCloseable {
         return children(root + "/" + LockNames.encode(name));
     }
 
+    /**
+     * The children of {@code container} that are ephemeral to one of {@code sessions} and that
+     * {@code legitimate} does not accept (it is given the node's creation zxid, the token of a
+     * grant on it); nodes that vanish while read are skipped.
+     */
+    List<String> nodesIn(String container, Set<Long> sessions, LongPredicate legitimate) {
+        List<String> found = new ArrayList<>();
+        for (String node : children(container)) {
+            Stat stat = stat(container + "/" + node);
+            if (stat != null && sessions.contains(stat.getEphemeralOwner()) && !legitimate.test(stat.getCzxid())) {
+                found.add(node);
+            }
+        }
+        return found;
+    }
+
+    /** The client, for tests that create or delete nodes themselves. */
     CuratorFramework client() {
         return client;
     }

@@ -1,0 +1,59 @@
+package io.dlock.zookeeper;
+
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockRequest;
+import io.dlock.testkit.ForwardingLockBackend;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A backend that lets a test see what the engine hears: each grant, as the attempt's reply comes
+ * back and before the engine makes a lease of it, and the end of each {@code abandon()}.
+ */
+final class ObservedBackend extends ForwardingLockBackend {
+
+    private final Runnable onGrant;
+    private final List<CompletionStage<Void>> abandons = new CopyOnWriteArrayList<>();
+
+    /** Observes {@code delegate}; {@code onGrant} runs on the thread that completes each granting attempt. */
+    ObservedBackend(LockBackend delegate, Runnable onGrant) {
+        super(delegate);
+        this.onGrant = onGrant;
+    }
+
+    /** Observes only the abandons of {@code delegate}. */
+    ObservedBackend(LockBackend delegate) {
+        this(delegate, () -> {});
+    }
+
+    /** Returns true when some acquisition was abandoned and every abandon so far has completed. */
+    boolean abandonsDone() {
+        return !abandons.isEmpty() && abandons.stream().allMatch(stage -> stage.toCompletableFuture().isDone());
+    }
+
+    @Override
+    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        Acquisition acquisition = delegate.acquisition(request, onChange);
+        return new Acquisition() {
+            @Override
+            public CompletionStage<AttemptResult> attempt() {
+                return acquisition.attempt().thenApply(result -> {
+                    if (result instanceof AttemptResult.Granted) {
+                        onGrant.run();
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public CompletionStage<Void> abandon() {
+                CompletionStage<Void> abandon = acquisition.abandon();
+                abandons.add(abandon);
+                return abandon;
+            }
+        };
+    }
+}

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -127,7 +128,7 @@ public final class Checker {
                     if (earlier.everValid() && later.everValid() && earlier.validUntil() - later.start() >= 0
                             && later.validUntil() - later.start() >= 0) {
                         valid++;
-                        examples.add(String.format("overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
+                        examples.add(String.format(Locale.ROOT, "overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
                                         + " %s (token %d) acquired", later.lock(), earlier.process(), earlier.token(),
                                 (Math.min(earlier.validUntil(), later.validUntil()) - later.start()) / 1e6,
                                 later.process(), later.token()));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +78,7 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
     /** A multi-line summary for logs and failure messages. */
     public String summary() {
         CheckResult c = check;
-        StringBuilder text = new StringBuilder(String.format(
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"
                         + " overlaps %d (both leases valid: %d), stale writes accepted %d, stale ops rejected %d,"
                         + " token violations %d, lost/duplicated increments %d, %d faults, max recovery %d ms,"

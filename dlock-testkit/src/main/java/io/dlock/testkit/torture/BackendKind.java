@@ -29,15 +29,4 @@ public enum BackendKind {
         }
         return tolerated;
     }
-
-    /** The faults that can be injected into this backend. */
-    public Set<Fault> applicableFaults() {
-        EnumSet<Fault> faults = EnumSet.noneOf(Fault.class);
-        for (Fault fault : Fault.values()) {
-            if (fault.appliesTo(this)) {
-                faults.add(fault);
-            }
-        }
-        return faults;
-    }
 }

@@ -36,6 +36,7 @@ public final class Checker {
      * @param storeLogs the store's log per lock, in the store's order
      * @param counters the store's final counter per lock
      * @param faults the faults the nemesis injected
+     * @return the counts of each kind of violation, availability and the first few violations described
      */
     public static CheckResult check(List<Op> history, Map<String, List<StoreEntry>> storeLogs,
             Map<String, Long> counters, List<FaultEvent> faults) {

@@ -1,6 +1,5 @@
 package io.dlock.testkit.torture;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,10 +15,8 @@ import java.util.stream.Collectors;
  * @param check what the checker found
  * @param faults the faults carried out
  * @param problems failures of the harness itself; a run with problems proves nothing
- * @param elapsed how long the run took, start-up included
  */
-public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems,
-        Duration elapsed) {
+public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems) {
 
     /** Keeps immutable copies. */
     public RunResult {

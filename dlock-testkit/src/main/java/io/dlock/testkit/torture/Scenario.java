@@ -85,12 +85,6 @@ public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, 
                 holdMin, holdMax);
     }
 
-    /** This scenario with another run time. */
-    public Scenario withDuration(Duration newDuration) {
-        return new Scenario(backend, faults, mode, seed, newDuration, workers, threadsPerWorker, locks, lease,
-                holdMin, holdMax);
-    }
-
     /** This scenario with other faults. */
     public Scenario withFaults(Set<Fault> newFaults) {
         return new Scenario(backend, newFaults, mode, seed, duration, workers, threadsPerWorker, locks, lease,

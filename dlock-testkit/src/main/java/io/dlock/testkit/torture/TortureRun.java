@@ -30,12 +30,17 @@ public final class TortureRun {
     private TortureRun() {}
 
     /**
-     * Runs {@code scenario} and checks it.
+     * Runs {@code scenario} and checks it. Failures during the run (a worker that died, a fault
+     * that could not be injected) are reported in {@link RunResult#problems()}; only failures to
+     * start are thrown.
      *
+     * @return what the checker found, the faults injected and the harness's problems
+     * @throws IllegalStateException if a server does not start or answer in time
+     * @throws java.io.UncheckedIOException if a server, a proxy or a worker JVM cannot be started,
+     *     or the run's directory cannot be written or read
      * @throws InterruptedException if interrupted; everything started is stopped
      */
     public static RunResult run(Scenario scenario) throws InterruptedException {
-        long began = System.nanoTime();
         Path directory = ManagedProcesses.scratchDirectory("dlock-torture-");
         try (FencedStore store = FencedStore.start(); LockCluster cluster = LockCluster.start(scenario)) {
             long workersStart = System.nanoTime();
@@ -74,7 +79,7 @@ public final class TortureRun {
                     counters.put(lock, store.counter(lock));
                 }
                 CheckResult check = Checker.check(history, logs, counters, events);
-                return new RunResult(scenario, check, events, problems, Duration.ofNanos(System.nanoTime() - began));
+                return new RunResult(scenario, check, events, problems);
             }
         } finally {
             keepIfAsked(directory);

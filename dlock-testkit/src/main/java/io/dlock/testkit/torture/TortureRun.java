@@ -53,7 +53,14 @@ public final class TortureRun {
             }
             List<String> problems = new ArrayList<>();
             try (WorkerFleet fleet = WorkerFleet.start(configs, directory)) {
-                long ready = awaitWorkersConnected(fleet, directory, scenario, workersStart + START_UP.toNanos());
+                int expected = scenario.workers() * scenario.threadsPerWorker();
+                long connected = awaitWorkersConnected(fleet, directory, expected, workersStart + START_UP.toNanos());
+                if (connected < expected) {
+                    problems.add("only " + connected + " of " + expected + " worker threads had connected "
+                            + (fleet.anyExited() ? "when a worker exited" : "after " + START_UP.toSeconds() + " s")
+                            + ": the run did not test what it claims");
+                }
+                long ready = System.nanoTime();
                 List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
                 List<FaultEvent> events;
                 try (Nemesis nemesis = new Nemesis(cluster, fleet, plan)) {
@@ -104,13 +111,17 @@ public final class TortureRun {
         }
     }
 
-    /** Waits until every worker thread has opened its history (its client is connected); returns when. */
-    private static long awaitWorkersConnected(WorkerFleet fleet, Path directory, Scenario scenario, long deadline) {
-        int expected = scenario.workers() * scenario.threadsPerWorker();
-        while (System.nanoTime() - deadline < 0 && historyFiles(directory) < expected && !fleet.anyExited()) {
+    /**
+     * Waits until {@code expected} worker threads have opened their histories (their clients are
+     * connected), a worker exits, or {@code deadline} passes; returns how many had.
+     */
+    private static long awaitWorkersConnected(WorkerFleet fleet, Path directory, int expected, long deadline) {
+        long connected = historyFiles(directory);
+        while (System.nanoTime() - deadline < 0 && connected < expected && !fleet.anyExited()) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            connected = historyFiles(directory);
         }
-        return System.nanoTime();
+        return connected;
     }
 
     private static long historyFiles(Path directory) {

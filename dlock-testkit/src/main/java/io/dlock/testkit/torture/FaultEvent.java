@@ -1,5 +1,7 @@
 package io.dlock.testkit.torture;
 
+import java.io.Serializable;
+
 /**
  * A fault as the nemesis carried it out.
  *
@@ -8,4 +10,4 @@ package io.dlock.testkit.torture;
  * @param start when it began, on {@link System#nanoTime()}
  * @param end when it was healed (server back, worker resumed, connections thawed)
  */
-public record FaultEvent(Fault fault, String target, long start, long end) {}
+public record FaultEvent(Fault fault, String target, long start, long end) implements Serializable {}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -77,20 +78,24 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
         CheckResult c = check;
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"
-                        + " overlaps %d (both leases valid: %d), stale writes accepted %d, stale ops rejected %d,"
-                        + " token violations %d, lost/duplicated increments %d, %d faults, max recovery %d ms,"
-                        + " longest outage %d ms",
+                        + " overlaps %d (both leases valid: %d), stale holders %d (told: %d), stale writes accepted %d,"
+                        + " stale ops rejected %d, token violations %d, lost/duplicated increments %d, %d faults,"
+                        + " max recovery %d ms, longest outage %d ms",
                 scenario.backend(), scenario.faultLabel(), scenario.mode(), scenario.seed(),
                 scenario.duration().toSeconds(), c.operations(), c.acquired(), c.attempted(), c.timedOut(),
-                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleWritesAccepted(),
-                c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(), c.maxRecovery().toMillis(),
-                c.longestOutage().toMillis()));
-        if (!faults.isEmpty()) {
-            text.append("\n  faults: ").append(faults.stream().collect(Collectors.groupingBy(FaultEvent::fault,
-                    () -> new EnumMap<>(Fault.class), Collectors.counting())));
-        }
+                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleHolders(), c.staleHoldersTold(),
+                c.staleWritesAccepted(), c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(),
+                c.maxRecovery().toMillis(), c.longestOutage().toMillis()));
+        Map<Fault, List<Recovery>> byFault = c.recoveries().stream().collect(Collectors.groupingBy(
+                r -> r.fault().fault(), () -> new EnumMap<>(Fault.class), Collectors.toList()));
+        byFault.forEach((fault, recoveries) -> text.append("\n  time to recover after each ").append(fault).append(": ")
+                .append(recoveries.stream().map(RunResult::recoveryText).collect(Collectors.joining(", "))));
         problems.forEach(p -> text.append("\n  problem: ").append(p));
         c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
         return text.toString();
+    }
+
+    private static String recoveryText(Recovery recovery) {
+        return recovery.time().toMillis() + " ms" + (recovery.recovered() ? "" : " (no grant after it)");
     }
 }

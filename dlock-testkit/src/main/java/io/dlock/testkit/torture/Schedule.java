@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
 /**
  * The nemesis's plan, drawn from the scenario's seed: which fault, when, for how long, against
  * which server or worker. The same scenario always gives the same plan; only the exact moments
- * at which the faults land in the workers' cycles vary from run to run.
+ * at which the faults land in the workers' cycles vary from run to run. The faults come in
+ * rounds, each a shuffle of all the scenario's faults, so a run long enough for one round sees
+ * every one of them.
  */
 final class Schedule {
 
@@ -43,8 +45,13 @@ final class Schedule {
         long lease = scenario.lease().toMillis();
         long at = WARM_UP.toMillis();
         long end = scenario.duration().toMillis() - COOL_DOWN.toMillis();
+        List<Fault> round = new ArrayList<>();
         while (true) {
-            Fault fault = faults.get(random.nextInt(faults.size()));
+            if (round.isEmpty()) {
+                round.addAll(faults);
+                shuffle(round, random);
+            }
+            Fault fault = round.remove(round.size() - 1);
             long length = switch (fault) {
                 // From an immediate restart (as a supervisor does) to a long outage.
                 case SERVER_CRASH -> between(random, 0, 1_500);
@@ -72,6 +79,13 @@ final class Schedule {
             plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second,
                     Duration.ofMillis(amount)));
             at += length + between(random, 500, 2_000);
+        }
+    }
+
+    /** Fisher-Yates, with the plan's own random source. */
+    private static void shuffle(List<Fault> faults, SplittableRandom random) {
+        for (int i = faults.size() - 1; i > 0; i--) {
+            faults.set(i, faults.set(random.nextInt(i + 1), faults.get(i)));
         }
     }
 

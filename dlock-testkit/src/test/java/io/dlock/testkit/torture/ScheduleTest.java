@@ -45,6 +45,19 @@ class ScheduleTest {
     }
 
     @Test
+    void everyFaultOfTheScenarioComesOnceBeforeAnyComesTwice() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Scenario mixed = Scenario.of(BackendKind.REDLOCK, BackendKind.REDLOCK.toleratedFaults(), seed,
+                    Duration.ofSeconds(120));
+            List<Fault> faults = Schedule.plan(mixed, 3).stream().map(Schedule.Planned::fault).toList();
+            int kinds = mixed.faults().size() - 1; // all but NONE
+            assertThat(faults).hasSizeGreaterThan(kinds);
+            assertThat(faults.subList(0, kinds)).as("seed " + seed).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(mixed.faults().stream().filter(f -> f != Fault.NONE).toList());
+        }
+    }
+
+    @Test
     void aQuietRunHasNoFaults() {
         assertThat(Schedule.plan(scenario.withFaults(EnumSet.of(Fault.NONE)), 3)).isEmpty();
     }

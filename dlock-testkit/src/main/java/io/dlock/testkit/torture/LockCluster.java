@@ -4,9 +4,14 @@ import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.TcpProxy;
 import io.dlock.testkit.ZooKeeperEnsemble;
 import io.dlock.testkit.ZooKeeperServer;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +21,9 @@ import java.util.stream.Collectors;
  * added. Closing stops everything.
  */
 final class LockCluster implements AutoCloseable {
+
+    /** A line of ZooKeeper's {@code cons}: {@code /127.0.0.1:<port>[1](…,sid=0x…,…)}. */
+    private static final Pattern CONNECTION = Pattern.compile(":(\\d+)\\[\\d+]\\([^)]*\\bsid=(0x[0-9a-f]+)");
 
     private final Scenario scenario;
     private final List<RedisServer> redis;
@@ -90,6 +98,16 @@ final class LockCluster implements AutoCloseable {
         }
     }
 
+    /** Whether this is a ZooKeeper ensemble. */
+    boolean isZooKeeper() {
+        return zookeeper != null;
+    }
+
+    /** The lease (Redis) or session timeout (ZooKeeper) the workers use. */
+    Duration lease() {
+        return scenario.lease();
+    }
+
     /** The servers, in a fixed order. */
     List<ClusterNode> nodes() {
         return nodes;
@@ -135,6 +153,58 @@ final class LockCluster implements AutoCloseable {
     /** Delays all workers' traffic to the servers by {@code latency}; {@link Duration#ZERO} for none. */
     void setLatency(Duration latency) {
         proxiesByWorker.forEach(list -> list.forEach(proxy -> proxy.setLatency(latency)));
+    }
+
+    /**
+     * The ZooKeeper sessions of worker {@code worker} (from 1) as the servers list them: the
+     * session ids of the connections that come from that worker's proxies ({@code cons} on each
+     * member). Empty for Redis, and while the worker has no connection up.
+     */
+    Set<String> zooKeeperSessionsOf(int worker) {
+        Set<String> sessions = new TreeSet<>();
+        if (zookeeper == null) {
+            return sessions;
+        }
+        List<ZooKeeperServer> servers = zookeeper.servers();
+        for (int n = 0; n < servers.size(); n++) {
+            List<Integer> ports = proxiesByWorker.get(worker - 1).get(n).upstreamPorts();
+            if (ports.isEmpty() || !servers.get(n).isRunning()) {
+                continue;
+            }
+            try {
+                Matcher line = CONNECTION.matcher(servers.get(n).fourLetterWord("cons"));
+                while (line.find()) {
+                    if (ports.contains(Integer.parseInt(line.group(1))) && !line.group(2).equals("0x0")) {
+                        sessions.add(line.group(2));
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // not answering (e.g. restarting): its connections are not up either
+            }
+        }
+        return sessions;
+    }
+
+    /**
+     * Whether a running ZooKeeper member still knows session {@code session}: the leader's
+     * session tracker, a follower's global sessions, ephemeral owners or connections ({@code dump}).
+     * A member that does not answer counts as knowing it, so a false answer is certain.
+     */
+    boolean zooKeeperKnows(String session) {
+        Pattern id = Pattern.compile("\\b" + Pattern.quote(session) + "\\b");
+        for (ZooKeeperServer server : zookeeper.servers()) {
+            if (!server.isRunning()) {
+                continue;
+            }
+            try {
+                if (id.matcher(server.fourLetterWord("dump")).find()) {
+                    return true;
+                }
+            } catch (UncheckedIOException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits until every server serves again (a restarted ZooKeeper member has rejoined its ensemble). */

@@ -90,6 +90,8 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
                 r -> r.fault().fault(), () -> new EnumMap<>(Fault.class), Collectors.toList()));
         byFault.forEach((fault, recoveries) -> text.append("\n  time to recover after each ").append(fault).append(": ")
                 .append(recoveries.stream().map(RunResult::recoveryText).collect(Collectors.joining(", "))));
+        faults.stream().filter(f -> !f.observed().isEmpty()).forEach(f -> text.append("\n  ").append(f.fault())
+                .append(" of ").append(f.target()).append(": ").append(f.observed()));
         problems.forEach(p -> text.append("\n  problem: ").append(p));
         c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
         return text.toString();

@@ -125,9 +125,9 @@ class CheckerTest {
     @Test
     void eachFaultGetsItsTimeToRecoverAndTheLongestIsTheMax() {
         Run run = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true).cycle("a", 3, 80, 90, true);
-        FaultEvent early = new FaultEvent(Fault.SERVER_PAUSE, "redis:1", ms(12), ms(25));
-        FaultEvent late = new FaultEvent(Fault.SERVER_CRASH, "redis:1", ms(45), ms(50));
-        FaultEvent last = new FaultEvent(Fault.LATENCY, "all", ms(85), ms(88));
+        FaultEvent early = new FaultEvent(Fault.SERVER_PAUSE, "redis:1", ms(12), ms(25), "");
+        FaultEvent late = new FaultEvent(Fault.SERVER_CRASH, "redis:1", ms(45), ms(50), "");
+        FaultEvent last = new FaultEvent(Fault.LATENCY, "all", ms(85), ms(88), "");
         CheckResult result = run.check(List.of(early, late, last));
         assertThat(result.recoveries()).containsExactly(
                 new Recovery(early, Duration.ofMillis(5), true),

@@ -20,7 +20,7 @@ public enum BackendKind {
      */
     public Set<Fault> toleratedFaults() {
         EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,
-                Fault.CLOCK_JUMP);
+                Fault.CLOCK_JUMP, Fault.PARTITION);
         switch (this) {
             case REDIS -> tolerated.addAll(EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP));
             case REDLOCK -> tolerated.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,

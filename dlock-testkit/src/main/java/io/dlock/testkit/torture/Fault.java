@@ -32,12 +32,23 @@ public enum Fault {
     /** Every worker's traffic to the lock service is delayed by 20 to 200 ms for a while. */
     LATENCY,
     /** A worker's engine clock (its injected {@code Ticker}) jumps forward by one to three leases. */
-    CLOCK_JUMP;
+    CLOCK_JUMP,
+    /**
+     * A network partition for two to four leases: iptables silently drops every packet on the
+     * links cut (no reset; senders retransmit until it heals), inside a private network namespace
+     * ({@link NetworkIsolation}: needs root, else the run is skipped, loudly). ZooKeeper: the
+     * leader and one worker are cut off from the other two servers and workers, so the majority
+     * elects a new leader while the old one sits in a minority with its client. Redlock: one node
+     * is cut off from every worker, or one worker and one node from the rest. Redis: one worker
+     * is cut off from the node.
+     */
+    PARTITION;
 
     /** Returns true when this fault can be injected into {@code backend}. */
     public boolean appliesTo(BackendKind backend) {
         return switch (this) {
-            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY, CLOCK_JUMP -> true;
+            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY, CLOCK_JUMP, PARTITION ->
+                    true;
             case REDIS_DEBUG_SLEEP -> backend != BackendKind.ZOOKEEPER;
             case ROLLING_RESTART -> backend == BackendKind.REDLOCK;
         };

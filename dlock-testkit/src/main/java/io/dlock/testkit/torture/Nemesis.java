@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +23,8 @@ final class Nemesis implements AutoCloseable {
     /** How long a cut-off looks for the worker's ZooKeeper session (it may be reconnecting). */
     private static final Duration SESSION_SEARCH = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How long a ZooKeeper partition may take to bring about a new leader before it counts as failed. */
+    private static final Duration NEW_LEADER_PATIENCE = Duration.ofSeconds(30);
 
     private final LockCluster cluster;
     private final WorkerFleet workers;
@@ -174,6 +178,25 @@ final class Nemesis implements AutoCloseable {
                 }
                 return latency.toMillis() + " ms, all workers";
             }
+            case PARTITION -> {
+                LockCluster.Partition cut = cluster.partition(planned);
+                long start = System.nanoTime();
+                long dropped = 0;
+                try {
+                    long end = start + length;
+                    if (!cut.majority().isEmpty()) {
+                        end = awaitNewLeader(cut, start, end, observed);
+                    }
+                    parkFor(end - System.nanoTime());
+                } finally {
+                    dropped = cluster.healPartition();
+                }
+                if (dropped == 0) {
+                    fail("PARTITION (" + cut.description() + "): its rules dropped no packet, so it cut nothing");
+                }
+                observed.append(observed.length() > 0 ? "; " : "").append(dropped).append(" packets dropped");
+                return cut.description();
+            }
             case NONE -> throw new IllegalStateException("NONE is not injected");
         }
         throw new IllegalStateException("unknown fault " + planned.fault());
@@ -222,6 +245,35 @@ final class Nemesis implements AutoCloseable {
         } finally {
             cluster.reconnect(worker);
         }
+    }
+
+    /**
+     * While a ZooKeeper leader is cut off, waits until the majority elects a new one (a partition
+     * that does not bring that about is a failure of the fault) and notes when the old one
+     * stepped down; returns when to heal: the planned end, but at least one session timeout after
+     * the new leader, so the cut-off client's session can expire on the majority's side.
+     */
+    private long awaitNewLeader(LockCluster.Partition cut, long start, long plannedEnd, StringBuilder observed) {
+        long patience = start + NEW_LEADER_PATIENCE.toNanos();
+        OptionalLong steppedDown = OptionalLong.empty();
+        while (System.nanoTime() - patience < 0) {
+            if (steppedDown.isEmpty() && cluster.zooKeeperLeader(cut.isolated()).isEmpty()) {
+                steppedDown = OptionalLong.of(System.nanoTime());
+            }
+            OptionalInt leader = cluster.zooKeeperLeader(cut.majority());
+            if (leader.isPresent()) {
+                long elected = System.nanoTime();
+                observed.append(cluster.nodes().get(leader.getAsInt()).name()).append(" led the majority after ")
+                        .append(millis(elected - start)).append("; the cut-off leader ")
+                        .append(steppedDown.isEmpty() ? "still said it led then" : "stepped down after "
+                                + millis(steppedDown.getAsLong() - start));
+                return Math.max(plannedEnd, elected + cluster.lease().toNanos());
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+        fail("PARTITION (" + cut.description() + "): the majority elected no new leader within "
+                + NEW_LEADER_PATIENCE.toSeconds() + " s");
+        return plannedEnd;
     }
 
     private static String millis(long nanos) {

@@ -51,6 +51,8 @@ public final class ResultsTable {
         private int faults;
         private int problems;
         private int flagged;
+        private int skipped;
+        private String skipReason = "";
         private final List<Duration> recoveries = new ArrayList<>();
         private int unrecovered;
         private Duration longestOutage = Duration.ZERO;
@@ -62,6 +64,10 @@ public final class ResultsTable {
         void add(RunResult result) {
             CheckResult c = result.check();
             runs++;
+            if (result.skipped().isPresent()) {
+                skipped++;
+                skipReason = result.skipped().get();
+            }
             operations += c.operations();
             acquired += c.acquired();
             attempted += c.attempted();
@@ -105,6 +111,9 @@ public final class ResultsTable {
         }
 
         private String verdict() {
+            if (skipped > 0) {
+                return "SKIPPED " + skipReason + (skipped < runs ? " (" + skipped + " of " + runs + " runs)" : "");
+            }
             if (problems > 0) {
                 return "harness problems: " + problems;
             }

@@ -1,10 +1,13 @@
 package io.dlock.testkit.torture;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -16,13 +19,23 @@ import java.util.stream.Collectors;
  * @param check what the checker found
  * @param faults the faults carried out
  * @param problems failures of the harness itself; a run with problems proves nothing
+ * @param skipped why the scenario was not run at all (the partition tier where it cannot run); a
+ *     skipped run shows as such in every report, with empty counts
  */
-public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems) {
+public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems,
+        Optional<String> skipped) {
 
     /** Keeps immutable copies. */
     public RunResult {
         faults = List.copyOf(faults);
         problems = List.copyOf(problems);
+        Objects.requireNonNull(skipped, "skipped");
+    }
+
+    /** The result of a scenario that was not run, and why. */
+    static RunResult skipped(Scenario scenario, String reason) {
+        return new RunResult(scenario, new CheckResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(),
+                Duration.ZERO, List.of()), List.of(), List.of(), Optional.of(reason));
     }
 
     /**
@@ -36,6 +49,9 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
     public List<String> brokenPromises() {
         if (scenario.mode().isControl()) {
             throw new IllegalStateException(scenario.mode() + " is a negative control; see controlFlagged()");
+        }
+        if (skipped.isPresent()) {
+            return List.of(); // announced as SKIPPED wherever the run is reported
         }
         List<String> broken = new ArrayList<>(problems);
         if (check.staleWritesAccepted() > 0) {
@@ -62,7 +78,7 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
 
     /**
      * For a negative control: whether the checker caught its flaw (stale writes or lost
-     * increments without fencing; two valid leases at once otherwise).
+     * increments without fencing; two valid leases at once otherwise). False when skipped.
      */
     public boolean controlFlagged() {
         return switch (scenario.mode()) {
@@ -75,6 +91,11 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
 
     /** A multi-line summary for logs and failure messages. */
     public String summary() {
+        if (skipped.isPresent()) {
+            return String.format(Locale.ROOT, "%s under %s, %s, seed %d, %ds: SKIPPED %s", scenario.backend(),
+                    scenario.faultLabel(), scenario.mode(), scenario.seed(), scenario.duration().toSeconds(),
+                    skipped.get());
+        }
         CheckResult c = check;
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"

@@ -1,5 +1,6 @@
 package io.dlock.testkit.torture;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * @param holdMax the longest such time
  */
 public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, long seed, Duration duration,
-        int workers, int threadsPerWorker, int locks, Duration lease, Duration holdMin, Duration holdMax) {
+        int workers, int threadsPerWorker, int locks, Duration lease, Duration holdMin, Duration holdMax)
+        implements Serializable {
 
     /** Checks the values. */
     public Scenario {

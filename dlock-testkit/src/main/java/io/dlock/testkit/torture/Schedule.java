@@ -25,8 +25,12 @@ final class Schedule {
      * @param fault what to do
      * @param at when, from the nemesis's start
      * @param length how long the fault lasts before it is healed
-     * @param target the server (index into the cluster's nodes) or worker (from 1)
-     * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target is down
+     * @param target the server (index into the cluster's nodes) or worker (from 1); for
+     *     {@link Fault#PARTITION}, Redis: the worker cut off; ZooKeeper: the worker left with the
+     *     leader; Redlock: the node cut off
+     * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target
+     *     is down; for a Redlock {@link Fault#PARTITION}, the worker left with the node, or 0 for
+     *     none (the node is cut off from every worker)
      * @param amount for {@link Fault#LATENCY} the added latency, for {@link Fault#CLOCK_JUMP} the jump;
      *     zero otherwise
      */
@@ -62,15 +66,20 @@ final class Schedule {
                 case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
                 case CONNECTION_DROP, CLOCK_JUMP -> 0;
                 case LATENCY -> between(random, 1_000, 4_000);
+                // Long enough for a new ZooKeeper leader and the cut-off sessions' expiry.
+                case PARTITION -> between(random, lease * 5 / 2, lease * 4);
                 case NONE -> throw new IllegalStateException("NONE is not planned");
             };
             if (at + length > end) {
                 return plan;
             }
+            boolean redlockPartition = fault == Fault.PARTITION && scenario.backend() == BackendKind.REDLOCK;
             boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.CLIENT_CUT_OFF
-                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP;
+                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP
+                    || (fault == Fault.PARTITION && !redlockPartition);
             int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
-            int second = onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
+            int second = redlockPartition ? random.nextInt(scenario.workers() + 1)
+                    : onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
             long amount = switch (fault) {
                 case LATENCY -> between(random, 20, 200);
                 case CLOCK_JUMP -> between(random, lease, lease * 3);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -32,15 +33,21 @@ public final class TortureRun {
     /**
      * Runs {@code scenario} and checks it. Failures during the run (a worker that died, a fault
      * that could not be injected) are reported in {@link RunResult#problems()}; only failures to
-     * start are thrown.
+     * start are thrown. A scenario with {@link Fault#PARTITION} runs in a JVM of its own inside a
+     * private network namespace, or, where that cannot be had (not root, no iptables), is
+     * skipped: announced on standard error and in {@link RunResult#skipped()}.
      *
      * @return what the checker found, the faults injected and the harness's problems
-     * @throws IllegalStateException if a server does not start or answer in time
+     * @throws IllegalStateException if a server does not start or answer in time, or a partitioned
+     *     run's isolated JVM failed without a result
      * @throws java.io.UncheckedIOException if a server, a proxy or a worker JVM cannot be started,
      *     or the run's directory cannot be written or read
      * @throws InterruptedException if interrupted; everything started is stopped
      */
     public static RunResult run(Scenario scenario) throws InterruptedException {
+        if (scenario.faults().contains(Fault.PARTITION) && !NetworkIsolation.inside()) {
+            return NetworkIsolation.run(scenario);
+        }
         Path directory = ManagedProcesses.scratchDirectory("dlock-torture-");
         try (FencedStore store = FencedStore.start(); LockCluster cluster = LockCluster.start(scenario)) {
             long workersStart = System.nanoTime();
@@ -86,7 +93,7 @@ public final class TortureRun {
                     counters.put(lock, store.counter(lock));
                 }
                 CheckResult check = Checker.check(history, logs, counters, events);
-                return new RunResult(scenario, check, events, problems);
+                return new RunResult(scenario, check, events, problems, Optional.empty());
             }
         } finally {
             keepIfAsked(directory);

@@ -58,6 +58,29 @@ class ScheduleTest {
     }
 
     @Test
+    void partitionsNameTheirSidesAsEachBackendNeeds() {
+        for (BackendKind backend : BackendKind.values()) {
+            Scenario partitions = Scenario.of(backend, EnumSet.of(Fault.PARTITION), 3, Duration.ofSeconds(120));
+            List<Schedule.Planned> plan = Schedule.plan(partitions, backend == BackendKind.REDIS ? 1 : 3);
+            assertThat(plan).hasSizeGreaterThan(5);
+            for (Schedule.Planned planned : plan) {
+                assertThat(planned.length()).isBetween(partitions.lease().multipliedBy(5).dividedBy(2),
+                        partitions.lease().multipliedBy(4));
+                if (backend == BackendKind.REDLOCK) {
+                    assertThat(planned.target()).as("the node cut off").isBetween(0, 2);
+                    assertThat(planned.second()).as("the worker left with it, or none").isBetween(0, 3);
+                } else {
+                    assertThat(planned.target()).as("a worker").isBetween(1, 3);
+                }
+            }
+            if (backend == BackendKind.REDLOCK) {
+                assertThat(plan).extracting(Schedule.Planned::second).as("both shapes").contains(0)
+                        .anyMatch(w -> w > 0);
+            }
+        }
+    }
+
+    @Test
     void aQuietRunHasNoFaults() {
         assertThat(Schedule.plan(scenario.withFaults(EnumSet.of(Fault.NONE)), 3)).isEmpty();
     }

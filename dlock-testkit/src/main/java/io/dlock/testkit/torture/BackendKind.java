@@ -16,7 +16,8 @@ public enum BackendKind {
     /**
      * The faults under which the README promises mutual exclusion on this backend: a run under
      * one of them must show no overlap of two valid leases. Client pauses are in no set: a
-     * paused holder cannot know it lost its lease, which is what fencing tokens are for.
+     * paused holder cannot know it lost its lease, which is what fencing tokens are for. The
+     * README's torture table lists the same sets, and {@code BackendKindTest} checks they agree.
      */
     public Set<Fault> toleratedFaults() {
         EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,

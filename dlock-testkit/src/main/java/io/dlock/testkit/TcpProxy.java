@@ -117,6 +117,15 @@ public final class TcpProxy implements AutoCloseable {
         sockets.forEach(TcpProxy::closeQuietly);
     }
 
+    /**
+     * The local ports of this proxy's open connections to its target: the ports the target sees
+     * this proxy's clients come from (to find them in a server's own connection list).
+     */
+    public List<Integer> upstreamPorts() {
+        return sockets.stream().filter(s -> s.isConnected() && target.equals(s.getRemoteSocketAddress()))
+                .map(Socket::getLocalPort).toList();
+    }
+
     /** Stops listening and closes every forwarded connection. */
     @Override
     public void close() {

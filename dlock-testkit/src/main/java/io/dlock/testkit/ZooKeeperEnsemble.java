@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -22,9 +23,18 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     /** Starts {@code size} servers and waits until every one serves. */
     public static ZooKeeperEnsemble start(int size) {
+        return start(size, id -> List.of());
+    }
+
+    /**
+     * Starts {@code size} servers, each JVM through the command {@code commandPrefix} gives for
+     * its id (from 1), e.g. {@code setpriv --regid=…} to tell its traffic apart in firewall
+     * rules; waits until every one serves.
+     */
+    public static ZooKeeperEnsemble start(int size, IntFunction<List<String>> commandPrefix) {
         List<ZooKeeperServer> servers = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
-            servers.add(new ZooKeeperServer(id, Map.of()));
+            servers.add(new ZooKeeperServer(id, Map.of(), commandPrefix.apply(id)));
         }
         ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(servers);
         try {

@@ -39,13 +39,20 @@ public final class ZooKeeperServer implements AutoCloseable {
     private final int quorumPort;
     private final int electionPort;
     private final Map<String, String> extraConfig;
+    private final List<String> commandPrefix;
     private final ReentrantLock lock = new ReentrantLock();
     private List<String> peers = List.of();
     private volatile Process process;
 
     ZooKeeperServer(int id, Map<String, String> extraConfig) {
+        this(id, extraConfig, List.of());
+    }
+
+    /** A server whose JVM is started through {@code commandPrefix} (e.g. {@code setpriv …}), prepended to its command. */
+    ZooKeeperServer(int id, Map<String, String> extraConfig, List<String> commandPrefix) {
         this.id = id;
         this.extraConfig = new LinkedHashMap<>(extraConfig);
+        this.commandPrefix = List.copyOf(commandPrefix);
         try {
             this.dir = ManagedProcesses.scratchDirectory("dlock-zookeeper-");
             Files.createDirectories(dir.resolve("data"));
@@ -91,6 +98,16 @@ public final class ZooKeeperServer implements AutoCloseable {
     /** The loopback client port, the same across restarts. */
     public int port() {
         return clientPort;
+    }
+
+    /** The loopback port on which followers connect to this server when it leads. */
+    public int quorumPort() {
+        return quorumPort;
+    }
+
+    /** The loopback port of this server's leader election connections. */
+    public int electionPort() {
+        return electionPort;
     }
 
     /** {@code 127.0.0.1:<client port>}. */
@@ -296,10 +313,11 @@ public final class ZooKeeperServer implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         String marker = "-Ddlock.testkit.zookeeper=" + dir;
-        List<String> command = List.of(java, marker, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(java, marker, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dznode.container.checkIntervalMs=500", "-Dzookeeper.cnxTimeout=1000",
                 "-Dzookeeper.jmx.log4j.disable=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"), MAIN, config.toString());
+                "-cp", System.getProperty("java.class.path"), MAIN, config.toString()));
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

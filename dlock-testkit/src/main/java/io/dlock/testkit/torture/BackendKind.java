@@ -16,11 +16,12 @@ public enum BackendKind {
     /**
      * The faults under which the README promises mutual exclusion on this backend: a run under
      * one of them must show no overlap of two valid leases. Client pauses are in no set: a
-     * paused holder cannot know it lost its lease, which is what fencing tokens are for.
+     * paused holder cannot know it lost its lease, which is what fencing tokens are for. The
+     * README's torture table lists the same sets, and {@code BackendKindTest} checks they agree.
      */
     public Set<Fault> toleratedFaults() {
         EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,
-                Fault.CLOCK_JUMP);
+                Fault.CLOCK_JUMP, Fault.PARTITION);
         switch (this) {
             case REDIS -> tolerated.addAll(EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP));
             case REDLOCK -> tolerated.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
@@ -28,16 +29,5 @@ public enum BackendKind {
             case ZOOKEEPER -> tolerated.addAll(EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE));
         }
         return tolerated;
-    }
-
-    /** The faults that can be injected into this backend. */
-    public Set<Fault> applicableFaults() {
-        EnumSet<Fault> faults = EnumSet.noneOf(Fault.class);
-        for (Fault fault : Fault.values()) {
-            if (fault.appliesTo(this)) {
-                faults.add(fault);
-            }
-        }
-        return faults;
     }
 }

@@ -1,6 +1,8 @@
 package io.dlock.testkit.torture;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,6 +19,10 @@ import java.util.List;
  * @param validOverlaps such pairs where both leases said they were valid at one same moment: a
  *     broken promise of mutual exclusion (an overlap with a holder whose lease already said it
  *     was lost is the case fencing tokens exist for)
+ * @param staleHolders critical sections still going on when another process was granted the same
+ *     lock: holders that overran their lease (paused, cut off) or whose lock was taken from them
+ * @param staleHoldersTold of those, the holders whose lease said it was lost by the end of their
+ *     section (the last validity sample, or the release refused as lost): told, as guarantee 4 promises
  * @param staleWritesAccepted writes the store accepted with a token lower than one it had already
  *     seen: must be 0 with fencing
  * @param staleRejected reads and writes the store refused for a lower token: stale holders stopped
@@ -25,16 +31,23 @@ import java.util.List;
  * @param counterAnomalies accepted writes that did not increment the value the previous accepted
  *     write left: lost or duplicated increments
  * @param faults faults injected
- * @param maxRecovery the longest time from the end of a fault to the next successful acquisition
+ * @param recoveries each fault's time-to-recover, in the order of the faults
  * @param longestOutage the longest time without a successful acquisition, during the run
  * @param examples the first few violations, described, for debugging
  */
 public record CheckResult(int operations, int attempted, int acquired, int timedOut, int unavailable, int errors,
-        int overlaps, int validOverlaps, int staleWritesAccepted, int staleRejected, int tokenViolations,
-        int counterAnomalies, int faults, Duration maxRecovery, Duration longestOutage, List<String> examples) {
+        int overlaps, int validOverlaps, int staleHolders, int staleHoldersTold, int staleWritesAccepted,
+        int staleRejected, int tokenViolations, int counterAnomalies, int faults, List<Recovery> recoveries,
+        Duration longestOutage, List<String> examples) implements Serializable {
 
-    /** Keeps an immutable copy of the examples. */
+    /** Keeps immutable copies of the lists. */
     public CheckResult {
+        recoveries = List.copyOf(recoveries);
         examples = List.copyOf(examples);
+    }
+
+    /** The longest time-to-recover of any fault; zero without faults. */
+    public Duration maxRecovery() {
+        return recoveries.stream().map(Recovery::time).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
     }
 }

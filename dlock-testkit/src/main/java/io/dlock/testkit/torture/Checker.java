@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks a run: the workers' history (critical sections, tokens, availability) and the fenced
@@ -35,12 +37,13 @@ public final class Checker {
      * @param storeLogs the store's log per lock, in the store's order
      * @param counters the store's final counter per lock
      * @param faults the faults the nemesis injected
+     * @return the counts of each kind of violation, availability and the first few violations described
      */
     public static CheckResult check(List<Op> history, Map<String, List<StoreEntry>> storeLogs,
             Map<String, Long> counters, List<FaultEvent> faults) {
         List<String> examples = new ArrayList<>();
         List<Section> sections = sections(history);
-        int[] overlaps = overlaps(sections, examples);
+        Overlaps overlaps = overlaps(sections, examples);
         List<Op> acquisitions = history.stream().filter(op -> op.kind() == Kind.ACQUIRE).toList();
         List<Op> granted = acquisitions.stream().filter(op -> op.outcome() == Outcome.OK).toList();
         int tokenViolations = tokenViolations(granted, examples);
@@ -55,18 +58,20 @@ public final class Checker {
         }
         return new CheckResult(history.size(), acquisitions.size(), granted.size(),
                 count(acquisitions, Outcome.TIMEOUT), count(acquisitions, Outcome.UNAVAILABLE),
-                count(acquisitions, Outcome.ERROR), overlaps[0], overlaps[1], staleAccepted, staleRejected,
-                tokenViolations, anomalies, faults.size(), maxRecovery(granted, faults, history),
-                longestOutage(granted, history), examples.subList(0, Math.min(MAX_EXAMPLES, examples.size())));
+                count(acquisitions, Outcome.ERROR), overlaps.all, overlaps.bothValid, overlaps.staleHolders,
+                overlaps.staleHoldersTold, staleAccepted, staleRejected, tokenViolations, anomalies, faults.size(),
+                recoveries(granted, faults, history), longestOutage(granted, history),
+                examples.subList(0, Math.min(MAX_EXAMPLES, examples.size())));
     }
 
     /**
      * One process's hold of one lock, as the process saw it.
      *
      * @param validUntil the last moment its lease said it was valid; {@code everValid} false if never
+     * @param told whether its lease said it was lost by the end: at the last sample, or at release
      */
     private record Section(String process, String lock, long token, long start, long end, boolean everValid,
-            long validUntil) {}
+            long validUntil, boolean told) {}
 
     private static List<Section> sections(List<Op> history) {
         Map<String, List<Op>> byProcess = new LinkedHashMap<>();
@@ -81,39 +86,45 @@ public final class Checker {
             for (Op op : ops) {
                 if (op.kind() == Kind.ACQUIRE) {
                     if (acquired != null) {
-                        sections.add(section(acquired, lastEnd, check));
+                        sections.add(section(acquired, lastEnd, check, false));
                     }
                     acquired = op.outcome() == Outcome.OK ? op : null;
                     check = null;
                 } else if (acquired != null && op.kind() == Kind.CHECK) {
                     check = op;
                 } else if (acquired != null && op.kind() == Kind.RELEASE) {
-                    sections.add(section(acquired, op.start(), check));
+                    sections.add(section(acquired, op.start(), check, op.outcome() == Outcome.LOST));
                     acquired = null;
                 }
                 lastEnd = op.end();
             }
             if (acquired != null) {
-                sections.add(section(acquired, lastEnd, check));
+                sections.add(section(acquired, lastEnd, check, false));
             }
         }
         return sections;
     }
 
-    private static Section section(Op acquired, long end, Op check) {
+    private static Section section(Op acquired, long end, Op check, boolean releaseLost) {
         boolean everValid = check != null && check.value() == 1;
+        boolean told = releaseLost || (check != null && check.outcome() == Outcome.LOST);
         return new Section(acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, everValid,
-                everValid ? check.end() : acquired.end());
+                everValid ? check.end() : acquired.end(), told);
     }
 
-    /** Returns {all overlapping pairs, pairs where both leases were valid}. */
-    private static int[] overlaps(List<Section> sections, List<String> examples) {
+    /** The overlapping pairs, those where both leases were valid, and the stale holders among the earlier ones. */
+    private record Overlaps(int all, int bothValid, int staleHolders, int staleHoldersTold) {}
+
+    private static Overlaps overlaps(List<Section> sections, List<String> examples) {
         Map<String, List<Section>> byLock = new HashMap<>();
         sections.forEach(s -> byLock.computeIfAbsent(s.lock(), l -> new ArrayList<>()).add(s));
         int all = 0;
         int valid = 0;
+        int stale = 0;
+        int told = 0;
         for (List<Section> ofLock : byLock.values()) {
             ofLock.sort(Comparator.comparingLong(Section::start));
+            boolean[] overrun = new boolean[ofLock.size()];
             for (int i = 0; i < ofLock.size(); i++) {
                 Section later = ofLock.get(i);
                 for (int j = i - 1; j >= 0; j--) {
@@ -122,12 +133,17 @@ public final class Checker {
                         continue;
                     }
                     all++;
+                    if (!overrun[j]) {
+                        overrun[j] = true;
+                        stale++;
+                        told += earlier.told() ? 1 : 0;
+                    }
                     // Validity only ends, so both leases said "valid" at one moment exactly when the
                     // later start comes before both last valid samples.
                     if (earlier.everValid() && later.everValid() && earlier.validUntil() - later.start() >= 0
                             && later.validUntil() - later.start() >= 0) {
                         valid++;
-                        examples.add(String.format("overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
+                        examples.add(String.format(Locale.ROOT, "overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
                                         + " %s (token %d) acquired", later.lock(), earlier.process(), earlier.token(),
                                 (Math.min(earlier.validUntil(), later.validUntil()) - later.start()) / 1e6,
                                 later.process(), later.token()));
@@ -135,7 +151,7 @@ public final class Checker {
                 }
             }
         }
-        return new int[] {all, valid};
+        return new Overlaps(all, valid, stale, told);
     }
 
     private static int tokenViolations(List<Op> granted, List<String> examples) {
@@ -210,16 +226,17 @@ public final class Checker {
         return new StoreCheck(staleAccepted, rejected, anomalies);
     }
 
-    private static Duration maxRecovery(List<Op> granted, List<FaultEvent> faults, List<Op> history) {
+    private static List<Recovery> recoveries(List<Op> granted, List<FaultEvent> faults, List<Op> history) {
         long lastEnd = history.stream().mapToLong(Op::end).max().orElse(0);
         List<Long> grants = granted.stream().map(Op::end).sorted().toList();
-        long worst = 0;
+        List<Recovery> recoveries = new ArrayList<>();
         for (FaultEvent fault : faults) {
             long healed = fault.end();
-            long firstAfter = grants.stream().filter(end -> end - healed > 0).findFirst().orElse(lastEnd);
-            worst = Math.max(worst, firstAfter - healed);
+            Optional<Long> firstAfter = grants.stream().filter(end -> end - healed > 0).findFirst();
+            recoveries.add(new Recovery(fault, Duration.ofNanos(Math.max(0, firstAfter.orElse(lastEnd) - healed)),
+                    firstAfter.isPresent()));
         }
-        return Duration.ofNanos(worst);
+        return recoveries;
     }
 
     private static Duration longestOutage(List<Op> granted, List<Op> history) {

@@ -3,6 +3,7 @@ package io.dlock.testkit.torture;
 import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.ZooKeeperServer;
 import java.time.Duration;
+import java.util.Locale;
 
 /** One server of a lock cluster, as the nemesis sees it: something to crash, pause or put to sleep. */
 interface ClusterNode {
@@ -62,7 +63,7 @@ interface ClusterNode {
 
             @Override
             public void sleep(Duration length) {
-                String reply = server.command("DEBUG", "SLEEP", String.format("%.3f", length.toMillis() / 1000.0));
+                String reply = server.command("DEBUG", "SLEEP", String.format(Locale.ROOT, "%.3f", length.toMillis() / 1000.0));
                 if (!reply.equals("+OK")) {
                     throw new IllegalStateException("DEBUG SLEEP on " + name() + ": " + reply);
                 }

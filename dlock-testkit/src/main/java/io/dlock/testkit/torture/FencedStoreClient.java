@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A worker thread's connection to the {@link FencedStore}: fenced reads and writes of a lock's
@@ -58,7 +59,7 @@ final class FencedStoreClient implements AutoCloseable {
     private Reply run(String kind, String lock, long token, long value) {
         try {
             Object reply = call("EVALSHA", scriptSha, "3", FencedStore.highestKey(lock), FencedStore.counterKey(lock),
-                    FencedStore.logKey(lock), kind, String.format("%020d", token), process, Long.toString(value),
+                    FencedStore.logKey(lock), kind, String.format(Locale.ROOT, "%020d", token), process, Long.toString(value),
                     fenced ? "1" : "0");
             List<?> fields = (List<?>) reply;
             boolean accepted = (Long) fields.get(0) == 1L;

@@ -4,10 +4,17 @@ import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.TcpProxy;
 import io.dlock.testkit.ZooKeeperEnsemble;
 import io.dlock.testkit.ZooKeeperServer;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The servers of one lock service under torture, started for one run on loopback: one Redis
@@ -17,18 +24,23 @@ import java.util.stream.Collectors;
  */
 final class LockCluster implements AutoCloseable {
 
+    /** A line of ZooKeeper's {@code cons}: {@code /127.0.0.1:<port>[1](…,sid=0x…,…)}. */
+    private static final Pattern CONNECTION = Pattern.compile(":(\\d+)\\[\\d+]\\([^)]*\\bsid=(0x[0-9a-f]+)");
+
     private final Scenario scenario;
     private final List<RedisServer> redis;
     private final ZooKeeperEnsemble zookeeper;
     private final List<List<TcpProxy>> proxiesByWorker;
     private final List<ClusterNode> nodes;
+    private final Firewall firewall;
 
     private LockCluster(Scenario scenario, List<RedisServer> redis, ZooKeeperEnsemble zookeeper,
-            List<List<TcpProxy>> proxiesByWorker) {
+            List<List<TcpProxy>> proxiesByWorker, Firewall firewall) {
         this.scenario = scenario;
         this.redis = List.copyOf(redis);
         this.zookeeper = zookeeper;
         this.proxiesByWorker = proxiesByWorker;
+        this.firewall = firewall;
         List<ClusterNode> all = new ArrayList<>();
         redis.forEach(server -> all.add(ClusterNode.of(server)));
         if (zookeeper != null) {
@@ -37,16 +49,20 @@ final class LockCluster implements AutoCloseable {
         this.nodes = List.copyOf(all);
     }
 
-    /** Starts the servers {@code scenario} needs. */
+    /**
+     * Starts the servers {@code scenario} needs; with partitions among its faults, also the
+     * firewall that cuts them (so only inside {@link NetworkIsolation}'s namespace).
+     */
     static LockCluster start(Scenario scenario) {
+        Firewall firewall = scenario.faults().contains(Fault.PARTITION) ? Firewall.start() : null;
         return switch (scenario.backend()) {
-            case REDIS -> startRedis(scenario, 1);
-            case REDLOCK -> startRedis(scenario, 3);
-            case ZOOKEEPER -> startZooKeeper(scenario);
+            case REDIS -> startRedis(scenario, 1, firewall);
+            case REDLOCK -> startRedis(scenario, 3, firewall);
+            case ZOOKEEPER -> startZooKeeper(scenario, firewall);
         };
     }
 
-    private static LockCluster startRedis(Scenario scenario, int count) {
+    private static LockCluster startRedis(Scenario scenario, int count, Firewall firewall) {
         String[] args = RedisDebugCommand.enablingArgs();
         List<RedisServer> started = new ArrayList<>();
         try {
@@ -54,18 +70,28 @@ final class LockCluster implements AutoCloseable {
                 started.add(RedisServer.start(args));
             }
             return new LockCluster(scenario, started, null,
-                    proxies(scenario, started.stream().map(RedisServer::port).toList()));
+                    proxies(scenario, started.stream().map(RedisServer::port).toList()), firewall);
         } catch (RuntimeException e) {
             started.forEach(RedisServer::close);
             throw e;
         }
     }
 
-    private static LockCluster startZooKeeper(Scenario scenario) {
-        ZooKeeperEnsemble ensemble = ZooKeeperEnsemble.start(3);
+    private static LockCluster startZooKeeper(Scenario scenario, Firewall firewall) {
+        ZooKeeperEnsemble ensemble;
+        if (firewall == null) {
+            ensemble = ZooKeeperEnsemble.start(3);
+        } else {
+            // The servers talk to each other directly: to cut those links, each runs under a group
+            // of its own, and the connections it opens carry its id.
+            for (int id = 1; id <= 3; id++) {
+                firewall.markConnectionsOf(id);
+            }
+            ensemble = ZooKeeperEnsemble.start(3, Firewall::runAsGroupOf);
+        }
         try {
             return new LockCluster(scenario, List.of(), ensemble,
-                    proxies(scenario, ensemble.servers().stream().map(ZooKeeperServer::port).toList()));
+                    proxies(scenario, ensemble.servers().stream().map(ZooKeeperServer::port).toList()), firewall);
         } catch (RuntimeException e) {
             ensemble.close();
             throw e;
@@ -88,6 +114,16 @@ final class LockCluster implements AutoCloseable {
             proxies.forEach(list -> list.forEach(TcpProxy::close));
             throw e;
         }
+    }
+
+    /** Whether this is a ZooKeeper ensemble. */
+    boolean isZooKeeper() {
+        return zookeeper != null;
+    }
+
+    /** The lease (Redis) or session timeout (ZooKeeper) the workers use. */
+    Duration lease() {
+        return scenario.lease();
     }
 
     /** The servers, in a fixed order. */
@@ -137,6 +173,158 @@ final class LockCluster implements AutoCloseable {
         proxiesByWorker.forEach(list -> list.forEach(proxy -> proxy.setLatency(latency)));
     }
 
+    /**
+     * The ZooKeeper sessions of worker {@code worker} (from 1) as the servers list them: the
+     * session ids of the connections that come from that worker's proxies ({@code cons} on each
+     * member). Empty for Redis, and while the worker has no connection up.
+     */
+    Set<String> zooKeeperSessionsOf(int worker) {
+        Set<String> sessions = new TreeSet<>();
+        if (zookeeper == null) {
+            return sessions;
+        }
+        List<ZooKeeperServer> servers = zookeeper.servers();
+        for (int n = 0; n < servers.size(); n++) {
+            List<Integer> ports = proxiesByWorker.get(worker - 1).get(n).upstreamPorts();
+            if (ports.isEmpty() || !servers.get(n).isRunning()) {
+                continue;
+            }
+            try {
+                Matcher line = CONNECTION.matcher(servers.get(n).fourLetterWord("cons"));
+                while (line.find()) {
+                    if (ports.contains(Integer.parseInt(line.group(1))) && !line.group(2).equals("0x0")) {
+                        sessions.add(line.group(2));
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // not answering (e.g. restarting): its connections are not up either
+            }
+        }
+        return sessions;
+    }
+
+    /**
+     * Whether a running ZooKeeper member still knows session {@code session}: the leader's
+     * session tracker, a follower's global sessions, ephemeral owners or connections ({@code dump}).
+     * A member that does not answer counts as knowing it, so a false answer is certain.
+     */
+    boolean zooKeeperKnows(String session) {
+        Pattern id = Pattern.compile("\\b" + Pattern.quote(session) + "\\b");
+        for (ZooKeeperServer server : zookeeper.servers()) {
+            if (!server.isRunning()) {
+                continue;
+            }
+            try {
+                if (id.matcher(server.fourLetterWord("dump")).find()) {
+                    return true;
+                }
+            } catch (UncheckedIOException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A partition the firewall holds.
+     *
+     * @param description what is cut off from what
+     * @param isolated for ZooKeeper, the index of the cut-off leader; empty otherwise
+     * @param majority for ZooKeeper, the indexes of the servers on the majority side; empty otherwise
+     */
+    record Partition(String description, List<Integer> isolated, List<Integer> majority) {}
+
+    /**
+     * Cuts the links {@code planned} names (see {@link Schedule.Planned}); {@link #healPartition()}
+     * restores them. For ZooKeeper the isolated server is the one that leads now.
+     *
+     * @throws IllegalStateException without a firewall (outside the partition tier), or when no
+     *     ZooKeeper member leads
+     */
+    Partition partition(Schedule.Planned planned) {
+        if (firewall == null) {
+            throw new IllegalStateException("partitions need the firewall of the partition tier");
+        }
+        int workers = proxiesByWorker.size();
+        List<Integer> cut = new ArrayList<>();
+        switch (scenario.backend()) {
+            case REDIS -> {
+                cut.add(proxiesByWorker.get(planned.target() - 1).get(0).port());
+                firewall.drop(cut);
+                return new Partition("worker " + planned.target() + " cut off from " + nodes.get(0).name(), List.of(),
+                        List.of());
+            }
+            case REDLOCK -> {
+                int node = planned.target();
+                int with = planned.second();
+                for (int w = 1; w <= workers; w++) {
+                    for (int n = 0; n < nodes.size(); n++) {
+                        if ((n == node) != (w == with)) {
+                            cut.add(proxiesByWorker.get(w - 1).get(n).port());
+                        }
+                    }
+                }
+                firewall.drop(cut);
+                return new Partition(with == 0 ? nodes.get(node).name() + " cut off from every worker"
+                        : "worker " + with + " and " + nodes.get(node).name() + " cut off from the rest", List.of(), List.of());
+            }
+            case ZOOKEEPER -> {
+                int leader = zooKeeperLeader(indexes()).orElseThrow(
+                        () -> new IllegalStateException("no ZooKeeper member leads; nothing to partition"));
+                int with = planned.target();
+                List<Integer> majority = new ArrayList<>(indexes());
+                majority.remove(Integer.valueOf(leader));
+                for (int n : majority) {
+                    firewall.drop(leader + 1, peerPorts(n));
+                    firewall.drop(n + 1, peerPorts(leader));
+                }
+                for (int w = 1; w <= workers; w++) {
+                    for (int n = 0; n < nodes.size(); n++) {
+                        if ((n == leader) != (w == with)) {
+                            cut.add(proxiesByWorker.get(w - 1).get(n).port());
+                        }
+                    }
+                }
+                firewall.drop(cut);
+                return new Partition("leader " + nodes.get(leader).name() + " and worker " + with
+                        + " cut off from the other servers and workers", List.of(leader), List.copyOf(majority));
+            }
+        }
+        throw new IllegalStateException("unknown backend " + scenario.backend());
+    }
+
+    /** Lifts the partition: the firewall drops nothing any more; returns how many packets it had dropped. */
+    long healPartition() {
+        long dropped = firewall.droppedPackets();
+        firewall.heal();
+        return dropped;
+    }
+
+    /** The index of the ZooKeeper member among {@code among} that says it leads, if any answers so. */
+    OptionalInt zooKeeperLeader(List<Integer> among) {
+        for (int n : among) {
+            ZooKeeperServer server = zookeeper.servers().get(n);
+            try {
+                if (server.isRunning() && server.fourLetterWord("srvr").contains("Mode: leader")) {
+                    return OptionalInt.of(n);
+                }
+            } catch (UncheckedIOException e) {
+                // not answering: not a leader we can see
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    private List<Integer> indexes() {
+        return IntStream.range(0, nodes.size()).boxed().toList();
+    }
+
+    /** The ports a ZooKeeper member's peers connect to: quorum and election. */
+    private List<Integer> peerPorts(int n) {
+        ZooKeeperServer server = zookeeper.servers().get(n);
+        return List.of(server.quorumPort(), server.electionPort());
+    }
+
     /** Waits until every server serves again (a restarted ZooKeeper member has rejoined its ensemble). */
     void awaitHealthy() {
         if (zookeeper != null) {
@@ -146,6 +334,9 @@ final class LockCluster implements AutoCloseable {
 
     /** Brings back every server the nemesis left down or paused, so the run can end cleanly. */
     void healAll() {
+        if (firewall != null) {
+            firewall.heal(); // first: a ZooKeeper member cut off could not rejoin
+        }
         for (RedisServer server : redis) {
             if (!server.isRunning()) {
                 server.restart();

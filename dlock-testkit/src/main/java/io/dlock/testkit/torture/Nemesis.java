@@ -3,6 +3,10 @@ package io.dlock.testkit.torture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,6 +17,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * three-server quorum, or the one Redis node. Records what it did as {@link FaultEvent}s.
  */
 final class Nemesis implements AutoCloseable {
+
+    /** How long a client pause waits for the worker to be in a hold before pausing it anyway. */
+    private static final Duration AIM_PATIENCE = Duration.ofSeconds(2);
+    /** How long a cut-off looks for the worker's ZooKeeper session (it may be reconnecting). */
+    private static final Duration SESSION_SEARCH = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(50);
+    /** How long a ZooKeeper partition may take to bring about a new leader before it counts as failed. */
+    private static final Duration NEW_LEADER_PATIENCE = Duration.ofSeconds(30);
 
     private final LockCluster cluster;
     private final WorkerFleet workers;
@@ -77,25 +89,26 @@ final class Nemesis implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            long start = System.nanoTime();
             try {
-                String target = inject(planned);
-                add(new FaultEvent(planned.fault(), target, start, System.nanoTime()));
+                add(inject(planned));
                 cluster.awaitHealthy();
             } catch (RuntimeException e) {
-                lock.lock();
-                try {
-                    failures.add(planned + ": " + e);
-                } finally {
-                    lock.unlock();
-                }
+                fail(planned + ": " + e);
             }
         }
     }
 
-    /** Injects and heals one fault; returns what it hit. */
-    private String inject(Schedule.Planned planned) {
+    /** Injects and heals one fault; returns what it did. */
+    private FaultEvent inject(Schedule.Planned planned) {
+        long start = System.nanoTime();
         long length = planned.length().toNanos();
+        StringBuilder observed = new StringBuilder();
+        String target = inject(planned, length, observed);
+        return new FaultEvent(planned.fault(), target, start, System.nanoTime(), observed.toString());
+    }
+
+    /** Injects and heals one fault; returns what it hit, and appends to {@code observed} what it saw. */
+    private String inject(Schedule.Planned planned, long length, StringBuilder observed) {
         switch (planned.fault()) {
             case SERVER_CRASH -> {
                 ClusterNode node = cluster.nodes().get(planned.target());
@@ -130,21 +143,21 @@ final class Nemesis implements AutoCloseable {
                 return down.name() + " down, " + restarted.name() + " restarted";
             }
             case CLIENT_PAUSE -> {
+                // Aim at a holder between its read and its write: the pause then reliably overruns a
+                // lease that is held, which is what the fault is about.
+                Optional<String> holder = workers.awaitHolding(planned.target(), AIM_PATIENCE);
                 workers.pause(planned.target());
                 try {
                     parkFor(length);
                 } finally {
                     workers.resume(planned.target());
                 }
+                observed.append(holder.map(h -> "paused while " + h)
+                        .orElse("no thread was in its hold within " + AIM_PATIENCE.toMillis() + " ms; paused anyway"));
                 return "worker " + planned.target();
             }
             case CLIENT_CUT_OFF -> {
-                cluster.cutOff(planned.target());
-                try {
-                    parkFor(length);
-                } finally {
-                    cluster.reconnect(planned.target());
-                }
+                cutOff(planned.target(), length, observed);
                 return "worker " + planned.target();
             }
             case CONNECTION_DROP -> {
@@ -165,9 +178,115 @@ final class Nemesis implements AutoCloseable {
                 }
                 return latency.toMillis() + " ms, all workers";
             }
+            case PARTITION -> {
+                LockCluster.Partition cut = cluster.partition(planned);
+                long start = System.nanoTime();
+                long dropped = 0;
+                try {
+                    long end = start + length;
+                    if (!cut.majority().isEmpty()) {
+                        end = awaitNewLeader(cut, start, end, observed);
+                    }
+                    parkFor(end - System.nanoTime());
+                } finally {
+                    dropped = cluster.healPartition();
+                }
+                if (dropped == 0) {
+                    fail("PARTITION (" + cut.description() + "): its rules dropped no packet, so it cut nothing");
+                }
+                observed.append(observed.length() > 0 ? "; " : "").append(dropped).append(" packets dropped");
+                return cut.description();
+            }
             case NONE -> throw new IllegalStateException("NONE is not injected");
         }
         throw new IllegalStateException("unknown fault " + planned.fault());
+    }
+
+    /**
+     * Freezes a worker's traffic for {@code length}. On ZooKeeper, also checks that the servers
+     * really expired the worker's session (it vanished from every member's {@code dump}) before
+     * letting its traffic through again; a session that survives is a failure of the fault.
+     */
+    private void cutOff(int worker, long length, StringBuilder observed) {
+        Set<String> sessions = Set.of();
+        long searchUntil = System.nanoTime() + SESSION_SEARCH.toNanos();
+        while (cluster.isZooKeeper() && sessions.isEmpty() && System.nanoTime() - searchUntil < 0) {
+            sessions = cluster.zooKeeperSessionsOf(worker);
+            if (sessions.isEmpty()) {
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+        }
+        if (cluster.isZooKeeper() && sessions.isEmpty()) {
+            fail("CLIENT_CUT_OFF of worker " + worker + ": no ZooKeeper session of it found within "
+                    + SESSION_SEARCH.toSeconds() + " s, so its expiry cannot be checked");
+        }
+        long start = System.nanoTime();
+        cluster.cutOff(worker);
+        try {
+            parkFor(length);
+            for (String session : sessions) {
+                // The servers expire a silent session after the session timeout (rounded up to the
+                // next tick); give them up to one more session timeout past the planned length.
+                long deadline = System.nanoTime() + cluster.lease().toNanos();
+                boolean known = cluster.zooKeeperKnows(session);
+                while (known && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(POLL.toNanos());
+                    known = cluster.zooKeeperKnows(session);
+                }
+                if (known) {
+                    fail("CLIENT_CUT_OFF of worker " + worker + ": its session " + session + " was still known to the"
+                            + " servers " + millis(System.nanoTime() - start) + " after it was cut off: not expired");
+                } else {
+                    observed.append(observed.length() > 0 ? "; " : "").append("session ").append(session)
+                            .append(" expired on the servers (gone by ").append(millis(System.nanoTime() - start))
+                            .append(")");
+                }
+            }
+        } finally {
+            cluster.reconnect(worker);
+        }
+    }
+
+    /**
+     * While a ZooKeeper leader is cut off, waits until the majority elects a new one (a partition
+     * that does not bring that about is a failure of the fault) and notes when the old one
+     * stepped down; returns when to heal: the planned end, but at least one session timeout after
+     * the new leader, so the cut-off client's session can expire on the majority's side.
+     */
+    private long awaitNewLeader(LockCluster.Partition cut, long start, long plannedEnd, StringBuilder observed) {
+        long patience = start + NEW_LEADER_PATIENCE.toNanos();
+        OptionalLong steppedDown = OptionalLong.empty();
+        while (System.nanoTime() - patience < 0) {
+            if (steppedDown.isEmpty() && cluster.zooKeeperLeader(cut.isolated()).isEmpty()) {
+                steppedDown = OptionalLong.of(System.nanoTime());
+            }
+            OptionalInt leader = cluster.zooKeeperLeader(cut.majority());
+            if (leader.isPresent()) {
+                long elected = System.nanoTime();
+                observed.append(cluster.nodes().get(leader.getAsInt()).name()).append(" led the majority after ")
+                        .append(millis(elected - start)).append("; the cut-off leader ")
+                        .append(steppedDown.isEmpty() ? "still said it led then" : "stepped down after "
+                                + millis(steppedDown.getAsLong() - start));
+                return Math.max(plannedEnd, elected + cluster.lease().toNanos());
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+        fail("PARTITION (" + cut.description() + "): the majority elected no new leader within "
+                + NEW_LEADER_PATIENCE.toSeconds() + " s");
+        return plannedEnd;
+    }
+
+    private static String millis(long nanos) {
+        return Duration.ofNanos(nanos).toMillis() + " ms";
+    }
+
+    private void fail(String failure) {
+        lock.lock();
+        try {
+            failures.add(failure);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void add(FaultEvent event) {

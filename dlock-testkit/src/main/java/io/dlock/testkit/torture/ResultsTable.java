@@ -1,6 +1,7 @@
 package io.dlock.testkit.torture;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,9 @@ public final class ResultsTable {
         }
         StringBuilder table = new StringBuilder();
         table.append("| backend | faults | workers | runs | ops | acquired / attempted | overlaps (both valid)"
-                + " | stale writes accepted | stale ops rejected | token violations | lost/dup increments"
-                + " | faults injected | max recovery | longest outage | verdict |\n");
-        table.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + " | stale holders (told) | stale writes accepted | stale ops rejected | token violations"
+                + " | lost/dup increments | faults injected | recovery median / max | longest outage | verdict |\n");
+        table.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row row : rows.values()) {
             table.append(row.render()).append('\n');
         }
@@ -41,6 +42,8 @@ public final class ResultsTable {
         private int attempted;
         private int overlaps;
         private int validOverlaps;
+        private int staleHolders;
+        private int staleHoldersTold;
         private int staleAccepted;
         private int staleRejected;
         private int tokenViolations;
@@ -48,7 +51,10 @@ public final class ResultsTable {
         private int faults;
         private int problems;
         private int flagged;
-        private Duration maxRecovery = Duration.ZERO;
+        private int skipped;
+        private String skipReason = "";
+        private final List<Duration> recoveries = new ArrayList<>();
+        private int unrecovered;
         private Duration longestOutage = Duration.ZERO;
 
         Row(Scenario scenario) {
@@ -58,11 +64,17 @@ public final class ResultsTable {
         void add(RunResult result) {
             CheckResult c = result.check();
             runs++;
+            if (result.skipped().isPresent()) {
+                skipped++;
+                skipReason = result.skipped().get();
+            }
             operations += c.operations();
             acquired += c.acquired();
             attempted += c.attempted();
             overlaps += c.overlaps();
             validOverlaps += c.validOverlaps();
+            staleHolders += c.staleHolders();
+            staleHoldersTold += c.staleHoldersTold();
             staleAccepted += c.staleWritesAccepted();
             staleRejected += c.staleRejected();
             tokenViolations += c.tokenViolations();
@@ -72,7 +84,8 @@ public final class ResultsTable {
             if (scenario.mode().isControl() && result.controlFlagged()) {
                 flagged++;
             }
-            maxRecovery = max(maxRecovery, c.maxRecovery());
+            c.recoveries().forEach(r -> recoveries.add(r.time()));
+            unrecovered += (int) c.recoveries().stream().filter(r -> !r.recovered()).count();
             longestOutage = max(longestOutage, c.longestOutage());
         }
 
@@ -81,13 +94,26 @@ public final class ResultsTable {
                     scenario.faultLabel(), (scenario.mode().isControl() ? "control: " + scenario.mode() : "correct")
                             + ", hold " + scenario.holdMin().toMillis() + "-" + scenario.holdMax().toMillis() + " ms",
                     Integer.toString(runs), Integer.toString(operations), acquired + " / " + attempted,
-                    overlaps + " (" + validOverlaps + ")", Integer.toString(staleAccepted),
-                    Integer.toString(staleRejected), Integer.toString(tokenViolations), Integer.toString(anomalies),
-                    Integer.toString(faults), maxRecovery.toMillis() + " ms", longestOutage.toMillis() + " ms",
-                    verdict()) + " |";
+                    overlaps + " (" + validOverlaps + ")", staleHolders + " (" + staleHoldersTold + ")",
+                    Integer.toString(staleAccepted), Integer.toString(staleRejected), Integer.toString(tokenViolations),
+                    Integer.toString(anomalies), Integer.toString(faults), recovery(),
+                    longestOutage.toMillis() + " ms", verdict()) + " |";
+        }
+
+        /** The median and longest time-to-recover of the row's faults, and how many saw no grant after them. */
+        private String recovery() {
+            if (recoveries.isEmpty()) {
+                return "-";
+            }
+            List<Duration> sorted = recoveries.stream().sorted().toList();
+            return sorted.get((sorted.size() - 1) / 2).toMillis() + " / " + sorted.get(sorted.size() - 1).toMillis()
+                    + " ms" + (unrecovered > 0 ? " (" + unrecovered + " never)" : "");
         }
 
         private String verdict() {
+            if (skipped > 0) {
+                return "SKIPPED " + skipReason + (skipped < runs ? " (" + skipped + " of " + runs + " runs)" : "");
+            }
             if (problems > 0) {
                 return "harness problems: " + problems;
             }

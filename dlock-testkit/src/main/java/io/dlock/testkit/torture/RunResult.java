@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -15,15 +19,23 @@ import java.util.stream.Collectors;
  * @param check what the checker found
  * @param faults the faults carried out
  * @param problems failures of the harness itself; a run with problems proves nothing
- * @param elapsed how long the run took, start-up included
+ * @param skipped why the scenario was not run at all (the partition tier where it cannot run); a
+ *     skipped run shows as such in every report, with empty counts
  */
 public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems,
-        Duration elapsed) {
+        Optional<String> skipped) {
 
     /** Keeps immutable copies. */
     public RunResult {
         faults = List.copyOf(faults);
         problems = List.copyOf(problems);
+        Objects.requireNonNull(skipped, "skipped");
+    }
+
+    /** The result of a scenario that was not run, and why. */
+    static RunResult skipped(Scenario scenario, String reason) {
+        return new RunResult(scenario, new CheckResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(),
+                Duration.ZERO, List.of()), List.of(), List.of(), Optional.of(reason));
     }
 
     /**
@@ -37,6 +49,9 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
     public List<String> brokenPromises() {
         if (scenario.mode().isControl()) {
             throw new IllegalStateException(scenario.mode() + " is a negative control; see controlFlagged()");
+        }
+        if (skipped.isPresent()) {
+            return List.of(); // announced as SKIPPED wherever the run is reported
         }
         List<String> broken = new ArrayList<>(problems);
         if (check.staleWritesAccepted() > 0) {
@@ -63,7 +78,7 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
 
     /**
      * For a negative control: whether the checker caught its flaw (stale writes or lost
-     * increments without fencing; two valid leases at once otherwise).
+     * increments without fencing; two valid leases at once otherwise). False when skipped.
      */
     public boolean controlFlagged() {
         return switch (scenario.mode()) {
@@ -76,23 +91,34 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
 
     /** A multi-line summary for logs and failure messages. */
     public String summary() {
+        if (skipped.isPresent()) {
+            return String.format(Locale.ROOT, "%s under %s, %s, seed %d, %ds: SKIPPED %s", scenario.backend(),
+                    scenario.faultLabel(), scenario.mode(), scenario.seed(), scenario.duration().toSeconds(),
+                    skipped.get());
+        }
         CheckResult c = check;
-        StringBuilder text = new StringBuilder(String.format(
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"
-                        + " overlaps %d (both leases valid: %d), stale writes accepted %d, stale ops rejected %d,"
-                        + " token violations %d, lost/duplicated increments %d, %d faults, max recovery %d ms,"
-                        + " longest outage %d ms",
+                        + " overlaps %d (both leases valid: %d), stale holders %d (told: %d), stale writes accepted %d,"
+                        + " stale ops rejected %d, token violations %d, lost/duplicated increments %d, %d faults,"
+                        + " max recovery %d ms, longest outage %d ms",
                 scenario.backend(), scenario.faultLabel(), scenario.mode(), scenario.seed(),
                 scenario.duration().toSeconds(), c.operations(), c.acquired(), c.attempted(), c.timedOut(),
-                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleWritesAccepted(),
-                c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(), c.maxRecovery().toMillis(),
-                c.longestOutage().toMillis()));
-        if (!faults.isEmpty()) {
-            text.append("\n  faults: ").append(faults.stream().collect(Collectors.groupingBy(FaultEvent::fault,
-                    () -> new EnumMap<>(Fault.class), Collectors.counting())));
-        }
+                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleHolders(), c.staleHoldersTold(),
+                c.staleWritesAccepted(), c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(),
+                c.maxRecovery().toMillis(), c.longestOutage().toMillis()));
+        Map<Fault, List<Recovery>> byFault = c.recoveries().stream().collect(Collectors.groupingBy(
+                r -> r.fault().fault(), () -> new EnumMap<>(Fault.class), Collectors.toList()));
+        byFault.forEach((fault, recoveries) -> text.append("\n  time to recover after each ").append(fault).append(": ")
+                .append(recoveries.stream().map(RunResult::recoveryText).collect(Collectors.joining(", "))));
+        faults.stream().filter(f -> !f.observed().isEmpty()).forEach(f -> text.append("\n  ").append(f.fault())
+                .append(" of ").append(f.target()).append(": ").append(f.observed()));
         problems.forEach(p -> text.append("\n  problem: ").append(p));
         c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
         return text.toString();
+    }
+
+    private static String recoveryText(Recovery recovery) {
+        return recovery.time().toMillis() + " ms" + (recovery.recovered() ? "" : " (no grant after it)");
     }
 }

@@ -1,5 +1,6 @@
 package io.dlock.testkit.torture;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * @param holdMax the longest such time
  */
 public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, long seed, Duration duration,
-        int workers, int threadsPerWorker, int locks, Duration lease, Duration holdMin, Duration holdMax) {
+        int workers, int threadsPerWorker, int locks, Duration lease, Duration holdMin, Duration holdMax)
+        implements Serializable {
 
     /** Checks the values. */
     public Scenario {
@@ -82,12 +84,6 @@ public record Scenario(BackendKind backend, Set<Fault> faults, WorkerMode mode, 
     /** This scenario with another seed. */
     public Scenario withSeed(long newSeed) {
         return new Scenario(backend, faults, mode, newSeed, duration, workers, threadsPerWorker, locks, lease,
-                holdMin, holdMax);
-    }
-
-    /** This scenario with another run time. */
-    public Scenario withDuration(Duration newDuration) {
-        return new Scenario(backend, faults, mode, seed, newDuration, workers, threadsPerWorker, locks, lease,
                 holdMin, holdMax);
     }
 

@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
 /**
  * The nemesis's plan, drawn from the scenario's seed: which fault, when, for how long, against
  * which server or worker. The same scenario always gives the same plan; only the exact moments
- * at which the faults land in the workers' cycles vary from run to run.
+ * at which the faults land in the workers' cycles vary from run to run. The faults come in
+ * rounds, each a shuffle of all the scenario's faults, so a run long enough for one round sees
+ * every one of them.
  */
 final class Schedule {
 
@@ -23,8 +25,12 @@ final class Schedule {
      * @param fault what to do
      * @param at when, from the nemesis's start
      * @param length how long the fault lasts before it is healed
-     * @param target the server (index into the cluster's nodes) or worker (from 1)
-     * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target is down
+     * @param target the server (index into the cluster's nodes) or worker (from 1); for
+     *     {@link Fault#PARTITION}, Redis: the worker cut off; ZooKeeper: the worker left with the
+     *     leader; Redlock: the node cut off
+     * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target
+     *     is down; for a Redlock {@link Fault#PARTITION}, the worker left with the node, or 0 for
+     *     none (the node is cut off from every worker)
      * @param amount for {@link Fault#LATENCY} the added latency, for {@link Fault#CLOCK_JUMP} the jump;
      *     zero otherwise
      */
@@ -43,8 +49,13 @@ final class Schedule {
         long lease = scenario.lease().toMillis();
         long at = WARM_UP.toMillis();
         long end = scenario.duration().toMillis() - COOL_DOWN.toMillis();
+        List<Fault> round = new ArrayList<>();
         while (true) {
-            Fault fault = faults.get(random.nextInt(faults.size()));
+            if (round.isEmpty()) {
+                round.addAll(faults);
+                shuffle(round, random);
+            }
+            Fault fault = round.remove(round.size() - 1);
             long length = switch (fault) {
                 // From an immediate restart (as a supervisor does) to a long outage.
                 case SERVER_CRASH -> between(random, 0, 1_500);
@@ -55,15 +66,20 @@ final class Schedule {
                 case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
                 case CONNECTION_DROP, CLOCK_JUMP -> 0;
                 case LATENCY -> between(random, 1_000, 4_000);
+                // Long enough for a new ZooKeeper leader and the cut-off sessions' expiry.
+                case PARTITION -> between(random, lease * 5 / 2, lease * 4);
                 case NONE -> throw new IllegalStateException("NONE is not planned");
             };
             if (at + length > end) {
                 return plan;
             }
+            boolean redlockPartition = fault == Fault.PARTITION && scenario.backend() == BackendKind.REDLOCK;
             boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.CLIENT_CUT_OFF
-                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP;
+                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP
+                    || (fault == Fault.PARTITION && !redlockPartition);
             int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
-            int second = onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
+            int second = redlockPartition ? random.nextInt(scenario.workers() + 1)
+                    : onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
             long amount = switch (fault) {
                 case LATENCY -> between(random, 20, 200);
                 case CLOCK_JUMP -> between(random, lease, lease * 3);
@@ -72,6 +88,13 @@ final class Schedule {
             plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second,
                     Duration.ofMillis(amount)));
             at += length + between(random, 500, 2_000);
+        }
+    }
+
+    /** Fisher-Yates, with the plan's own random source. */
+    private static void shuffle(List<Fault> faults, SplittableRandom random) {
+        for (int i = faults.size() - 1; i > 0; i--) {
+            faults.set(i, faults.set(random.nextInt(i + 1), faults.get(i)));
         }
     }
 

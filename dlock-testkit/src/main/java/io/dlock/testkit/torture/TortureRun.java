@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -30,12 +31,23 @@ public final class TortureRun {
     private TortureRun() {}
 
     /**
-     * Runs {@code scenario} and checks it.
+     * Runs {@code scenario} and checks it. Failures during the run (a worker that died, a fault
+     * that could not be injected) are reported in {@link RunResult#problems()}; only failures to
+     * start are thrown. A scenario with {@link Fault#PARTITION} runs in a JVM of its own inside a
+     * private network namespace, or, where that cannot be had (not root, no iptables), is
+     * skipped: announced on standard error and in {@link RunResult#skipped()}.
      *
+     * @return what the checker found, the faults injected and the harness's problems
+     * @throws IllegalStateException if a server does not start or answer in time, or a partitioned
+     *     run's isolated JVM failed without a result
+     * @throws java.io.UncheckedIOException if a server, a proxy or a worker JVM cannot be started,
+     *     or the run's directory cannot be written or read
      * @throws InterruptedException if interrupted; everything started is stopped
      */
     public static RunResult run(Scenario scenario) throws InterruptedException {
-        long began = System.nanoTime();
+        if (scenario.faults().contains(Fault.PARTITION) && !NetworkIsolation.inside()) {
+            return NetworkIsolation.run(scenario);
+        }
         Path directory = ManagedProcesses.scratchDirectory("dlock-torture-");
         try (FencedStore store = FencedStore.start(); LockCluster cluster = LockCluster.start(scenario)) {
             long workersStart = System.nanoTime();
@@ -48,7 +60,14 @@ public final class TortureRun {
             }
             List<String> problems = new ArrayList<>();
             try (WorkerFleet fleet = WorkerFleet.start(configs, directory)) {
-                long ready = awaitWorkersConnected(fleet, directory, scenario, workersStart + START_UP.toNanos());
+                int expected = scenario.workers() * scenario.threadsPerWorker();
+                long connected = awaitWorkersConnected(fleet, directory, expected, workersStart + START_UP.toNanos());
+                if (connected < expected) {
+                    problems.add("only " + connected + " of " + expected + " worker threads had connected "
+                            + (fleet.anyExited() ? "when a worker exited" : "after " + START_UP.toSeconds() + " s")
+                            + ": the run did not test what it claims");
+                }
+                long ready = System.nanoTime();
                 List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
                 List<FaultEvent> events;
                 try (Nemesis nemesis = new Nemesis(cluster, fleet, plan)) {
@@ -74,7 +93,7 @@ public final class TortureRun {
                     counters.put(lock, store.counter(lock));
                 }
                 CheckResult check = Checker.check(history, logs, counters, events);
-                return new RunResult(scenario, check, events, problems, Duration.ofNanos(System.nanoTime() - began));
+                return new RunResult(scenario, check, events, problems, Optional.empty());
             }
         } finally {
             keepIfAsked(directory);
@@ -99,13 +118,17 @@ public final class TortureRun {
         }
     }
 
-    /** Waits until every worker thread has opened its history (its client is connected); returns when. */
-    private static long awaitWorkersConnected(WorkerFleet fleet, Path directory, Scenario scenario, long deadline) {
-        int expected = scenario.workers() * scenario.threadsPerWorker();
-        while (System.nanoTime() - deadline < 0 && historyFiles(directory) < expected && !fleet.anyExited()) {
+    /**
+     * Waits until {@code expected} worker threads have opened their histories (their clients are
+     * connected), a worker exits, or {@code deadline} passes; returns how many had.
+     */
+    private static long awaitWorkersConnected(WorkerFleet fleet, Path directory, int expected, long deadline) {
+        long connected = historyFiles(directory);
+        while (System.nanoTime() - deadline < 0 && connected < expected && !fleet.anyExited()) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            connected = historyFiles(directory);
         }
-        return System.nanoTime();
+        return connected;
     }
 
     private static long historyFiles(Path directory) {

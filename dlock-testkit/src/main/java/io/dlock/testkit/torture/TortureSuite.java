@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * A series of runs, the long form of the suite: for each backend, one row per fault it can take
- * (each fault alone, so every row says what that fault does), then the negative controls; each
- * scenario repeated with consecutive seeds.
+ * (each fault alone, so every row says what that fault does; partitions in the partition tier,
+ * skipped and marked so where it cannot run), then the negative controls; each scenario
+ * repeated with consecutive seeds.
  */
 public final class TortureSuite {
 
@@ -58,7 +59,7 @@ public final class TortureSuite {
 
     /**
      * Whether a series upholds everything: no correct run broke a promise, and every control
-     * was flagged.
+     * was flagged. A skipped run breaks nothing; it is reported as skipped.
      */
     public static boolean passed(List<RunResult> results) {
         return results.stream().allMatch(result -> result.scenario().mode().isControl()

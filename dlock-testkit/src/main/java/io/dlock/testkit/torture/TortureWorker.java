@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
@@ -24,7 +25,9 @@ import java.util.function.UnaryOperator;
  * The main class of a worker JVM: one {@link LockClient}, as a real process uses it, shared by
  * {@link WorkerLoop} threads until the stop time; then it closes the client and exits 0.
  *
- * <p>Arguments: those of {@link WorkerConfig#toArgs()}. The worker stops at the configured stop
+ * <p>Arguments: those of {@link WorkerConfig#toArgs()}. If a thread dies of an unexpected
+ * exception (the stack trace goes to standard error, the worker's log), the worker exits with
+ * status 3 once the others are done, and the harness reports the run as void. The worker stops at the configured stop
  * time, or earlier when its standard input ends (the harness closes it, or died). A line
  * {@code jump <ms>} on its standard input jumps its engine's clock forward. Each thread writes
  * its own history file, flushed line by line, so that a worker killed or paused loses nothing
@@ -33,6 +36,8 @@ import java.util.function.UnaryOperator;
 public final class TortureWorker {
 
     private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(15);
+    /** The exit status when a looping thread died of an unexpected exception. */
+    private static final int THREAD_DIED = 3;
 
     private TortureWorker() {}
 
@@ -44,17 +49,27 @@ public final class TortureWorker {
         Thread stdin = new Thread(() -> followCommands(ticker, stop), "torture-stdin");
         stdin.setDaemon(true);
         stdin.start();
+        AtomicInteger died = new AtomicInteger();
         try (PausableScheduler timers = new PausableScheduler(); LockClient client = connect(config, ticker, timers)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < config.threads(); t++) {
                 WorkerLoop loop = new WorkerLoop(config, t, client, stop);
                 Thread thread = new Thread(loop, "torture-w" + config.id() + ".t" + t);
+                thread.setUncaughtExceptionHandler((dead, e) -> {
+                    died.incrementAndGet();
+                    System.err.println(dead.getName() + " died:");
+                    e.printStackTrace(System.err);
+                });
                 threads.add(thread);
                 thread.start();
             }
             for (Thread thread : threads) {
                 thread.join();
             }
+        }
+        if (died.get() > 0) {
+            System.err.println("worker " + config.id() + ": " + died.get() + " of its threads died; the run is void");
+            System.exit(THREAD_DIED);
         }
     }
 

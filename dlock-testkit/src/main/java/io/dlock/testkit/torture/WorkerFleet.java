@@ -3,6 +3,7 @@ package io.dlock.testkit.torture;
 import io.dlock.testkit.ManagedProcesses;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +22,8 @@ import java.util.stream.Stream;
  * nemesis pauses and resumes them; the harness waits for them to finish at their stop time.
  */
 final class WorkerFleet implements AutoCloseable {
+
+    private static final Duration HOLD_POLL = Duration.ofMillis(1);
 
     private final List<Process> processes = new ArrayList<>();
     private final Path directory;
@@ -77,6 +82,51 @@ final class WorkerFleet implements AutoCloseable {
             commands.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach worker " + worker, e);
+        }
+    }
+
+    /**
+     * Waits up to {@code within} until one of worker {@code worker}'s threads is in its hold
+     * (its history's last line is an accepted read: it holds a lock and has yet to write), so a
+     * pause can catch a holder in the act; returns which thread and lock, or empty if none was.
+     */
+    Optional<String> awaitHolding(int worker, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("w" + worker + ".t")).toList()) {
+                    Optional<Op> last = lastOp(file);
+                    if (last.isPresent() && last.get().kind() == Op.Kind.READ && last.get().outcome() == Op.Outcome.OK) {
+                        return Optional.of(last.get().process() + " held " + last.get().lock() + " (token "
+                                + last.get().token() + ") between its read and its write");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the histories in " + directory, e);
+            }
+            LockSupport.parkNanos(HOLD_POLL.toNanos());
+        } while (System.nanoTime() - deadline < 0);
+        return Optional.empty();
+    }
+
+    /** The last complete line of a history file, parsed; empty if it has none yet. */
+    private static Optional<Op> lastOp(Path file) throws IOException {
+        try (RandomAccessFile history = new RandomAccessFile(file.toFile(), "r")) {
+            long length = history.length();
+            int size = (int) Math.min(length, 1024);
+            byte[] tail = new byte[size];
+            history.seek(length - size);
+            history.readFully(tail);
+            String text = new String(tail, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return Optional.empty();
+            }
+            int start = text.lastIndexOf('\n', end - 1) + 1;
+            if (start == 0 && length > size) {
+                return Optional.empty(); // a line longer than the tail read; history lines never are
+            }
+            return Optional.of(Op.parse(text.substring(start, end)));
         }
     }
 

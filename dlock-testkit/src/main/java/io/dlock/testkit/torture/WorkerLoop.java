@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One worker thread's cycle, repeated until the stop time: acquire a random lock, read its
@@ -27,6 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The holder checks nothing between its read and its write on purpose: it models a client
  * that took the lock, then computed, then wrote; a stale holder is stopped by the store's token
  * check, which is what the suite measures.
+ *
+ * <p>Failures of the lock service are recorded and the loop goes on; anything else (the fenced
+ * store failing, a bug) ends the thread with the exception, after recording it as an
+ * {@link Outcome#ERROR} where it hit a store operation and releasing the lock it held.
  */
 final class WorkerLoop implements Runnable {
 
@@ -88,22 +93,46 @@ final class WorkerLoop implements Runnable {
         long token = lease.fencingToken();
         record(history, new Op(process, lock, Kind.ACQUIRE, Outcome.OK, start, System.nanoTime(), token, 0));
         ValiditySamples validity = new ValiditySamples(lease);
+        try {
+            readModifyWrite(history, store, lock, token, validity);
+        } finally {
+            // Also when the store failed: the lock must not stay held (and renewed) for the rest of the run.
+            record(history, validity.toOp(process, lock, token));
+            release(history, lock, lease);
+        }
+    }
 
+    private void readModifyWrite(BufferedWriter history, FencedStoreClient store, String lock, long token,
+            ValiditySamples validity) throws IOException {
         long readStart = System.nanoTime();
-        FencedStoreClient.Reply read = store.read(lock, token);
+        FencedStoreClient.Reply read = storeOp(history, lock, Kind.READ, token, readStart, () -> store.read(lock, token));
         record(history, new Op(process, lock, Kind.READ, read.accepted() ? Outcome.OK : Outcome.REJECTED, readStart,
                 System.nanoTime(), token, read.value()));
         validity.sample();
         if (read.accepted()) {
             hold(validity);
             long writeStart = System.nanoTime();
-            FencedStoreClient.Reply write = store.write(lock, token, read.value() + 1);
+            FencedStoreClient.Reply write = storeOp(history, lock, Kind.WRITE, token, writeStart,
+                    () -> store.write(lock, token, read.value() + 1));
             record(history, new Op(process, lock, Kind.WRITE, write.accepted() ? Outcome.OK : Outcome.REJECTED,
                     writeStart, System.nanoTime(), token, read.value() + 1));
             validity.sample();
         }
-        record(history, validity.toOp(process, lock, token));
-        release(history, lock, lease);
+    }
+
+    /**
+     * Runs one store operation; if it fails (the store is never faulted, so that is the
+     * harness's failure), records it as an {@link Outcome#ERROR} and rethrows: the thread dies
+     * and {@link TortureWorker} exits non-zero, which fails the run.
+     */
+    private FencedStoreClient.Reply storeOp(BufferedWriter history, String lock, Kind kind, long token, long start,
+            Supplier<FencedStoreClient.Reply> op) throws IOException {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            record(history, new Op(process, lock, kind, Outcome.ERROR, start, System.nanoTime(), token, 0));
+            throw e;
+        }
     }
 
     /** Holds for a random time, sampling the lease's validity; does not act on what it finds. */

@@ -7,6 +7,8 @@
  *
  * <p>Entry point: {@link io.dlock.testkit.torture.TortureRun#run(Scenario)}. The harness knows
  * backends only by URI; the backends must be on the class path of the JVM that runs it, which
- * is also the workers' class path.
+ * is also the workers' class path. Runs with network partitions execute in a JVM of their own
+ * inside a private network namespace, where iptables rules cut links between the processes;
+ * where that is not possible (not root), they are skipped, and say so.
  */
 package io.dlock.testkit.torture;

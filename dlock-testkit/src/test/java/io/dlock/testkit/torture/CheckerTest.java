@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.testkit.torture.Op.Kind;
 import io.dlock.testkit.torture.Op.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,16 @@ class CheckerTest {
         }
 
         CheckResult check() {
-            return Checker.check(history, Map.of(LOCK, log), Map.of(LOCK, counter), List.of());
+            return check(List.of());
         }
+
+        CheckResult check(List<FaultEvent> faults) {
+            return Checker.check(history, Map.of(LOCK, log), Map.of(LOCK, counter), faults);
+        }
+    }
+
+    private static long ms(long millis) {
+        return millis * 1_000_000;
     }
 
     private static Op op(String process, Kind kind, Outcome outcome, long startMs, long endMs, long token, long value) {
@@ -78,6 +87,8 @@ class CheckerTest {
         CheckResult result = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true).check();
         assertThat(result.overlaps()).isEqualTo(1);
         assertThat(result.validOverlaps()).isEqualTo(1);
+        assertThat(result.staleHolders()).isEqualTo(1);
+        assertThat(result.staleHoldersTold()).isZero();
         assertThat(result.examples()).anyMatch(e -> e.contains("still had a valid lease"));
     }
 
@@ -86,6 +97,63 @@ class CheckerTest {
         CheckResult result = new Run().cycle("a", 1, 10, 50, 25, true).cycle("b", 2, 30, 40, true).check();
         assertThat(result.overlaps()).isEqualTo(1);
         assertThat(result.validOverlaps()).isZero();
+        assertThat(result.staleHolders()).isEqualTo(1);
+        assertThat(result.staleHoldersTold()).as("its last sample said lost").isEqualTo(1);
+    }
+
+    @Test
+    void aStaleHolderToldOnlyByItsRefusedReleaseCountsAsTold() {
+        Run run = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true);
+        Op release = run.history.get(4);
+        run.history.set(4, new Op(release.process(), release.lock(), Kind.RELEASE, Outcome.LOST, release.start(),
+                release.end(), release.token(), 0));
+        CheckResult result = run.check();
+        assertThat(result.validOverlaps()).isEqualTo(1);
+        assertThat(result.staleHolders()).isEqualTo(1);
+        assertThat(result.staleHoldersTold()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleHolderNeverToldIsNotCountedAsTold() {
+        CheckResult result = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true)
+                .cycle("c", 3, 35, 45, true).check();
+        assertThat(result.overlaps()).isEqualTo(3); // a-b, a-c, b-c
+        assertThat(result.staleHolders()).as("a and b each overran once").isEqualTo(2);
+        assertThat(result.staleHoldersTold()).isZero();
+    }
+
+    @Test
+    void eachFaultGetsItsTimeToRecoverAndTheLongestIsTheMax() {
+        Run run = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true).cycle("a", 3, 80, 90, true);
+        FaultEvent early = new FaultEvent(Fault.SERVER_PAUSE, "redis:1", ms(12), ms(25), "");
+        FaultEvent late = new FaultEvent(Fault.SERVER_CRASH, "redis:1", ms(45), ms(50), "");
+        FaultEvent last = new FaultEvent(Fault.LATENCY, "all", ms(85), ms(88), "");
+        CheckResult result = run.check(List.of(early, late, last));
+        assertThat(result.recoveries()).containsExactly(
+                new Recovery(early, Duration.ofMillis(5), true),
+                new Recovery(late, Duration.ofMillis(30), true),
+                new Recovery(last, Duration.ofMillis(3), false)); // nothing granted after it: to the history's end
+        assertThat(result.maxRecovery()).isEqualTo(Duration.ofMillis(30));
+        assertThat(result.faults()).isEqualTo(3);
+    }
+
+    @Test
+    void withoutFaultsThereIsNoRecovery() {
+        CheckResult result = new Run().cycle("a", 1, 10, 20, true).check();
+        assertThat(result.recoveries()).isEmpty();
+        assertThat(result.maxRecovery()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void theLongestOutageIsTheWidestGapWithoutAGrantFromTheFirstOperationToTheLast() {
+        // grants end at 10, 30 and 80; the history runs from 9 to 91
+        CheckResult inner = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true)
+                .cycle("a", 3, 80, 90, true).check();
+        assertThat(inner.longestOutage()).isEqualTo(Duration.ofMillis(50));
+        // a long tail without grants counts too: grants end at 10 and 30, the last operation at 200
+        Run tail = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true);
+        tail.history.add(op("a", Kind.ACQUIRE, Outcome.TIMEOUT, 41, 200, 0, 0));
+        assertThat(tail.check().longestOutage()).isEqualTo(Duration.ofMillis(170));
     }
 
     @Test

@@ -45,6 +45,42 @@ class ScheduleTest {
     }
 
     @Test
+    void everyFaultOfTheScenarioComesOnceBeforeAnyComesTwice() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Scenario mixed = Scenario.of(BackendKind.REDLOCK, BackendKind.REDLOCK.toleratedFaults(), seed,
+                    Duration.ofSeconds(120));
+            List<Fault> faults = Schedule.plan(mixed, 3).stream().map(Schedule.Planned::fault).toList();
+            int kinds = mixed.faults().size() - 1; // all but NONE
+            assertThat(faults).hasSizeGreaterThan(kinds);
+            assertThat(faults.subList(0, kinds)).as("seed " + seed).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(mixed.faults().stream().filter(f -> f != Fault.NONE).toList());
+        }
+    }
+
+    @Test
+    void partitionsNameTheirSidesAsEachBackendNeeds() {
+        for (BackendKind backend : BackendKind.values()) {
+            Scenario partitions = Scenario.of(backend, EnumSet.of(Fault.PARTITION), 3, Duration.ofSeconds(120));
+            List<Schedule.Planned> plan = Schedule.plan(partitions, backend == BackendKind.REDIS ? 1 : 3);
+            assertThat(plan).hasSizeGreaterThan(5);
+            for (Schedule.Planned planned : plan) {
+                assertThat(planned.length()).isBetween(partitions.lease().multipliedBy(5).dividedBy(2),
+                        partitions.lease().multipliedBy(4));
+                if (backend == BackendKind.REDLOCK) {
+                    assertThat(planned.target()).as("the node cut off").isBetween(0, 2);
+                    assertThat(planned.second()).as("the worker left with it, or none").isBetween(0, 3);
+                } else {
+                    assertThat(planned.target()).as("a worker").isBetween(1, 3);
+                }
+            }
+            if (backend == BackendKind.REDLOCK) {
+                assertThat(plan).extracting(Schedule.Planned::second).as("both shapes").contains(0)
+                        .anyMatch(w -> w > 0);
+            }
+        }
+    }
+
+    @Test
     void aQuietRunHasNoFaults() {
         assertThat(Schedule.plan(scenario.withFaults(EnumSet.of(Fault.NONE)), 3)).isEmpty();
     }

@@ -1,0 +1,22 @@
+package io.dlock.torture;
+
+import io.dlock.testkit.torture.BackendKind;
+import io.dlock.testkit.torture.Fault;
+import io.dlock.testkit.torture.RunResult;
+import io.dlock.testkit.torture.Scenario;
+import io.dlock.testkit.torture.TortureRun;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/** A JVM that runs one long Redis partition scenario, for {@link TorturePartitionIT} to kill. */
+final class PartitionRunMain {
+
+    private PartitionRunMain() {}
+
+    /** Runs the scenario and prints its summary. */
+    public static void main(String[] args) throws InterruptedException {
+        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDIS, EnumSet.of(Fault.PARTITION), 7,
+                Duration.ofSeconds(120)));
+        System.out.println(result.summary());
+    }
+}

@@ -147,6 +147,12 @@ final class Engine {
                 cleanUp(() -> backend.release(lease.request()), serverDropsAt(lease),
                         last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
                                 + " lease or session ends", lease.name(), lease.owner(), describe(last)));
+                if (!serverExpiresLease()) {
+                    // A lease on a session is valid while the session lives, which the client
+                    // cannot vouch for without the server: the session may have ended before.
+                    lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
+                            + " session it lived in may have ended before it", true);
+                }
             } else if (!held && lostBefore == null) {
                 lease.markLost("found at release: the lock was no longer held by this owner"
                         + " (it expired or was taken over)", true);

@@ -53,7 +53,10 @@ public interface Lease extends AutoCloseable {
      * Releases the lock if this lease still holds it, waking waiters; idempotent.
      *
      * @throws LeaseLostException if the lease had been lost or had run out before this release
-     *     (the lock was not held all the way); the lease is released either way
+     *     (the lock was not held all the way), or, for a lease that lives as long as a session
+     *     (ZooKeeper), if the server could not confirm the release, so the session may have
+     *     ended first; the lease is released either way (a release the server did not answer is
+     *     retried while the server may still hold the lock)
      */
     @Override
     void close();

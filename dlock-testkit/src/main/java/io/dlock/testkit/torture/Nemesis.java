@@ -226,8 +226,9 @@ final class Nemesis implements AutoCloseable {
             parkFor(length);
             for (String session : sessions) {
                 // The servers expire a silent session after the session timeout (rounded up to the
-                // next tick); give them up to one more session timeout past the planned length.
-                long deadline = System.nanoTime() + cluster.lease().toNanos();
+                // next tick), but a new leader, elected after an earlier fault, starts every
+                // session's timeout afresh: give them up to four more session timeouts.
+                long deadline = System.nanoTime() + cluster.lease().multipliedBy(4).toNanos();
                 boolean known = cluster.zooKeeperKnows(session);
                 while (known && System.nanoTime() - deadline < 0) {
                     LockSupport.parkNanos(POLL.toNanos());

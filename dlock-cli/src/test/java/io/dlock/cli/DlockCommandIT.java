@@ -214,9 +214,11 @@ class DlockCommandIT {
 
     @Test
     void versionAndHelpWork() throws Exception {
+        String expected = System.getProperty("dlock.version");
+        assertThat(expected).as("the project version, passed by the pom as dlock.version").isNotBlank();
         Dlock version = new Dlock("--version");
         assertThat(version.exit()).isZero();
-        assertThat(version.out()).startsWith("dlock ");
+        assertThat(version.out()).startsWith("dlock " + expected + "\n");
         Dlock help = new Dlock("run", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--lock").contains("--wait").contains("75").contains("76");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,7 +222,22 @@ class DlockCommandIT {
         assertThat(version.out()).startsWith("dlock " + expected + "\n");
         Dlock help = new Dlock("run", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--lock").contains("--wait").contains("75").contains("76");
+        assertThat(help.out()).contains("--lock").contains("--wait");
+    }
+
+    @Test
+    void everyHelpListsTheExitCodesOfItsCommand() throws Exception {
+        for (String command : List.of("dlock", "run", "status", "demo", "bench", "torture")) {
+            Dlock help = command.equals("dlock") ? new Dlock("--help") : new Dlock(command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out()).as(command).contains("Exit codes:");
+            String codes = help.out().substring(help.out().indexOf("Exit codes:"));
+            Map<String, String> expected = ExitCodes.listFor(command);
+            assertThat(expected).as(command).isNotEmpty();
+            expected.forEach((code, meaning) -> assertThat(codes).as(command)
+                    .containsPattern("(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ")[0])));
+        }
+        assertThat(ExitCodes.listFor("dlock")).containsKeys("1", "75", "76", "130/143");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,11 +19,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ChildSupervisor {
 
+    /** How the JDK reports that exec found no such file: {@code error=2, No such file or directory}. */
+    private static final String NOT_FOUND = "error=2,";
+
     private final Lease lease;
     private final List<String> command;
     private final Duration grace;
     private final PrintWriter err;
-    private final AtomicReference<String> lostBecause = new AtomicReference<>();
+    /** Why the lease was lost while the command was still running, which is when we stop it. */
+    private final AtomicReference<String> lostWhileRunning = new AtomicReference<>();
     private Process child;
 
     ChildSupervisor(Lease lease, List<String> command, Duration grace, PrintWriter err) {
@@ -33,7 +38,7 @@ final class ChildSupervisor {
     }
 
     /** Runs the command to its end and returns dlock's exit code. */
-    int run() throws IOException, InterruptedException {
+    int run() throws InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> environment = builder.environment();
         environment.put("DLOCK_LOCK", lease.name());
@@ -43,29 +48,47 @@ final class ChildSupervisor {
             child = builder.start();
         } catch (IOException e) {
             release();
-            throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            return cannotRun(e);
         }
         Thread onSignal = new Thread(this::stopForSignal, "dlock-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
         lease.onLost((lost, reason) -> stopBecauseLost(reason));
         int exit = child.waitFor();
-        release();
+        Optional<String> lostAtRelease = release();
         try {
             Runtime.getRuntime().removeShutdownHook(onSignal);
         } catch (IllegalStateException shuttingDown) {
-            // dlock itself was signalled; the hook finishes the job
+            // dlock itself was signalled; the hook finishes the job and the JVM sets the exit code
         }
-        String reason = lostBecause.get();
-        if (reason != null) {
-            err.println("dlock: lost lock '" + lease.name() + "' while the command ran (" + reason
+        String stoppedFor = lostWhileRunning.get();
+        if (stoppedFor != null) {
+            err.println("dlock: lost lock '" + lease.name() + "' while the command ran (" + stoppedFor
                     + "); the command was stopped");
+            return ExitCodes.LEASE_LOST;
+        }
+        if (lostAtRelease.isPresent()) {
+            err.println("dlock: the command exited with code " + exit + " on its own, but it may not have held"
+                    + " the lock to its end: " + lostAtRelease.get());
             return ExitCodes.LEASE_LOST;
         }
         return exit;
     }
 
+    /** Reports a command that could not be started, with the code env(1) and timeout(1) use. */
+    private int cannotRun(IOException e) {
+        String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        boolean notFound = reason != null && reason.startsWith(NOT_FOUND);
+        err.println("dlock: cannot run " + command.get(0) + ": "
+                + (reason == null ? e.getClass().getSimpleName() : reason.replaceFirst("^error=\\d+, ", "")));
+        return notFound ? ExitCodes.COMMAND_NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
+    }
+
+    /**
+     * The lease-lost listener. It also fires when the release after the command's own exit finds
+     * the lease lost; that case is reported by {@link #run()} and stops nothing.
+     */
     private void stopBecauseLost(String reason) {
-        if (lostBecause.compareAndSet(null, reason)) {
+        if (child.isAlive() && lostWhileRunning.compareAndSet(null, reason)) {
             terminate();
         }
     }
@@ -92,11 +115,13 @@ final class ChildSupervisor {
         });
     }
 
-    private void release() {
+    /** Releases the lease; returns why it had been lost if the release found it so. */
+    private Optional<String> release() {
         try {
             lease.close();
-        } catch (LeaseLostException alreadyReported) {
-            lostBecause.compareAndSet(null, alreadyReported.getMessage());
+            return Optional.empty();
+        } catch (LeaseLostException lost) {
+            return Optional.of(lost.getMessage());
         }
     }
 }

@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * Every exit code of {@code dlock}, and the list of them each command's {@code --help} shows
  * ({@link #listFor}), so that the code and the help cannot disagree. Codes come from sysexits(3)
- * where one fits, so that scripts can tell the outcomes apart; {@code dlock run} otherwise exits
- * with its command's code.
+ * where one fits, so that scripts can tell the outcomes apart, and, for a command {@code dlock run}
+ * cannot start, from env(1) and timeout(1); {@code dlock run} otherwise exits with its command's
+ * code, so these codes are ambiguous when the command itself exits with one of them, and dlock's
+ * line on stderr tells which it was.
  *
  * <p>After SIGINT or SIGTERM the JVM exits with 128 + the signal's number once its shutdown hooks
  * are done, as a shell reports a program that the signal stopped. {@code dlock run} keeps that:
@@ -33,6 +35,10 @@ final class ExitCodes {
     static final int LOCK_NOT_ACQUIRED = 75;
     /** {@code run}: the lease was lost while the command ran, so it may not have run alone. */
     static final int LEASE_LOST = 76;
+    /** {@code run}: the command was found but could not be executed, as with env(1) and timeout(1). */
+    static final int CANNOT_EXECUTE = 126;
+    /** {@code run}: the command was not found, as with env(1) and timeout(1). */
+    static final int COMMAND_NOT_FOUND = 127;
     /** dlock got SIGINT (Ctrl-C): 128 + 2, set by the JVM after the shutdown hooks. */
     static final int INTERRUPTED = 128 + 2;
     /** dlock got SIGTERM: 128 + 15, set by the JVM after the shutdown hooks. */
@@ -50,6 +56,7 @@ final class ExitCodes {
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "run: lock not acquired within --wait; the command did not run");
                 list.put(code(LEASE_LOST), "run: the lease was lost while the command ran");
+                list.put(code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND), "run: the command could not be executed / was not found");
                 list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
                         + " and exits once its command has, demo once it stopped its servers");
                 list.put("n", "run: otherwise, the command's exit code");
@@ -60,6 +67,8 @@ final class ExitCodes {
                 list.put(code(LOCK_NOT_ACQUIRED), "lock not acquired within --wait; the command did not run");
                 list.put(code(LEASE_LOST), "the lease was lost while the command ran (it was stopped, or it had"
                         + " already exited and the loss was found at release): it may not have run alone");
+                list.put(code(CANNOT_EXECUTE), "the command was found but could not be executed; the lock was released");
+                list.put(code(COMMAND_NOT_FOUND), "the command was not found; the lock was released");
                 list.put(code(INTERRUPTED), "dlock got SIGINT: passed on as SIGTERM; dlock exits once the command has"
                         + " exited and the lock is released, whatever the command's code");
                 list.put(code(TERMINATED), "dlock got SIGTERM: the same");

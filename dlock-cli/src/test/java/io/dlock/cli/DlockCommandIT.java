@@ -147,6 +147,33 @@ class DlockCommandIT {
     }
 
     @Test
+    void aLeaseFoundLostOnlyAtReleaseIsReportedAsSuchAndExitsWithTheLostCode() throws Exception {
+        Path started = dir.resolve("started");
+        Path release = dir.resolve("release");
+        // A long lease: the watchdog's first renewal (at a third of it) comes long after the release.
+        Dlock run = new Dlock("run", "--lock", "cli:late", "--lease", "60s", "--", "sh", "-c", holdUntil(started, release));
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        assertThat(redis.command("DEL", "dlock:{cli:late}")).isEqualTo(":1");
+        Files.createFile(release);
+        assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(run.err()).contains("the command exited with code 0 on its own")
+                .contains("may not have held the lock to its end").doesNotContain("stopped");
+    }
+
+    @Test
+    void aCommandThatCannotBeStartedExitsLikeEnvAndLeavesTheLockFree() throws Exception {
+        Dlock missing = new Dlock("run", "--lock", "cli:cannot", "--", dir.resolve("no-such-command").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCodes.COMMAND_NOT_FOUND);
+        assertThat(missing.err()).contains("cannot run").contains("no-such-command")
+                .contains("No such file or directory").doesNotContain("\tat ");
+        Path notExecutable = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\n");
+        Dlock denied = new Dlock("run", "--lock", "cli:cannot", "--", notExecutable.toString());
+        assertThat(denied.exit()).isEqualTo(ExitCodes.CANNOT_EXECUTE);
+        assertThat(denied.err()).contains("cannot run").contains("Permission denied");
+        assertThat(redis.command("HEXISTS", "dlock:{cli:cannot}", "owner")).as("lock released").isEqualTo(":0");
+    }
+
+    @Test
     void sigtermToDlockReachesTheCommandAndTheLockIsFreedAfterIt() throws Exception {
         Path started = dir.resolve("started");
         Path terminated = dir.resolve("terminated");

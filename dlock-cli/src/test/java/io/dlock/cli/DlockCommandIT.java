@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,17 @@ class DlockCommandIT {
         redis.close();
     }
 
+    /** Every dlock started by the current test, stopped with what it started if a test failed midway. */
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() throws InterruptedException {
+        for (Process process : started) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** A {@code dlock} process with stdout and stderr in files, and DLOCK_BACKEND set. */
     private final class Dlock {
         final Process process;
@@ -57,6 +69,7 @@ class DlockCommandIT {
             builder.environment().put("DLOCK_BACKEND", redis.uri());
             builder.environment().putAll(environment);
             process = builder.start();
+            started.add(process);
         }
 
         Dlock(String... args) throws IOException {
@@ -83,7 +96,25 @@ class DlockCommandIT {
 
     /** A shell command that touches {@code started}, then waits until {@code release} exists. */
     private static String holdUntil(Path started, Path release) {
-        return "touch '" + started + "'; while [ ! -f '" + release + "' ]; do sleep 0.05; done";
+        return "touch '" + started + "'; " + awaitFile(release);
+    }
+
+    /** Shell: wait until {@code file} exists. */
+    private static String awaitFile(Path file) {
+        return "while [ ! -f '" + file + "' ]; do sleep 0.05; done";
+    }
+
+    /**
+     * A shell command that runs {@code onTerm} on SIGTERM and exits with {@code code}, after
+     * touching {@code started}. It waits on a background sleep that the trap kills, so no
+     * orphan outlives it.
+     */
+    private static String trapTerm(String onTerm, int code, Path started) {
+        return "trap \"kill \\$!; " + onTerm + "; exit " + code + "\" TERM; touch '" + started + "'; sleep 60 & wait";
+    }
+
+    private static boolean held(String lock) {
+        return redis.command("HEXISTS", "dlock:{" + lock + "}", "owner").equals(":1");
     }
 
     @Test
@@ -105,15 +136,21 @@ class DlockCommandIT {
     void withAWaitTheSecondRunsAfterTheFirst() throws Exception {
         Path started = dir.resolve("first-started");
         Path release = dir.resolve("release");
-        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c", holdUntil(started, release));
+        Path firstDone = dir.resolve("first-done");
+        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c",
+                holdUntil(started, release) + "; touch '" + firstDone + "'");
         Poll.until("the first command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        Path secondRan = dir.resolve("second-ran");
-        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "touch", secondRan.toString());
-        Poll.throughout(Duration.ofMillis(500), () -> assertThat(secondRan).doesNotExist());
+        Path secondSaw = dir.resolve("second-saw");
+        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "sh", "-c",
+                "if [ -f '" + firstDone + "' ]; then echo first-done; else echo first-running; fi > '" + secondSaw + "'");
+        // The second dlock waits on the lock's release channel: it is waiting, not yet started.
+        Poll.until("the second dlock waits", MARGIN.multipliedBy(3),
+                () -> !redis.command("PUBSUB", "NUMSUB", "dlock:{cli:after}:released").endsWith("\n0"));
+        assertThat(secondSaw).doesNotExist();
         Files.createFile(release);
         assertThat(first.exit()).isZero();
         assertThat(second.exit()).isZero();
-        assertThat(secondRan).exists();
+        assertThat(secondSaw).as("what the second command saw when it started").hasContent("first-done");
     }
 
     @Test
@@ -134,16 +171,39 @@ class DlockCommandIT {
     void aLostLeaseStopsTheCommandAndExitsWithTheLostCode() throws Exception {
         Path started = dir.resolve("started");
         Path terminated = dir.resolve("terminated");
-        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", "1s", "--grace", "1s", "--", "sh", "-c",
-                "trap \"touch '" + terminated + "'; exit 9\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Duration lease = Duration.ofSeconds(1);
+        Duration grace = Duration.ofSeconds(5);
+        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+                trapTerm("touch '" + terminated + "'", 9, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         long deleted = System.nanoTime();
         assertThat(redis.command("DEL", "dlock:{cli:lost}")).isEqualTo(":1");
         assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - deleted))
-                .as("stopped within lease + grace + margin").isLessThan(Duration.ofSeconds(2).plus(MARGIN));
+                .as("stopped within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
         assertThat(terminated).as("the command got SIGTERM").exists();
-        assertThat(run.err()).contains("lost lock 'cli:lost'");
+        assertThat(run.err()).contains("lost lock 'cli:lost'").contains("was stopped").doesNotContain("SIGKILL");
+    }
+
+    @Test
+    void aCommandIgnoringSigtermIsKilledAfterTheGrace() throws Exception {
+        Path started = dir.resolve("started");
+        Path pid = dir.resolve("pid");
+        Duration lease = Duration.ofSeconds(2);
+        Duration grace = Duration.ofSeconds(1);
+        // exec keeps the PID and the ignored SIGTERM: only SIGKILL ends the sleep.
+        Dlock run = new Dlock("run", "--lock", "cli:killed", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+                "trap '' TERM; echo $$ > '" + pid + "'; touch '" + started + "'; exec sleep 60");
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        ProcessHandle command = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+        long deleted = System.nanoTime();
+        assertThat(redis.command("DEL", "dlock:{cli:killed}")).isEqualTo(":1");
+        assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+                .as("killed within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
+        assertThat(command.isAlive()).as("the command is gone").isFalse();
+        assertThat(run.err()).contains("lost lock 'cli:killed'")
+                .contains("ignored SIGTERM for 1000 ms; sending SIGKILL");
     }
 
     @Test
@@ -177,14 +237,22 @@ class DlockCommandIT {
     void sigtermToDlockReachesTheCommandAndTheLockIsFreedAfterIt() throws Exception {
         Path started = dir.resolve("started");
         Path terminated = dir.resolve("terminated");
-        Dlock run = new Dlock("run", "--lock", "cli:signal", "--", "sh", "-c",
-                "trap \"touch '" + terminated + "'; exit 0\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Path proceed = dir.resolve("proceed");
+        Path exiting = dir.resolve("exiting");
+        // On SIGTERM the command tells us, waits for our check, and marks its exit as its last act.
+        Dlock run = new Dlock("run", "--lock", "cli:signal", "--grace", "120s", "--", "sh", "-c", trapTerm(
+                "touch '" + terminated + "'; " + awaitFile(proceed) + "; touch '" + exiting + "'", 0, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).isEqualTo(":1");
+        assertThat(held("cli:signal")).isTrue();
         run.process.destroy();
-        run.exit();
-        assertThat(terminated).as("the command got SIGTERM").exists();
-        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).as("lock released").isEqualTo(":0");
+        Poll.until("the command gets SIGTERM", MARGIN.multipliedBy(3), () -> Files.exists(terminated));
+        assertThat(run.process.isAlive()).as("dlock waits for the command").isTrue();
+        assertThat(exiting).as("the command still runs").doesNotExist();
+        assertThat(held("cli:signal")).as("the lock is held while the command still runs").isTrue();
+        Files.createFile(proceed);
+        assertThat(run.exit()).as("128 + SIGTERM").isEqualTo(ExitCodes.TERMINATED);
+        assertThat(exiting).as("the command ran to its exit").exists();
+        assertThat(held("cli:signal")).as("lock released").isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.RedisServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,14 @@ class DlockCommandIT {
 
         String err() throws IOException {
             return Files.readString(err, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -306,6 +315,28 @@ class DlockCommandIT {
         assertThat(bench.exit()).isZero();
         assertThat(bench.out()).contains("\"threads\": 2").contains("\"p50Micros\"").contains("\"p999Micros\"");
         assertThat(bench.out()).doesNotContain("\"operations\": 0,");
+        assertThat(bench.err()).as("no progress when stderr is not a terminal").doesNotContain("acquire+release");
+    }
+
+    @Test
+    void benchStopsAtTheFirstBackendFailureWithTheUnavailableCode() throws Exception {
+        Duration acquireWait = Duration.ofSeconds(30); // what bench gives one acquisition
+        try (RedisServer doomed = RedisServer.start()) {
+            Dlock bench = new Dlock("bench", "--backend", doomed.uri(), "--duration", "300s", "--threads", "2",
+                    "--progress");
+            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> read(bench.err).contains("acquire+release"));
+            long killed = System.nanoTime();
+            doomed.kill();
+            assertThat(bench.exit()).as(read(bench.err)).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("stopped long before --duration")
+                    .isLessThan(acquireWait.plus(MARGIN.multipliedBy(3)));
+            List<String> errors = bench.err().lines() // lines() also splits at the progress line's \r
+                    .filter(line -> line.startsWith("dlock: ")).toList();
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0)).contains(doomed.hostAndPort()).contains("unreachable")
+                    .doesNotContain("Exception");
+            assertThat(bench.out()).as("no result").isEmpty();
+        }
     }
 
     @Test

@@ -35,6 +35,11 @@ final class ExitCodes {
     static final int LOCK_NOT_ACQUIRED = 75;
     /** {@code run}: the lease was lost while the command ran, so it may not have run alone. */
     static final int LEASE_LOST = 76;
+    /**
+     * The {@code ./dlock} launcher script found no {@code dlock.jar} or no {@code java} (EX_CONFIG);
+     * dlock itself never exits with it, so it means the launcher.
+     */
+    static final int LAUNCHER_CONFIG = 78;
     /** {@code run}: the command was found but could not be executed, as with env(1) and timeout(1). */
     static final int CANNOT_EXECUTE = 126;
     /** {@code run}: the command was not found, as with env(1) and timeout(1). */
@@ -56,6 +61,7 @@ final class ExitCodes {
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "run: lock not acquired within --wait; the command did not run");
                 list.put(code(LEASE_LOST), "run: the lease was lost while the command ran");
+                list.put(code(LAUNCHER_CONFIG), "the ./dlock launcher found no dlock.jar or no java");
                 list.put(code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND), "run: the command could not be executed / was not found");
                 list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
                         + " and exits once its command has, demo once it stopped its servers");

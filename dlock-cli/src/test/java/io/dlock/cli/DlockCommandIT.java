@@ -28,6 +28,8 @@ class DlockCommandIT {
 
     private static final Duration MARGIN = Duration.ofSeconds(5);
     private static final Path JAR = Path.of("target", "dlock.jar");
+    /** The checkout's launcher script; the tests run in the module's directory. */
+    private static final Path LAUNCHER = Path.of("..", "dlock");
     private static RedisServer redis;
 
     @TempDir
@@ -352,6 +354,52 @@ class DlockCommandIT {
     }
 
     @Test
+    void theLauncherRunsThroughSymlinksOnThePath() throws Exception {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Path links = Files.createDirectory(dir.resolve("links"));
+        // bin/dlock -> ../links/dlock (relative) -> the checkout's launcher
+        Files.createSymbolicLink(links.resolve("dlock"), LAUNCHER.toAbsolutePath());
+        Files.createSymbolicLink(bin.resolve("dlock"), Path.of("..", "links", "dlock"));
+        // Without readlink -f (older macOS) the launcher follows the links one by one.
+        Path noReadlinkF = Files.createDirectory(dir.resolve("no-readlink-f"));
+        Path readlink = Files.writeString(noReadlinkF.resolve("readlink"),
+                "#!/bin/sh\n[ \"$1\" = -f ] && exit 1\nexec " + which("readlink") + " \"$@\"\n");
+        assertThat(readlink.toFile().setExecutable(true)).isTrue();
+        for (String path : List.of(bin.toString(), noReadlinkF + ":" + bin)) {
+            Process launcher = launch(path + ":" + System.getenv("PATH"), "dlock --version");
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.exitValue()).as(path).isZero();
+            assertThat(new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .startsWith("dlock " + System.getProperty("dlock.version"));
+        }
+    }
+
+    @Test
+    void theLauncherWithoutTheJarSaysHowToBuildItWithItsOwnCode() throws Exception {
+        Path copy = Files.copy(LAUNCHER, dir.resolve("dlock"));
+        Process launcher = launch(System.getenv("PATH"), "sh '" + copy + "' --version");
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(ExitCodes.LAUNCHER_CONFIG);
+        assertThat(new String(launcher.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("dlock.jar is missing").contains("./mvnw -q package");
+    }
+
+    /** Runs {@code script} with {@code sh} on {@code path}, with JAVA_HOME set to this JVM's. */
+    private Process launch(String path, String script) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).directory(dir.toFile());
+        builder.environment().put("PATH", path);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static String which(String tool) {
+        return List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool)).filter(Files::isExecutable)
+                .findFirst().orElseThrow().toString();
+    }
+
+    @Test
     void everyHelpListsTheExitCodesOfItsCommand() throws Exception {
         for (String command : List.of("dlock", "run", "status", "demo", "bench", "torture")) {
             Dlock help = command.equals("dlock") ? new Dlock("--help") : new Dlock(command, "--help");
@@ -370,9 +418,7 @@ class DlockCommandIT {
     void theDemoRunsWithoutRedisOnThePathAndLeavesNoProcess() throws Exception {
         Path bin = Files.createDirectory(dir.resolve("bin"));
         for (String tool : List.of("sh", "kill", "sleep", "tr", "grep", "cat", "basename", "rm")) {
-            Path found = List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool))
-                    .filter(Files::isExecutable).findFirst().orElseThrow();
-            Files.createSymbolicLink(bin.resolve(tool), found);
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
         }
         Set<Long> before = serverProcesses();
         Dlock demo = new Dlock(Map.of("PATH", bin.toString(), "REDIS_SERVER", ""), "demo");

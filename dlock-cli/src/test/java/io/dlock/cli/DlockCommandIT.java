@@ -2,10 +2,12 @@ package io.dlock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlock.testkit.ManagedProcesses;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DlockCommandIT {
 
     private static final Duration MARGIN = Duration.ofSeconds(5);
+    private static final int SIGINT = 2;
     private static final Path JAR = Path.of("target", "dlock.jar");
     /** The checkout's launcher script; the tests run in the module's directory. */
     private static final Path LAUNCHER = Path.of("..", "dlock");
@@ -415,24 +417,95 @@ class DlockCommandIT {
     }
 
     @Test
-    void theDemoRunsWithoutRedisOnThePathAndLeavesNoProcess() throws Exception {
+    void theDemoRunsWithoutRedisOnThePathTellsItsStoryAndLeavesNoProcess() throws Exception {
         Path bin = Files.createDirectory(dir.resolve("bin"));
         for (String tool : List.of("sh", "kill", "sleep", "tr", "grep", "cat", "basename", "rm")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
         }
-        Set<Long> before = serverProcesses();
         Dlock demo = new Dlock(Map.of("PATH", bin.toString(), "REDIS_SERVER", ""), "demo");
+        ProcessTree tree = new ProcessTree(demo.process);
+        tree.awaitExit(Duration.ofSeconds(90));
         assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
-        assertThat(demo.out()).contains("Redlock").contains("REJECTED").contains("order of acquisition: A, B, C")
-                .contains("redis-server-6.2");
-        Poll.until("no server process of the demo left", MARGIN,
-                () -> serverProcesses().stream().allMatch(before::contains));
+        assertThat(tree.saw("redis-server")).as("Redis servers seen").isTrue();
+        assertThat(tree.saw("QuorumPeerMain")).as("a ZooKeeper server seen").isTrue();
+        tree.awaitNoneLeft(MARGIN.multipliedBy(6));
+
+        String out = demo.out();
+        assertThat(part(out, 1)).contains("Redlock").contains("redis-server-6.2").contains("acquired 'demo:report'");
+        String stoppedFirst = only(part(out, 2), "stopped (redis://\\S+)");
+        String stoppedSecond = only(part(out, 3), "stopped (redis://\\S+)");
+        String refusal = only(part(out, 3), "(?m)^\\s+(Redlock needs a majority.*)$");
+        String unreachable = refusal.substring(refusal.indexOf("unreachable: "));
+        assertThat(unreachable).as(refusal).contains(stoppedFirst).contains(stoppedSecond);
+        assertThat(refusal.substring(0, refusal.indexOf("unreachable: "))).as(refusal)
+                .doesNotContain(stoppedFirst).doesNotContain(stoppedSecond);
+
+        String fencing = part(out, 4);
+        long fresh = Long.parseLong(only(fencing, "B writes with token (\\d+): accepted"));
+        long stale = Long.parseLong(only(fencing, "A writes with token (\\d+): REJECTED"));
+        assertThat(stale).isLessThan(fresh);
+        assertThat(fencing).contains("the store keeps B's value");
+
+        String queue = part(out, 5);
+        Matcher acquired = Pattern.compile("(\\w) acquires with token (\\d+)").matcher(queue);
+        List<String> order = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>();
+        while (acquired.find()) {
+            order.add(acquired.group(1));
+            tokens.add(Long.parseLong(acquired.group(2)));
+        }
+        assertThat(order).containsExactly("A", "B", "C");
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+        assertThat(queue).contains("order of acquisition: A, B, C");
     }
 
-    private static Set<Long> serverProcesses() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("redis-server") || c.contains("QuorumPeerMain"))
-                        .orElse(false))
-                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    @Test
+    void ctrlCStopsTheDemoAndEveryServerItStartedWithoutAnError() throws Exception {
+        Dlock demo = new Dlock("demo");
+        ProcessTree tree = new ProcessTree(demo.process);
+        // Part 4 waits seconds for restarted nodes and for a lease to run out: time to interrupt it.
+        Poll.until("the demo restarts two nodes", Duration.ofSeconds(60), () -> {
+            tree.sample();
+            return read(demo.out).contains("restarted both nodes");
+        });
+        assertThat(tree.saw("redis-server")).as("Redis servers seen").isTrue();
+        assertSigintIsHandled(demo.process);
+        ManagedProcesses.signal(demo.process.pid(), "INT");
+        tree.awaitExit(MARGIN.multipliedBy(6));
+        assertThat(demo.exit()).as("128 + SIGINT; stderr: %s", demo.err()).isEqualTo(ExitCodes.INTERRUPTED);
+        tree.awaitNoneLeft(MARGIN.multipliedBy(6));
+        assertThat(demo.err()).contains("dlock demo: interrupted; stopping every server it started")
+                .doesNotContain("Shutdown in progress").doesNotContain("IllegalStateException");
+        assertThat(demo.err().lines().filter(line -> line.startsWith("dlock: "))).as("error lines").isEmpty();
+        assertThat(demo.out()).doesNotContain("Done.");
+    }
+
+    /** Fails clearly where SIGINT is ignored, as in a job started with {@code &} by a non-interactive shell. */
+    private static void assertSigintIsHandled(Process process) throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return; // not Linux: nothing to read it from
+        }
+        String ignored = Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .findFirst().orElseThrow().split("\\s+")[1];
+        assertThat(new BigInteger(ignored, 16).testBit(SIGINT - 1))
+                .as("SIGINT is ignored by the processes of this build (started in the background?): it cannot test Ctrl-C")
+                .isFalse();
+    }
+
+    /** The demo's part {@code number}: from its heading to the next one. */
+    private static String part(String out, int number) {
+        Matcher part = Pattern.compile("(?ms)^" + number + "\\. .*?(?=^\\d+\\. |\\z)").matcher(out);
+        assertThat(part.find()).as("part %d in:%n%s", number, out).isTrue();
+        return part.group();
+    }
+
+    /** The first group of the one match of {@code regex} in {@code text}. */
+    private static String only(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
+        String found = matcher.group(1);
+        assertThat(matcher.find()).as("a second %s in:%n%s", regex, text).isFalse();
+        return found;
     }
 }

@@ -1,0 +1,51 @@
+package io.dlock.cli;
+
+import io.dlock.testkit.Poll;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The processes one process started, sampled while it runs: once it has exited its children
+ * are re-parented and no longer found from it, so a test that wants to know what it left behind
+ * must look while it is alive. Only this tree is looked at, never the whole machine, where
+ * another build may run servers of its own. Not thread-safe.
+ */
+final class ProcessTree {
+
+    private final Process root;
+    private final Map<ProcessHandle, String> seen = new LinkedHashMap<>();
+
+    ProcessTree(Process root) {
+        this.root = root;
+    }
+
+    /** Records the root's descendants as they are now, with their command lines. */
+    void sample() {
+        root.descendants().forEach(p -> seen.putIfAbsent(p, p.info().commandLine().orElse("")));
+    }
+
+    /** Samples until the root has exited, failing after {@code within}. */
+    void awaitExit(Duration within) {
+        Poll.until("process " + root.pid() + " exits", within, () -> {
+            sample();
+            return !root.isAlive();
+        });
+    }
+
+    /** Whether a descendant whose command line contains {@code text} was seen. */
+    boolean saw(String text) {
+        return seen.values().stream().anyMatch(command -> command.contains(text));
+    }
+
+    /** Waits until every descendant seen has exited, failing after {@code within} with the ones left. */
+    void awaitNoneLeft(Duration within) {
+        try {
+            Poll.until("no process left of those " + root.pid() + " started", within,
+                    () -> seen.keySet().stream().noneMatch(ProcessHandle::isAlive));
+        } catch (AssertionError notYet) {
+            throw new AssertionError(notYet.getMessage() + "; still running: " + seen.entrySet().stream()
+                    .filter(e -> e.getKey().isAlive()).map(e -> e.getKey().pid() + " " + e.getValue()).toList(), notYet);
+        }
+    }
+}

@@ -48,12 +48,12 @@ class DlockCommandIT {
         redis.close();
     }
 
-    /** Every dlock started by the current test, stopped with what it started if a test failed midway. */
-    private final List<Process> started = new ArrayList<>();
+    /** Every process the current test started, stopped with what it started if the test failed midway. */
+    private final List<Process> processes = new ArrayList<>();
 
     @AfterEach
     void stopLeftovers() throws InterruptedException {
-        for (Process process : started) {
+        for (Process process : processes) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
@@ -74,7 +74,7 @@ class DlockCommandIT {
             builder.environment().put("DLOCK_BACKEND", redis.uri());
             builder.environment().putAll(environment);
             process = builder.start();
-            started.add(process);
+            processes.add(process);
         }
 
         Dlock(String... args) throws IOException {
@@ -86,12 +86,12 @@ class DlockCommandIT {
             return process.exitValue();
         }
 
-        String out() throws IOException {
-            return Files.readString(out, StandardCharsets.UTF_8);
+        String out() {
+            return read(out);
         }
 
-        String err() throws IOException {
-            return Files.readString(err, StandardCharsets.UTF_8);
+        String err() {
+            return read(err);
         }
     }
 
@@ -328,10 +328,10 @@ class DlockCommandIT {
         try (RedisServer doomed = RedisServer.start()) {
             Dlock bench = new Dlock("bench", "--backend", doomed.uri(), "--duration", "300s", "--threads", "2",
                     "--progress");
-            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> read(bench.err).contains("acquire+release"));
+            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> bench.err().contains("acquire+release"));
             long killed = System.nanoTime();
             doomed.kill();
-            assertThat(bench.exit()).as(read(bench.err)).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(bench.exit()).as(bench.err()).isEqualTo(ExitCodes.UNAVAILABLE);
             assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("stopped long before --duration")
                     .isLessThan(acquireWait.plus(MARGIN.multipliedBy(3)));
             List<String> errors = bench.err().lines() // lines() also splits at the progress line's \r
@@ -392,7 +392,7 @@ class DlockCommandIT {
         builder.environment().put("PATH", path);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
-        started.add(process);
+        processes.add(process);
         return process;
     }
 
@@ -426,8 +426,8 @@ class DlockCommandIT {
         ProcessTree tree = new ProcessTree(demo.process);
         tree.awaitExit(Duration.ofSeconds(90));
         assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
-        assertThat(tree.saw("redis-server")).as("Redis servers seen").isTrue();
-        assertThat(tree.saw("QuorumPeerMain")).as("a ZooKeeper server seen").isTrue();
+        assertThat(tree.saw("redis-server")).as("Redis servers among %s", tree).isTrue();
+        assertThat(tree.saw("QuorumPeerMain")).as("a ZooKeeper server among %s", tree).isTrue();
         tree.awaitNoneLeft(MARGIN.multipliedBy(6));
 
         String out = demo.out();
@@ -466,9 +466,9 @@ class DlockCommandIT {
         // Part 4 waits seconds for restarted nodes and for a lease to run out: time to interrupt it.
         Poll.until("the demo restarts two nodes", Duration.ofSeconds(60), () -> {
             tree.sample();
-            return read(demo.out).contains("restarted both nodes");
+            return demo.out().contains("restarted both nodes");
         });
-        assertThat(tree.saw("redis-server")).as("Redis servers seen").isTrue();
+        assertThat(tree.saw("redis-server")).as("Redis servers among %s; stdout: %s", tree, demo.out()).isTrue();
         assertSigintIsHandled(demo.process);
         ManagedProcesses.signal(demo.process.pid(), "INT");
         tree.awaitExit(MARGIN.multipliedBy(6));

@@ -119,11 +119,13 @@ class DlockCommandIT {
 
     /**
      * A shell command that runs {@code onTerm} on SIGTERM and exits with {@code code}, after
-     * touching {@code started}. It waits on a background sleep that the trap kills, so no
-     * orphan outlives it.
+     * touching {@code started}. It waits in short foreground sleeps, which the shell finishes
+     * before running the trap: no orphan can outlive it. ({@code sleep 60 & wait} with
+     * {@code kill $!} in the trap still leaked the sleep now and then, presumably when the kill
+     * came between its fork and its exec, while it still had the shell's handler.)
      */
     private static String trapTerm(String onTerm, int code, Path started) {
-        return "trap \"kill \\$!; " + onTerm + "; exit " + code + "\" TERM; touch '" + started + "'; sleep 60 & wait";
+        return "trap \"" + onTerm + "; exit " + code + "\" TERM; touch '" + started + "'; while :; do sleep 0.05; done";
     }
 
     private static boolean held(String lock) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs the guarded command while its lease is held: starts it with the lease in its
@@ -28,7 +29,12 @@ final class ChildSupervisor {
     private final PrintWriter err;
     /** Why the lease was lost while the command was still running, which is when we stop it. */
     private final AtomicReference<String> lostWhileRunning = new AtomicReference<>();
+    /** Orders the start of the command against the shutdown hook, so a signal never misses it. */
+    private final ReentrantLock starting = new ReentrantLock();
+    /** Guarded by {@link #starting}; set once, before the lease-lost listener is registered. */
     private Process child;
+    /** Guarded by {@link #starting}: the hook ran, so the command must not start. */
+    private boolean signalled;
 
     ChildSupervisor(Lease lease, List<String> command, Duration grace, PrintWriter err) {
         this.lease = lease;
@@ -44,22 +50,28 @@ final class ChildSupervisor {
         environment.put("DLOCK_LOCK", lease.name());
         environment.put("DLOCK_FENCING_TOKEN", Long.toString(lease.fencingToken()));
         environment.put("DLOCK_OWNER", lease.owner());
+        // The hook goes in before the command starts: a signal that came just after the start
+        // would otherwise end dlock without passing it on, leaving the command running unguarded.
+        Thread onSignal = new Thread(this::stopForSignal, "dlock-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        starting.lock();
         try {
+            if (signalled) {
+                release(); // as the hook does; whatever this returns, the JVM exits 128 + the signal
+                return ExitCodes.TERMINATED;
+            }
             child = builder.start();
         } catch (IOException e) {
             release();
+            removeHook(onSignal);
             return cannotRun(e);
+        } finally {
+            starting.unlock();
         }
-        Thread onSignal = new Thread(this::stopForSignal, "dlock-signal");
-        Runtime.getRuntime().addShutdownHook(onSignal);
         lease.onLost((lost, reason) -> stopBecauseLost(reason));
         int exit = child.waitFor();
         Optional<String> lostAtRelease = release();
-        try {
-            Runtime.getRuntime().removeShutdownHook(onSignal);
-        } catch (IllegalStateException shuttingDown) {
-            // dlock itself was signalled; the hook finishes the job and the JVM sets the exit code
-        }
+        removeHook(onSignal);
         String stoppedFor = lostWhileRunning.get();
         if (stoppedFor != null) {
             err.println("dlock: lost lock '" + lease.name() + "' while the command ran (" + stoppedFor
@@ -93,15 +105,36 @@ final class ChildSupervisor {
         }
     }
 
-    /** The shutdown hook: dlock got SIGINT or SIGTERM; the command gets SIGTERM, then the lock goes. */
+    /**
+     * The shutdown hook: dlock got SIGINT or SIGTERM; the command, if it started, gets SIGTERM,
+     * then the lock goes once it has exited.
+     */
     private void stopForSignal() {
-        terminate();
+        boolean started;
+        starting.lock();
         try {
-            child.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            signalled = true;
+            started = child != null;
+        } finally {
+            starting.unlock();
+        }
+        if (started) {
+            terminate();
+            try {
+                child.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         release();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // dlock itself was signalled; the hook finishes the job and the JVM sets the exit code
+        }
     }
 
     /** SIGTERM now, SIGKILL after the grace if the command is still running. */

@@ -112,20 +112,25 @@ class DlockCommandIT {
         return "touch '" + started + "'; " + awaitFile(release);
     }
 
-    /** Shell: wait until {@code file} exists. */
+    /**
+     * Shell: wait until {@code file} exists, or two minutes at most, so that a command orphaned by
+     * a failing test still ends.
+     */
     private static String awaitFile(Path file) {
-        return "while [ ! -f '" + file + "' ]; do sleep 0.05; done";
+        return "n=0; while [ ! -f '" + file + "' ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done";
     }
 
     /**
      * A shell command that runs {@code onTerm} on SIGTERM and exits with {@code code}, after
-     * touching {@code started}. It waits in short foreground sleeps, which the shell finishes
-     * before running the trap: no orphan can outlive it. ({@code sleep 60 & wait} with
+     * touching {@code started}; it waits up to two minutes in short foreground sleeps, which the
+     * shell finishes before running the trap: no orphan can outlive it. ({@code sleep 60 & wait} with
      * {@code kill $!} in the trap still leaked the sleep now and then, presumably when the kill
      * came between its fork and its exec, while it still had the shell's handler.)
      */
     private static String trapTerm(String onTerm, int code, Path started) {
-        return "trap \"" + onTerm + "; exit " + code + "\" TERM; touch '" + started + "'; while :; do sleep 0.05; done";
+        // In the double-quoted trap, \$ keeps the body's variables for when the trap runs.
+        return "trap \"" + onTerm.replace("$", "\\$") + "; exit " + code + "\" TERM; touch '" + started + "'; "
+                + awaitFile(started.resolveSibling("never"));
     }
 
     private static boolean held(String lock) {

@@ -10,6 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,8 +32,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure acquire + release throughput and latency against a lock service.",
             "%nEach thread loops: acquire (waiting if needed), release; the latency is the whole loop."
-                + " Live progress goes to stderr on a terminal; the result to stdout.%n"})
+                + " Live progress goes to stderr (see --progress); the result to stdout.%n"})
 final class BenchCommand implements Callable<Integer> {
+
+    /**
+     * The system property saying whether stderr is a terminal, set by the {@code dlock} launcher
+     * ({@code [ -t 2 ]}): Java 17 cannot tell for stderr ({@code System.console()} looks at stdin
+     * and stdout, and from Java 22 it is there even when both are redirected).
+     */
+    private static final String STDERR_IS_TERMINAL = "dlock.stderrIsTerminal";
 
     /** How the threads' lock names relate. */
     enum Keys { one, distinct }
@@ -56,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
+    @Option(names = "--progress", negatable = true,
+            description = "Show live progress on stderr once a second; --no-progress to hide it (default: when stderr"
+                + " is a terminal, which the dlock launcher checks with [ -t 2 ]; off when run with java -jar).")
+    private Boolean progress;
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1 || threads > 1024) {
@@ -65,27 +80,32 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration must be positive");
         }
         LongAdder done = new LongAdder();
-        List<long[]> latencies;
+        List<long[]> latencies = new ArrayList<>();
         long elapsedNanos;
         try (LockClient client = backend.client().build()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            Progress live = new Progress(spec.commandLine().getErr(), showProgress());
             try {
+                CompletionService<long[]> workers = new ExecutorCompletionService<>(pool);
                 long start = System.nanoTime();
                 long end = start + duration.toNanos();
-                List<Future<long[]>> workers = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     String name = keys == Keys.one ? "dlock-bench" : "dlock-bench:" + t;
                     DistributedLock lock = client.lock(name);
-                    workers.add(pool.submit(() -> loop(lock, end, done)));
+                    workers.submit(() -> loop(lock, end, done));
                 }
-                showProgress(workers, start, done);
-                latencies = new ArrayList<>();
-                for (Future<long[]> worker : workers) {
-                    latencies.add(worker.get());
+                // In the order the workers end, so that the first failure ends the run at once.
+                while (latencies.size() < threads) {
+                    Future<long[]> finished = workers.poll(200, TimeUnit.MILLISECONDS);
+                    if (finished != null) {
+                        latencies.add(resultOf(finished));
+                    }
+                    live.show(System.nanoTime() - start, done.sum());
                 }
                 elapsedNanos = System.nanoTime() - start;
             } finally {
-                pool.shutdownNow();
+                live.clear();
+                stop(pool);
             }
         }
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
@@ -95,11 +115,14 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** One thread's loop until {@code end}; returns each acquire + release latency in nanoseconds. */
+    /**
+     * One thread's loop until {@code end} or until interrupted (another thread failed); returns
+     * each acquire + release latency in nanoseconds.
+     */
     private static long[] loop(DistributedLock lock, long end, LongAdder done) throws InterruptedException {
         long[] samples = new long[1024];
         int count = 0;
-        while (System.nanoTime() - end < 0) {
+        while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
             long start = System.nanoTime();
             Lease lease = lock.acquire(Duration.ofSeconds(30));
             lease.close();
@@ -112,24 +135,65 @@ final class BenchCommand implements Callable<Integer> {
         return Arrays.copyOf(samples, count);
     }
 
-    /** Live progress on a terminal, once a second, on stderr; nothing when not on a terminal. */
-    private void showProgress(List<Future<long[]>> workers, long start, LongAdder done) throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null;
-        long last = 0;
-        while (workers.stream().anyMatch(w -> !w.isDone())) {
-            TimeUnit.MILLISECONDS.sleep(200);
-            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-            if (terminal && seconds > last) {
-                last = seconds;
-                long ops = done.sum();
-                err.printf(Locale.ROOT, "\r  %3ds  %,d acquire+release  %,.0f/s   ", seconds, ops, ops / (double) seconds);
+    /**
+     * A worker's latencies, or its own exception: a backend failure then exits 69 with the
+     * backend's message rather than 70 with an {@code ExecutionException}.
+     */
+    private static long[] resultOf(Future<long[]> worker) throws InterruptedException {
+        try {
+            return worker.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a bench thread failed: " + cause, cause);
+        }
+    }
+
+    /**
+     * Interrupts the workers still running (after a failure) and gives them time to stop before
+     * the client closes under them; one stuck in I/O cannot hold dlock up, as main exits anyway.
+     */
+    private static void stop(ExecutorService pool) throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether to show live progress: as {@code --[no-]progress} says, else when stderr is a terminal. */
+    private boolean showProgress() {
+        return progress != null ? progress : Boolean.getBoolean(STDERR_IS_TERMINAL);
+    }
+
+    /** The live progress line on stderr, rewritten in place once a second; silent when off. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final boolean on;
+        private long shownSeconds;
+
+        Progress(PrintWriter err, boolean on) {
+            this.err = err;
+            this.on = on;
+        }
+
+        void show(long elapsedNanos, long operations) {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(elapsedNanos);
+            if (on && seconds > shownSeconds) {
+                shownSeconds = seconds;
+                err.printf(Locale.ROOT, "\r  %3ds  %,d acquire+release  %,.0f/s   ", seconds, operations,
+                        operations / (double) seconds);
                 err.flush();
             }
         }
-        if (terminal) {
-            err.print("\r" + " ".repeat(60) + "\r");
-            err.flush();
+
+        void clear() {
+            if (on && shownSeconds > 0) {
+                err.print("\r" + " ".repeat(60) + "\r");
+                err.flush();
+            }
         }
     }
 

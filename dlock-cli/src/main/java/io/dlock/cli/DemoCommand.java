@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
+    /** Set by the shutdown hook (Ctrl-C, SIGTERM): the servers are going, the story stops. */
+    private volatile boolean stopping;
     private Narrator say;
     private RedisServers redis;
     private String redlock;
@@ -51,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         say = new Narrator(spec.commandLine().getOut());
-        Thread cleanup = new Thread(this::stopEverything, "dlock-demo-cleanup");
+        Thread cleanup = new Thread(this::stopForSignal, "dlock-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             redis = start(RedisServers.start(3));
@@ -64,9 +67,19 @@ final class DemoCommand implements Callable<Integer> {
             say.blank();
             say.say("Done. Every server the demo started is being stopped.");
             return ExitCodes.OK;
+        } catch (Exception e) {
+            if (stopping) {
+                // a step failed because the hook stopped its servers: not worth a line; the JVM exits 128 + signal
+                return ExitCodes.INTERRUPTED;
+            }
+            throw e;
         } finally {
             stopEverything();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // dlock was signalled: the hook stops the servers
+            }
         }
     }
 
@@ -102,7 +115,8 @@ final class DemoCommand implements Callable<Integer> {
         say.heading("Two nodes stopped: no majority, so no lock");
         redis.get(1).kill();
         say.say("stopped %s", redis.get(1).uri());
-        try (LockClient client = redlockClient()) {
+        try {
+            redlockClient().close();
             say.say("unexpected: a client was created with one node of three");
         } catch (LockException refused) {
             say.say("dlock refuses to create the client:");
@@ -218,9 +232,25 @@ final class DemoCommand implements Callable<Integer> {
         return client;
     }
 
+    /**
+     * Records a server for clean-up; one started while the hook was already stopping the others
+     * is stopped at once (the hook sets {@link #stopping} before it empties {@link #started}).
+     */
     private <T extends AutoCloseable> T start(T server) {
         started.add(server);
+        if (stopping) {
+            stopEverything();
+            throw new CancellationException("the demo was interrupted");
+        }
         return server;
+    }
+
+    /** The shutdown hook: dlock got SIGINT or SIGTERM. */
+    private void stopForSignal() {
+        stopping = true;
+        spec.commandLine().getErr().println("dlock demo: interrupted; stopping every server it started");
+        spec.commandLine().getErr().flush();
+        stopEverything();
     }
 
     /** Stops what was started, last first; safe to call from the shutdown hook and normally at once. */

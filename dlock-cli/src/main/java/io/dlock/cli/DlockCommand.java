@@ -1,6 +1,7 @@
 package io.dlock.cli;
 
 import io.dlock.BackendUnavailableException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,13 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = "Distributed locks with fencing tokens over Redis, Redlock and ZooKeeper.",
         subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, TortureCommand.class,
-            CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "64:bad command line or URI",
-            "69:lock service unreachable",
-            "70:internal error"})
+            CommandLine.HelpCommand.class})
 final class DlockCommand implements Runnable {
 
     @Spec
@@ -36,9 +31,10 @@ final class DlockCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The configured command line: clear one-line errors and the documented exit codes. */
+    /** The configured command line: clear one-line errors, and the exit codes from {@link ExitCodes} in each help. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new DlockCommand());
+        listExitCodes(commandLine);
         commandLine.setExitCodeExceptionMapper(DlockCommand::exitCodeOf);
         commandLine.setExecutionExceptionHandler((error, cl, parsed) -> {
             if (Logging.isVerbose()) {
@@ -55,6 +51,14 @@ final class DlockCommand implements Runnable {
             return ExitCodes.USAGE;
         });
         return commandLine;
+    }
+
+    private static void listExitCodes(CommandLine commandLine) {
+        Map<String, String> codes = ExitCodes.listFor(commandLine.getCommandName());
+        if (!codes.isEmpty()) {
+            commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        }
+        commandLine.getSubcommands().values().forEach(DlockCommand::listExitCodes);
     }
 
     private static int exitCodeOf(Throwable error) {

@@ -25,14 +25,8 @@ import picocli.CommandLine.Spec;
                 + " DLOCK_OWNER in its environment. The lease is renewed while it runs and released when it"
                 + " exits. If the lease is lost, the command gets SIGTERM, then SIGKILL after --grace."
                 + " SIGINT and SIGTERM sent to dlock are passed on as SIGTERM; the lock is released after"
-                + " the command has exited.%n"},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "n:the command's exit code",
-            "64:bad command line or URI",
-            "69:lock service unreachable",
-            "75:lock not acquired within --wait; the command did not run",
-            "76:the lease was lost while the command ran; the command was stopped"})
+                + " the command has exited, and dlock then exits 128 + the signal's number (130, 143), as a"
+                + " shell reports a program stopped by that signal.%n"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -15,13 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dlock status}: who holds each lock named, for how long, with which token. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show who holds locks, their remaining lease, fencing token and queue length.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:every lock named is held",
-            "1:at least one lock named is free",
-            "64:bad command line or URI",
-            "69:lock service unreachable"})
+        description = "Show who holds locks, their remaining lease, fencing token and queue length.")
 final class StatusCommand implements Callable<Integer> {
 
     @Spec

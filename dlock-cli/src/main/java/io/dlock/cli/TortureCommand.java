@@ -30,16 +30,8 @@ import picocli.CommandLine.Spec;
                 + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
                 + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
                 + " lost increments and unavailability. Needs only a JDK (and redis-server, else the bundled one).",
-            "%nOne line per run goes to stderr, the Markdown table to stdout (and to --output).%n"},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:every run kept the README's promises and every negative control was flagged",
-            "1:a promise was broken, a control was not flagged, or the harness failed",
-            "64:bad command line"})
+            "%nOne line per run goes to stderr, the Markdown table to stdout (and to --output).%n"})
 final class TortureCommand implements Callable<Integer> {
-
-    /** A run broke a promise, a control passed, or the harness failed. */
-    private static final int FAILED = 1;
 
     @Spec
     private CommandSpec spec;
@@ -97,6 +89,6 @@ final class TortureCommand implements Callable<Integer> {
         if (output != null) {
             Files.writeString(output, table, StandardCharsets.UTF_8);
         }
-        return TortureSuite.passed(results) ? ExitCodes.OK : FAILED;
+        return TortureSuite.passed(results) ? ExitCodes.OK : ExitCodes.TORTURE_FAILED;
     }
 }

@@ -2,7 +2,11 @@ package io.dlock.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** The version printed by {@code dlock --version}, from the jar's manifest. */
+/**
+ * The version printed by {@code dlock --version}: the jar manifest's {@code Implementation-Version},
+ * which the shade plugin sets to the project version; "(development build)" when dlock runs from
+ * class directories (an IDE), which have no manifest.
+ */
 final class Version implements IVersionProvider {
 
     @Override

@@ -2,9 +2,12 @@ package io.dlock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlock.testkit.ManagedProcesses;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.RedisServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DlockCommandIT {
 
     private static final Duration MARGIN = Duration.ofSeconds(5);
+    private static final int SIGINT = 2;
     private static final Path JAR = Path.of("target", "dlock.jar");
+    /** The checkout's launcher script; the tests run in the module's directory. */
+    private static final Path LAUNCHER = Path.of("..", "dlock");
     private static RedisServer redis;
 
     @TempDir
@@ -39,6 +46,17 @@ class DlockCommandIT {
     @AfterAll
     static void stopRedis() {
         redis.close();
+    }
+
+    /** Every process the current test started, stopped with what it started if the test failed midway. */
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() throws InterruptedException {
+        for (Process process : processes) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     /** A {@code dlock} process with stdout and stderr in files, and DLOCK_BACKEND set. */
@@ -56,6 +74,7 @@ class DlockCommandIT {
             builder.environment().put("DLOCK_BACKEND", redis.uri());
             builder.environment().putAll(environment);
             process = builder.start();
+            processes.add(process);
         }
 
         Dlock(String... args) throws IOException {
@@ -67,12 +86,20 @@ class DlockCommandIT {
             return process.exitValue();
         }
 
-        String out() throws IOException {
-            return Files.readString(out, StandardCharsets.UTF_8);
+        String out() {
+            return read(out);
         }
 
-        String err() throws IOException {
-            return Files.readString(err, StandardCharsets.UTF_8);
+        String err() {
+            return read(err);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -82,7 +109,32 @@ class DlockCommandIT {
 
     /** A shell command that touches {@code started}, then waits until {@code release} exists. */
     private static String holdUntil(Path started, Path release) {
-        return "touch '" + started + "'; while [ ! -f '" + release + "' ]; do sleep 0.05; done";
+        return "touch '" + started + "'; " + awaitFile(release);
+    }
+
+    /**
+     * Shell: wait until {@code file} exists, or two minutes at most, so that a command orphaned by
+     * a failing test still ends.
+     */
+    private static String awaitFile(Path file) {
+        return "n=0; while [ ! -f '" + file + "' ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done";
+    }
+
+    /**
+     * A shell command that runs {@code onTerm} on SIGTERM and exits with {@code code}, after
+     * touching {@code started}; it waits up to two minutes in short foreground sleeps, which the
+     * shell finishes before running the trap: no orphan can outlive it. ({@code sleep 60 & wait} with
+     * {@code kill $!} in the trap still leaked the sleep now and then, presumably when the kill
+     * came between its fork and its exec, while it still had the shell's handler.)
+     */
+    private static String trapTerm(String onTerm, int code, Path started) {
+        // In the double-quoted trap, \$ keeps the body's variables for when the trap runs.
+        return "trap \"" + onTerm.replace("$", "\\$") + "; exit " + code + "\" TERM; touch '" + started + "'; "
+                + awaitFile(started.resolveSibling("never"));
+    }
+
+    private static boolean held(String lock) {
+        return redis.command("HEXISTS", "dlock:{" + lock + "}", "owner").equals(":1");
     }
 
     @Test
@@ -104,15 +156,21 @@ class DlockCommandIT {
     void withAWaitTheSecondRunsAfterTheFirst() throws Exception {
         Path started = dir.resolve("first-started");
         Path release = dir.resolve("release");
-        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c", holdUntil(started, release));
+        Path firstDone = dir.resolve("first-done");
+        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c",
+                holdUntil(started, release) + "; touch '" + firstDone + "'");
         Poll.until("the first command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        Path secondRan = dir.resolve("second-ran");
-        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "touch", secondRan.toString());
-        Poll.throughout(Duration.ofMillis(500), () -> assertThat(secondRan).doesNotExist());
+        Path secondSaw = dir.resolve("second-saw");
+        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "sh", "-c",
+                "if [ -f '" + firstDone + "' ]; then echo first-done; else echo first-running; fi > '" + secondSaw + "'");
+        // The second dlock waits on the lock's release channel: it is waiting, not yet started.
+        Poll.until("the second dlock waits", MARGIN.multipliedBy(3),
+                () -> !redis.command("PUBSUB", "NUMSUB", "dlock:{cli:after}:released").endsWith("\n0"));
+        assertThat(secondSaw).doesNotExist();
         Files.createFile(release);
         assertThat(first.exit()).isZero();
         assertThat(second.exit()).isZero();
-        assertThat(secondRan).exists();
+        assertThat(secondSaw).as("what the second command saw when it started").hasContent("first-done");
     }
 
     @Test
@@ -133,30 +191,88 @@ class DlockCommandIT {
     void aLostLeaseStopsTheCommandAndExitsWithTheLostCode() throws Exception {
         Path started = dir.resolve("started");
         Path terminated = dir.resolve("terminated");
-        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", "1s", "--grace", "1s", "--", "sh", "-c",
-                "trap \"touch '" + terminated + "'; exit 9\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Duration lease = Duration.ofSeconds(1);
+        Duration grace = Duration.ofSeconds(5);
+        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+                trapTerm("touch '" + terminated + "'", 9, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         long deleted = System.nanoTime();
         assertThat(redis.command("DEL", "dlock:{cli:lost}")).isEqualTo(":1");
         assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - deleted))
-                .as("stopped within lease + grace + margin").isLessThan(Duration.ofSeconds(2).plus(MARGIN));
+                .as("stopped within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
         assertThat(terminated).as("the command got SIGTERM").exists();
-        assertThat(run.err()).contains("lost lock 'cli:lost'");
+        assertThat(run.err()).contains("lost lock 'cli:lost'").contains("was stopped").doesNotContain("SIGKILL");
+    }
+
+    @Test
+    void aCommandIgnoringSigtermIsKilledAfterTheGrace() throws Exception {
+        Path started = dir.resolve("started");
+        Path pid = dir.resolve("pid");
+        Duration lease = Duration.ofSeconds(2);
+        Duration grace = Duration.ofSeconds(1);
+        // exec keeps the PID and the ignored SIGTERM: only SIGKILL ends the sleep.
+        Dlock run = new Dlock("run", "--lock", "cli:killed", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+                "trap '' TERM; echo $$ > '" + pid + "'; touch '" + started + "'; exec sleep 60");
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        ProcessHandle command = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+        long deleted = System.nanoTime();
+        assertThat(redis.command("DEL", "dlock:{cli:killed}")).isEqualTo(":1");
+        assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+                .as("killed within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
+        assertThat(command.isAlive()).as("the command is gone").isFalse();
+        assertThat(run.err()).contains("lost lock 'cli:killed'")
+                .contains("ignored SIGTERM for 1000 ms; sending SIGKILL");
+    }
+
+    @Test
+    void aLeaseFoundLostOnlyAtReleaseIsReportedAsSuchAndExitsWithTheLostCode() throws Exception {
+        Path started = dir.resolve("started");
+        Path release = dir.resolve("release");
+        // A long lease: the watchdog's first renewal (at a third of it) comes long after the release.
+        Dlock run = new Dlock("run", "--lock", "cli:late", "--lease", "60s", "--", "sh", "-c", holdUntil(started, release));
+        Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        assertThat(redis.command("DEL", "dlock:{cli:late}")).isEqualTo(":1");
+        Files.createFile(release);
+        assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(run.err()).contains("the command exited with code 0 on its own")
+                .contains("may not have held the lock to its end").doesNotContain("stopped");
+    }
+
+    @Test
+    void aCommandThatCannotBeStartedExitsLikeEnvAndLeavesTheLockFree() throws Exception {
+        Dlock missing = new Dlock("run", "--lock", "cli:cannot", "--", dir.resolve("no-such-command").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCodes.COMMAND_NOT_FOUND);
+        assertThat(missing.err()).contains("cannot run").contains("no-such-command")
+                .contains("No such file or directory").doesNotContain("\tat ");
+        Path notExecutable = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\n");
+        Dlock denied = new Dlock("run", "--lock", "cli:cannot", "--", notExecutable.toString());
+        assertThat(denied.exit()).isEqualTo(ExitCodes.CANNOT_EXECUTE);
+        assertThat(denied.err()).contains("cannot run").contains("Permission denied");
+        assertThat(redis.command("HEXISTS", "dlock:{cli:cannot}", "owner")).as("lock released").isEqualTo(":0");
     }
 
     @Test
     void sigtermToDlockReachesTheCommandAndTheLockIsFreedAfterIt() throws Exception {
         Path started = dir.resolve("started");
         Path terminated = dir.resolve("terminated");
-        Dlock run = new Dlock("run", "--lock", "cli:signal", "--", "sh", "-c",
-                "trap \"touch '" + terminated + "'; exit 0\" TERM; touch '" + started + "'; sleep 60 & wait");
+        Path proceed = dir.resolve("proceed");
+        Path exiting = dir.resolve("exiting");
+        // On SIGTERM the command tells us, waits for our check, and marks its exit as its last act.
+        Dlock run = new Dlock("run", "--lock", "cli:signal", "--grace", "120s", "--", "sh", "-c", trapTerm(
+                "touch '" + terminated + "'; " + awaitFile(proceed) + "; touch '" + exiting + "'", 0, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).isEqualTo(":1");
+        assertThat(held("cli:signal")).isTrue();
         run.process.destroy();
-        run.exit();
-        assertThat(terminated).as("the command got SIGTERM").exists();
-        assertThat(redis.command("HEXISTS", "dlock:{cli:signal}", "owner")).as("lock released").isEqualTo(":0");
+        Poll.until("the command gets SIGTERM", MARGIN.multipliedBy(3), () -> Files.exists(terminated));
+        assertThat(run.process.isAlive()).as("dlock waits for the command").isTrue();
+        assertThat(exiting).as("the command still runs").doesNotExist();
+        assertThat(held("cli:signal")).as("the lock is held while the command still runs").isTrue();
+        Files.createFile(proceed);
+        assertThat(run.exit()).as("128 + SIGTERM").isEqualTo(ExitCodes.TERMINATED);
+        assertThat(exiting).as("the command ran to its exit").exists();
+        assertThat(held("cli:signal")).as("lock released").isFalse();
     }
 
     @Test
@@ -210,39 +326,193 @@ class DlockCommandIT {
         assertThat(bench.exit()).isZero();
         assertThat(bench.out()).contains("\"threads\": 2").contains("\"p50Micros\"").contains("\"p999Micros\"");
         assertThat(bench.out()).doesNotContain("\"operations\": 0,");
+        assertThat(bench.err()).as("no progress when stderr is not a terminal").doesNotContain("acquire+release");
+    }
+
+    @Test
+    void benchStopsAtTheFirstBackendFailureWithTheUnavailableCode() throws Exception {
+        Duration acquireWait = Duration.ofSeconds(30); // what bench gives one acquisition
+        try (RedisServer doomed = RedisServer.start()) {
+            Dlock bench = new Dlock("bench", "--backend", doomed.uri(), "--duration", "300s", "--threads", "2",
+                    "--progress");
+            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> bench.err().contains("acquire+release"));
+            long killed = System.nanoTime();
+            doomed.kill();
+            assertThat(bench.exit()).as(bench.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("stopped long before --duration")
+                    .isLessThan(acquireWait.plus(MARGIN.multipliedBy(3)));
+            List<String> errors = bench.err().lines() // lines() also splits at the progress line's \r
+                    .filter(line -> line.startsWith("dlock: ")).toList();
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0)).contains(doomed.hostAndPort()).contains("unreachable")
+                    .doesNotContain("Exception");
+            assertThat(bench.out()).as("no result").isEmpty();
+        }
     }
 
     @Test
     void versionAndHelpWork() throws Exception {
+        String expected = System.getProperty("dlock.version");
+        assertThat(expected).as("the project version, passed by the pom as dlock.version").isNotBlank();
         Dlock version = new Dlock("--version");
         assertThat(version.exit()).isZero();
-        assertThat(version.out()).startsWith("dlock ");
+        assertThat(version.out()).startsWith("dlock " + expected + "\n");
         Dlock help = new Dlock("run", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--lock").contains("--wait").contains("75").contains("76");
+        assertThat(help.out()).contains("--lock").contains("--wait");
     }
 
     @Test
-    void theDemoRunsWithoutRedisOnThePathAndLeavesNoProcess() throws Exception {
+    void theLauncherRunsThroughSymlinksOnThePath() throws Exception {
         Path bin = Files.createDirectory(dir.resolve("bin"));
-        for (String tool : List.of("sh", "kill", "sleep", "tr", "grep", "cat", "basename", "rm")) {
-            Path found = List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool))
-                    .filter(Files::isExecutable).findFirst().orElseThrow();
-            Files.createSymbolicLink(bin.resolve(tool), found);
+        Path links = Files.createDirectory(dir.resolve("links"));
+        // bin/dlock -> ../links/dlock (relative) -> the checkout's launcher
+        Files.createSymbolicLink(links.resolve("dlock"), LAUNCHER.toAbsolutePath());
+        Files.createSymbolicLink(bin.resolve("dlock"), Path.of("..", "links", "dlock"));
+        // Without readlink -f (older macOS) the launcher follows the links one by one.
+        Path noReadlinkF = Files.createDirectory(dir.resolve("no-readlink-f"));
+        Path readlink = Files.writeString(noReadlinkF.resolve("readlink"),
+                "#!/bin/sh\n[ \"$1\" = -f ] && exit 1\nexec " + which("readlink") + " \"$@\"\n");
+        assertThat(readlink.toFile().setExecutable(true)).isTrue();
+        for (String path : List.of(bin.toString(), noReadlinkF + ":" + bin)) {
+            Process launcher = launch(path + ":" + System.getenv("PATH"), "dlock --version");
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.exitValue()).as(path).isZero();
+            assertThat(new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .startsWith("dlock " + System.getProperty("dlock.version"));
         }
-        Set<Long> before = serverProcesses();
-        Dlock demo = new Dlock(Map.of("PATH", bin.toString(), "REDIS_SERVER", ""), "demo");
-        assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
-        assertThat(demo.out()).contains("Redlock").contains("REJECTED").contains("order of acquisition: A, B, C")
-                .contains("redis-server-6.2");
-        Poll.until("no server process of the demo left", MARGIN,
-                () -> serverProcesses().stream().allMatch(before::contains));
     }
 
-    private static Set<Long> serverProcesses() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("redis-server") || c.contains("QuorumPeerMain"))
-                        .orElse(false))
-                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    @Test
+    void theLauncherWithoutTheJarSaysHowToBuildItWithItsOwnCode() throws Exception {
+        Path copy = Files.copy(LAUNCHER, dir.resolve("dlock"));
+        Process launcher = launch(System.getenv("PATH"), "sh '" + copy + "' --version");
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(ExitCodes.LAUNCHER_CONFIG);
+        assertThat(new String(launcher.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("dlock.jar is missing").contains("./mvnw -q package");
+    }
+
+    /** Runs {@code script} with {@code sh} on {@code path}, with JAVA_HOME set to this JVM's. */
+    private Process launch(String path, String script) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).directory(dir.toFile());
+        builder.environment().put("PATH", path);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private static String which(String tool) {
+        return List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool)).filter(Files::isExecutable)
+                .findFirst().orElseThrow().toString();
+    }
+
+    @Test
+    void everyHelpListsTheExitCodesOfItsCommand() throws Exception {
+        for (String command : List.of("dlock", "run", "status", "demo", "bench", "torture")) {
+            Dlock help = command.equals("dlock") ? new Dlock("--help") : new Dlock(command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out()).as(command).contains("Exit codes:");
+            String codes = help.out().substring(help.out().indexOf("Exit codes:"));
+            Map<String, String> expected = ExitCodes.listFor(command);
+            assertThat(expected).as(command).isNotEmpty();
+            expected.forEach((code, meaning) -> assertThat(codes).as(command)
+                    .containsPattern("(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ")[0])));
+        }
+        assertThat(ExitCodes.listFor("dlock")).containsKeys("1", "75", "76", "130/143");
+    }
+
+    @Test
+    void theDemoRunsWithoutRedisOnThePathTellsItsStoryAndLeavesNoProcess() throws Exception {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        for (String tool : List.of("sh", "kill", "sleep", "tr", "grep", "cat", "basename", "rm")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
+        }
+        Dlock demo = new Dlock(Map.of("PATH", bin.toString(), "REDIS_SERVER", ""), "demo");
+        ProcessTree tree = new ProcessTree(demo.process);
+        tree.awaitExit(Duration.ofSeconds(90));
+        assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
+        assertThat(tree.saw("redis-server")).as("Redis servers among %s", tree).isTrue();
+        assertThat(tree.saw("QuorumPeerMain")).as("a ZooKeeper server among %s", tree).isTrue();
+        tree.awaitNoneLeft(MARGIN.multipliedBy(6));
+
+        String out = demo.out();
+        assertThat(part(out, 1)).contains("Redlock").contains("redis-server-6.2").contains("acquired 'demo:report'");
+        String stoppedFirst = only(part(out, 2), "stopped (redis://\\S+)");
+        String stoppedSecond = only(part(out, 3), "stopped (redis://\\S+)");
+        String refusal = only(part(out, 3), "(?m)^\\s+(Redlock needs a majority.*)$");
+        String unreachable = refusal.substring(refusal.indexOf("unreachable: "));
+        assertThat(unreachable).as(refusal).contains(stoppedFirst).contains(stoppedSecond);
+        assertThat(refusal.substring(0, refusal.indexOf("unreachable: "))).as(refusal)
+                .doesNotContain(stoppedFirst).doesNotContain(stoppedSecond);
+
+        String fencing = part(out, 4);
+        long fresh = Long.parseLong(only(fencing, "B writes with token (\\d+): accepted"));
+        long stale = Long.parseLong(only(fencing, "A writes with token (\\d+): REJECTED"));
+        assertThat(stale).isLessThan(fresh);
+        assertThat(fencing).contains("the store keeps B's value");
+
+        String queue = part(out, 5);
+        Matcher acquired = Pattern.compile("(\\w) acquires with token (\\d+)").matcher(queue);
+        List<String> order = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>();
+        while (acquired.find()) {
+            order.add(acquired.group(1));
+            tokens.add(Long.parseLong(acquired.group(2)));
+        }
+        assertThat(order).containsExactly("A", "B", "C");
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+        assertThat(queue).contains("order of acquisition: A, B, C");
+    }
+
+    @Test
+    void ctrlCStopsTheDemoAndEveryServerItStartedWithoutAnError() throws Exception {
+        Dlock demo = new Dlock("demo");
+        ProcessTree tree = new ProcessTree(demo.process);
+        // Part 4 waits seconds for restarted nodes and for a lease to run out: time to interrupt it.
+        Poll.until("the demo restarts two nodes", Duration.ofSeconds(60), () -> {
+            tree.sample();
+            return demo.out().contains("restarted both nodes");
+        });
+        assertThat(tree.saw("redis-server")).as("Redis servers among %s; stdout: %s", tree, demo.out()).isTrue();
+        assertSigintIsHandled(demo.process);
+        ManagedProcesses.signal(demo.process.pid(), "INT");
+        tree.awaitExit(MARGIN.multipliedBy(6));
+        assertThat(demo.exit()).as("128 + SIGINT; stderr: %s", demo.err()).isEqualTo(ExitCodes.INTERRUPTED);
+        tree.awaitNoneLeft(MARGIN.multipliedBy(6));
+        assertThat(demo.err()).contains("dlock demo: interrupted; stopping every server it started")
+                .doesNotContain("Shutdown in progress").doesNotContain("IllegalStateException");
+        assertThat(demo.err().lines().filter(line -> line.startsWith("dlock: "))).as("error lines").isEmpty();
+        assertThat(demo.out()).doesNotContain("Done.");
+    }
+
+    /** Fails clearly where SIGINT is ignored, as in a job started with {@code &} by a non-interactive shell. */
+    private static void assertSigintIsHandled(Process process) throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return; // not Linux: nothing to read it from
+        }
+        String ignored = Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .findFirst().orElseThrow().split("\\s+")[1];
+        assertThat(new BigInteger(ignored, 16).testBit(SIGINT - 1))
+                .as("SIGINT is ignored by the processes of this build (started in the background?): it cannot test Ctrl-C")
+                .isFalse();
+    }
+
+    /** The demo's part {@code number}: from its heading to the next one. */
+    private static String part(String out, int number) {
+        Matcher part = Pattern.compile("(?ms)^" + number + "\\. .*?(?=^\\d+\\. |\\z)").matcher(out);
+        assertThat(part.find()).as("part %d in:%n%s", number, out).isTrue();
+        return part.group();
+    }
+
+    /** The first group of the one match of {@code regex} in {@code text}. */
+    private static String only(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
+        String found = matcher.group(1);
+        assertThat(matcher.find()).as("a second %s in:%n%s", regex, text).isFalse();
+        return found;
     }
 }

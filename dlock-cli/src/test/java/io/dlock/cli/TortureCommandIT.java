@@ -34,16 +34,16 @@ class TortureCommandIT {
                 "--backend", "REDIS", "--fault", "SERVER_PAUSE", "--no-controls", "--duration", "8s", "--seed", "3",
                 "--output", table.toString()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(dlock.waitFor(180, TimeUnit.SECONDS)).as("dlock torture finished").isTrue();
+        ProcessTree tree = new ProcessTree(dlock);
+        tree.awaitExit(Duration.ofSeconds(180));
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertThat(dlock.exitValue()).as(stdout + stderr).isZero();
         assertThat(stdout).contains("| redis | SERVER_PAUSE | correct, hold 5-60 ms | 1 |").contains("as claimed");
         assertThat(Files.readString(table, StandardCharsets.UTF_8)).isEqualTo(stdout);
         assertThat(stderr).contains("REDIS under SERVER_PAUSE, CORRECT, seed 3");
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                        .map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false)).count())
-                .as("worker JVMs left running").isZero();
+        assertThat(tree.saw("-Ddlock.torture.worker=")).as("worker JVMs seen").isTrue();
+        tree.awaitNoneLeft(Duration.ofSeconds(30));
     }
 
     @Test

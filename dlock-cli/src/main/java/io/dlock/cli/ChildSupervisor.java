@@ -129,7 +129,8 @@ final class ChildSupervisor {
         release();
     }
 
-    private static void removeHook(Thread hook) {
+    /** Removes a shutdown hook, unless the JVM is already running it. */
+    static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

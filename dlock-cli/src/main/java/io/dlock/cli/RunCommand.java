@@ -56,7 +56,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LockClient client = backend.client().defaultLease(lease).build()) {
-            Optional<Lease> held = acquire(client);
+            // A signal while acquiring ends dlock: closing the client then gives up the attempt
+            // and releases a lock granted at that moment, instead of leaving it to its lease.
+            Thread releaseOnSignal = new Thread(client::close, "dlock-release-on-signal");
+            Runtime.getRuntime().addShutdownHook(releaseOnSignal);
+            Optional<Lease> held;
+            try {
+                held = acquire(client);
+            } finally {
+                ChildSupervisor.removeHook(releaseOnSignal);
+            }
             if (held.isEmpty()) {
                 String holder = describeHolder(client.inspect(lock));
                 spec.commandLine().getErr().println("dlock: lock '" + lock + "' not acquired"

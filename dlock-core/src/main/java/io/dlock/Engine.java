@@ -297,10 +297,6 @@ final class Engine {
         }
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /**
      * Gives up pending acquisitions and releases every held lease, waiting (bounded) until both
      * are done on the backend, then stops timers.

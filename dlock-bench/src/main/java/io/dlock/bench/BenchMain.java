@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * run (one tiny iteration of everything) that only proves the benchmarks work; {@code --rounds}
  * repeats the JMH scenarios to show the spread on a noisy machine; {@code --only} and
  * {@code --scenarios} narrow the run while working on one implementation (list its floor and
- * peer too, or the ratios stay empty).
+ * peer too, or the ratios stay empty). Exits 1 when a benchmark failed, after the report.
  */
 public final class BenchMain {
 
@@ -45,6 +45,7 @@ public final class BenchMain {
         String out = valueAfter(arguments, "--out", null);
         Selection selection = new Selection(valueAfter(arguments, "--only", null), valueAfter(arguments, "--scenarios", null));
         BenchReport report = new BenchReport(quick, rounds, selection);
+        List<String> failed = new ArrayList<>();
         try (RedisServers redis = RedisServers.start(BenchServers.REDIS_COUNT);
                 ZooKeeperServer zooKeeper = ZooKeeperServer.standalone();
                 CpuSpinner spinner = CpuSpinner.start()) {
@@ -58,7 +59,12 @@ public final class BenchMain {
             for (int round = 0; round < rounds; round++) {
                 for (Scenario scenario : Scenario.values()) {
                     if (selection.runs(scenario.method)) {
-                        report.add(scenario, run(scenario, selection.of(scenario.implementations()), quick, jvmArgs));
+                        List<Implementation> implementations = selection.of(scenario.implementations());
+                        Map<Implementation, Measurement> measured = run(scenario, implementations, quick, jvmArgs);
+                        // JMH reports a failed benchmark and goes on; the run must not pass for it.
+                        implementations.stream().filter(i -> !measured.containsKey(i))
+                                .forEach(i -> failed.add(scenario.method + " of " + i));
+                        report.add(scenario, measured);
                     }
                 }
             }
@@ -82,6 +88,10 @@ public final class BenchMain {
         System.out.println(markdown);
         if (out != null) {
             Files.writeString(Path.of(out), markdown);
+        }
+        if (!failed.isEmpty()) {
+            System.err.println("benchmarks that failed (see their output above): " + String.join(", ", failed));
+            System.exit(1);
         }
     }
 

@@ -1,13 +1,8 @@
 package io.dlock.zookeeper;
 
-import io.dlock.spi.Acquisition;
-import io.dlock.spi.AttemptResult;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
-import io.dlock.spi.LockRequest;
-import io.dlock.testkit.ForwardingLockBackend;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -31,42 +26,7 @@ final class HeldLeases {
             tokensByOwner.remove(owner);
             context.lossSink().lost(name, owner, reason);
         }, context.clockDrift(), context.defaultLease(), context.scheduler());
-        return new Tracking(opener.apply(tracked));
-    }
-
-    /** Records grants and their ends at the SPI. */
-    private final class Tracking extends ForwardingLockBackend {
-
-        Tracking(LockBackend delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Acquisition acquisition(LockRequest request, Runnable onChange) {
-            Acquisition acquisition = delegate.acquisition(request, onChange);
-            return new Acquisition() {
-                @Override
-                public CompletionStage<AttemptResult> attempt() {
-                    return acquisition.attempt().thenApply(result -> {
-                        if (result instanceof AttemptResult.Granted granted) {
-                            tokensByOwner.put(request.owner(), granted.fencingToken());
-                        }
-                        return result;
-                    });
-                }
-
-                @Override
-                public CompletionStage<Void> abandon() {
-                    tokensByOwner.remove(request.owner());
-                    return acquisition.abandon();
-                }
-            };
-        }
-
-        @Override
-        public CompletionStage<Boolean> release(LockRequest held) {
-            tokensByOwner.remove(held.owner());
-            return delegate.release(held);
-        }
+        return new ObservedBackend(opener.apply(tracked), (request, token) -> tokensByOwner.put(request.owner(), token),
+                request -> tokensByOwner.remove(request.owner()));
     }
 }

@@ -271,12 +271,16 @@ class RedlockSpecificIT {
     }
 
     @Test
-    void aLeaseLongerThanTheRestartQuarantineIsRefused() {
+    void aLeaseLongerThanTheRestartQuarantineOrShorterThanThreeNodeTimeoutsIsRefused() {
         RedisServers servers = servers(3);
         LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
         DistributedLock lock = client.lock("long-lease");
         assertThatThrownBy(() -> lock.acquire(Duration.ZERO, Duration.ofMinutes(5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartQuarantine");
+        assertThatThrownBy(() -> lock.acquire(Duration.ZERO, Duration.ofMillis(200)))
+                .as("shorter than three node timeouts of 100 ms")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout");
+        assertThat(client.inspect("long-lease").isHeld()).as("nothing taken by refused leases").isFalse();
     }
 
     @Test

@@ -24,6 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * left behind; a clean-up that fails (the server is still unreachable) is retried with backoff
  * until the last attempt's lease would have run out on the server anyway.
  *
+ * <p>A grant that arrives after its own validity ended (its reply was delayed past the lease)
+ * is never handed out: it is given back like an abandoned attempt and counts as a failed one,
+ * and the operation goes on with a fresh owner id while its wait lasts.
+ *
  * <p>An operation that waits on a backend without a fair queue first lines up behind the
  * client's other waiters for the same name ({@link LocalWaitQueues}) and makes no attempt until
  * it is first; its deadline runs all the same.
@@ -31,38 +35,53 @@ import java.util.concurrent.locks.ReentrantLock;
 final class AcquireOperation {
 
     private final Engine engine;
-    private final LockRequest request;
+    private final String name;
+    private final Duration lease;
     private final boolean renewed;
     private final Duration wait;
     private final long deadline;
-    private final Acquisition acquisition;
     private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
-    private final AtomicBoolean abandoned = new AtomicBoolean();
+    private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** The owner id and backend acquisition attempts go to now; replaced after a late grant. Guarded by lock. */
+    private Try current;
+    /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
+    private CompletableFuture<Void> earlierCleanUps = CompletableFuture.completedFuture(null);
     private boolean inFlight;
     private boolean changedDuringAttempt;
     private boolean granted;
     private boolean active;
     private Scheduler.Cancellable retryTimer;
     private Scheduler.Cancellable deadlineTimer;
-    private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
     private int consecutiveErrors;
+    private int consecutiveCollisions;
     private volatile Throwable lastError;
-    private volatile long lastSentAt;
+    private volatile String lateGrant;
 
-    /** @param wait how long to keep trying; null for no limit */
-    AcquireOperation(Engine engine, LockRequest request, boolean renewed, Duration wait) {
+    /**
+     * @param lease the lease each attempt asks for
+     * @param renewed true when the watchdog renews the lease once granted
+     * @param wait how long to keep trying; null for no limit
+     */
+    AcquireOperation(Engine engine, String name, Duration lease, boolean renewed, Duration wait) {
         this.engine = engine;
-        this.request = request;
+        this.name = name;
+        this.lease = lease;
         this.renewed = renewed;
         this.wait = wait;
         this.deadline = wait == null ? 0 : engine.now() + wait.toNanos();
-        this.acquisition = engine.backend().acquisition(request, this::changed);
+        this.current = newTry();
     }
 
+    /** Starts the loop; the future completes with the lease, or exceptionally as {@link Engine#acquire} says. */
     CompletableFuture<DefaultLease> start() {
-        result.whenComplete((lease, error) -> onCompleted(error != null));
         boolean first = !engine.waitsInLine(wait) || engine.localWaitQueues().join(this);
+        // Registered after joining: if the operation was cancelled already (the client closed),
+        // the completion runs now and leaves the line it just joined.
+        result.whenComplete((lease, error) -> onCompleted(error != null));
+        if (result.isDone()) {
+            return result;
+        }
         if (wait != null && !wait.isZero()) {
             lock.lock();
             try {
@@ -78,11 +97,7 @@ final class AcquireOperation {
     }
 
     String name() {
-        return request.name();
-    }
-
-    String owner() {
-        return request.owner();
+        return name;
     }
 
     void cancel() {
@@ -113,7 +128,14 @@ final class AcquireOperation {
         attempt();
     }
 
+    private Try newTry() {
+        Try made = new Try(new LockRequest(name, engine.newOwner(), lease));
+        made.acquisition = engine.backend().acquisition(made.request, this::changed);
+        return made;
+    }
+
     private void attempt() {
+        Try trying;
         lock.lock();
         try {
             if (result.isDone() || granted || !active) {
@@ -126,21 +148,22 @@ final class AcquireOperation {
             inFlight = true;
             changedDuringAttempt = false;
             retryTimer = cancel(retryTimer);
+            trying = current;
         } finally {
             lock.unlock();
         }
         long sentAt = engine.now();
-        lastSentAt = sentAt;
+        trying.lastSentAt = sentAt;
         CompletionStage<AttemptResult> stage;
         try {
-            stage = acquisition.attempt();
+            stage = trying.acquisition.attempt();
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete((outcome, error) -> onAttemptDone(sentAt, outcome, error));
+        stage.whenComplete((outcome, error) -> onAttemptDone(trying, sentAt, outcome, error));
     }
 
-    private void onAttemptDone(long sentAt, AttemptResult outcome, Throwable error) {
+    private void onAttemptDone(Try trying, long sentAt, AttemptResult outcome, Throwable error) {
         boolean changed;
         lock.lock();
         try {
@@ -150,12 +173,12 @@ final class AcquireOperation {
         } finally {
             lock.unlock();
         }
-        if (outcome instanceof AttemptResult.Granted granted) {
-            onGranted(granted, sentAt);
+        if (outcome instanceof AttemptResult.Granted grant) {
+            onGranted(trying, grant, sentAt);
             return;
         }
         if (result.isDone()) {
-            abandonOnce();
+            abandon(trying);
             return;
         }
         long now = engine.now();
@@ -177,23 +200,58 @@ final class AcquireOperation {
         consecutiveErrors = 0;
         lastError = null;
         if (pastDeadline(now)) {
-            result.completeExceptionally(new LockTimeoutException(request.name(), wait));
+            result.completeExceptionally(timedOut());
+        } else if (outcome instanceof AttemptResult.Retry) {
+            retryIn(engine.backoff().afterCollision(++consecutiveCollisions), now);
         } else if (changed) {
+            consecutiveCollisions = 0;
             attempt();
         } else {
+            consecutiveCollisions = 0;
             retryIn(engine.backoff().afterDenial((AttemptResult.Denied) outcome), now);
         }
     }
 
-    private void onGranted(AttemptResult.Granted granted, long sentAt) {
+    private void onGranted(Try trying, AttemptResult.Granted grant, long sentAt) {
         if (result.isDone()) {
-            abandonOnce();
+            abandon(trying);
             return;
         }
-        DefaultLease lease = engine.grant(request, granted.fencingToken(), sentAt, renewed);
-        cleanedUp.complete(null);
-        if (!result.complete(lease)) {
-            lease.startRelease().exceptionally(e -> null);
+        long now = engine.now();
+        if (engine.isPastValidity(sentAt, lease, renewed, now)) {
+            giveBackLateGrant(trying, now - sentAt);
+            return;
+        }
+        DefaultLease granted = engine.grant(trying.request, grant.fencingToken(), sentAt, renewed);
+        engine.ownerDone(trying.request.owner());
+        earlierCleanUps().thenRun(() -> cleanedUp.complete(null));
+        if (!result.complete(granted)) {
+            granted.startRelease().exceptionally(e -> null);
+        }
+    }
+
+    /**
+     * A grant whose validity ended before its reply arrived: handing it out would let the caller
+     * run unprotected. It is given back, and the operation tries again with a fresh owner id (the
+     * old one's acquisition is finished) while the wait lasts.
+     */
+    private void giveBackLateGrant(Try late, long tookNanos) {
+        lateGrant = "the grant arrived " + Durations.format(Duration.ofNanos(tookNanos)) + " after the request,"
+                + " when its lease of " + Durations.format(lease) + " (less the clock-drift allowance) had run out,"
+                + " so it was given back";
+        abandon(late);
+        long now = engine.now();
+        lock.lock();
+        try {
+            granted = false;
+            current = newTry();
+        } finally {
+            lock.unlock();
+        }
+        if (pastDeadline(now)) {
+            result.completeExceptionally(timedOut());
+        } else {
+            retryIn(engine.backoff().afterError(++consecutiveErrors), now);
         }
     }
 
@@ -218,17 +276,23 @@ final class AcquireOperation {
     }
 
     private void timeOut() {
-        result.completeExceptionally(lastError != null ? unavailable() : new LockTimeoutException(request.name(), wait));
+        result.completeExceptionally(lastError != null ? unavailable() : timedOut());
+    }
+
+    private LockTimeoutException timedOut() {
+        String why = lateGrant;
+        return why == null ? new LockTimeoutException(name, wait) : new LockTimeoutException(name, wait, why);
     }
 
     private BackendUnavailableException unavailable() {
         String within = wait == null || wait.isZero() ? "" : " within " + Durations.format(wait);
-        return new BackendUnavailableException("lock '" + request.name() + "' could not be acquired" + within
+        return new BackendUnavailableException("lock '" + name + "' could not be acquired" + within
                 + ": " + Engine.describe(lastError), lastError);
     }
 
     private void onCompleted(boolean givenUp) {
         engine.localWaitQueues().leave(this).ifPresent(AcquireOperation::activate);
+        Try last;
         lock.lock();
         try {
             retryTimer = cancel(retryTimer);
@@ -236,18 +300,44 @@ final class AcquireOperation {
             if (!givenUp || inFlight) {
                 return; // a grant needs no clean-up; an attempt in flight abandons when it returns
             }
+            last = current;
         } finally {
             lock.unlock();
         }
-        abandonOnce();
+        abandon(last);
     }
 
-    private void abandonOnce() {
-        if (abandoned.compareAndSet(false, true)) {
-            // A grant whose reply was lost is dropped by the server a lease after the last attempt.
-            long serverDropsAt = engine.serverExpiresLease() ? lastSentAt + request.lease().toNanos() : Long.MAX_VALUE;
-            engine.cleanUp(acquisition::abandon, serverDropsAt, last -> engine.logAbandonFailure(request, last))
-                    .thenRun(() -> cleanedUp.complete(null));
+    /** Cleans up after {@code given} once; the operation's clean-up completes when every try's has. */
+    private void abandon(Try given) {
+        if (!given.abandoned.compareAndSet(false, true)) {
+            return;
+        }
+        engine.ownerDone(given.request.owner());
+        // A grant whose reply was lost is dropped by the server a lease after the last attempt.
+        long serverDropsAt = engine.serverExpiresLease() ? given.lastSentAt + lease.toNanos() : Long.MAX_VALUE;
+        CompletableFuture<Void> done = engine.cleanUp(given.acquisition::abandon, serverDropsAt,
+                last -> engine.logAbandonFailure(given.request, last));
+        CompletableFuture<Void> all;
+        boolean ended;
+        lock.lock();
+        try {
+            earlierCleanUps = earlierCleanUps.thenCombine(done, (a, b) -> null);
+            all = earlierCleanUps;
+            ended = result.isDone() && !granted;
+        } finally {
+            lock.unlock();
+        }
+        if (ended) {
+            all.thenRun(() -> cleanedUp.complete(null));
+        }
+    }
+
+    private CompletableFuture<Void> earlierCleanUps() {
+        lock.lock();
+        try {
+            return earlierCleanUps;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -257,5 +347,17 @@ final class AcquireOperation {
             timer.cancel();
         }
         return null;
+    }
+
+    /** One owner id's acquisition on the backend: the operation's first, or a fresh one after a late grant. */
+    private static final class Try {
+        final LockRequest request;
+        final AtomicBoolean abandoned = new AtomicBoolean();
+        Acquisition acquisition;
+        volatile long lastSentAt;
+
+        Try(LockRequest request) {
+            this.request = request;
+        }
     }
 }

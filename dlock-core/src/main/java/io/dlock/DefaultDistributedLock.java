@@ -1,7 +1,6 @@
 package io.dlock;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +18,9 @@ final class DefaultDistributedLock implements DistributedLock {
     private final LockClient client;
     private final Engine engine;
     private final String name;
-    private final Map<ThreadHold.Key, ThreadHold> holds;
+    private final ThreadHolds holds;
 
-    DefaultDistributedLock(LockClient client, Engine engine, String name, Map<ThreadHold.Key, ThreadHold> holds) {
+    DefaultDistributedLock(LockClient client, Engine engine, String name, ThreadHolds holds) {
         this.client = client;
         this.engine = engine;
         this.name = Limits.checkName(name);
@@ -119,27 +118,23 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public void unlock() {
-        ThreadHold.Key key = new ThreadHold.Key(name, Thread.currentThread());
-        ThreadHold hold = holds.get(key);
-        if (hold == null) {
-            throw new IllegalMonitorStateException(
-                    "lock '" + name + "' is not held by thread " + Thread.currentThread().getName());
-        }
+        ThreadHold hold = holds.get(name).orElseThrow(() -> new IllegalMonitorStateException(
+                "lock '" + name + "' is not held by thread " + Thread.currentThread().getName()));
         if (--hold.count > 0) {
             return;
         }
-        holds.remove(key);
+        holds.leave(name);
         hold.lease.close();
     }
 
     @Override
     public boolean isHeldByCurrentThread() {
-        return holds.containsKey(new ThreadHold.Key(name, Thread.currentThread()));
+        return holds.get(name).isPresent();
     }
 
     @Override
     public Optional<Lease> currentLease() {
-        return Optional.ofNullable(holds.get(new ThreadHold.Key(name, Thread.currentThread()))).map(h -> h.lease);
+        return holds.get(name).map(hold -> hold.lease);
     }
 
     @Override
@@ -179,7 +174,7 @@ final class DefaultDistributedLock implements DistributedLock {
      *     the lock, although it must still unlock its earlier holds
      */
     private boolean reenter() {
-        ThreadHold hold = holds.get(new ThreadHold.Key(name, Thread.currentThread()));
+        ThreadHold hold = holds.get(name).orElse(null);
         if (hold == null) {
             return false;
         }
@@ -198,7 +193,7 @@ final class DefaultDistributedLock implements DistributedLock {
     }
 
     private void enter(Lease lease) {
-        holds.put(new ThreadHold.Key(name, Thread.currentThread()), new ThreadHold(lease));
+        holds.enter(name, (DefaultLease) lease);
     }
 
     private boolean enterIfPresent(Optional<Lease> lease) {

@@ -1,8 +1,8 @@
 package io.dlock;
 
 import io.dlock.spi.LockRequest;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DefaultLease implements Lease {
 
-    private static final Duration UNBOUNDED = ChronoUnit.FOREVER.getDuration();
+    /** What {@link #remaining()} says of a lease bound to a session: about 292 years, and every conversion works. */
+    static final Duration UNBOUNDED = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Engine engine;
     private final LockRequest request;
@@ -26,6 +27,7 @@ final class DefaultLease implements Lease {
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
     private volatile long deadlineNanos;
     private volatile String lossReason;
+    private volatile WeakReference<Thread> holderThread;
     private List<LeaseLostListener> listeners = new ArrayList<>();
 
     /** Where the watchdog keeps this lease: its next step's due time, kind and bucket; guarded by its lock. */
@@ -64,8 +66,12 @@ final class DefaultLease implements Lease {
 
     @Override
     public boolean isValid() {
-        return lossReason == null && release.get() == null
-                && (unbounded || engine.now() - deadlineNanos < 0);
+        return lossReason == null && release.get() == null && !isPastDeadline();
+    }
+
+    /** True once a lease with a deadline reached it, whether or not the watchdog has seen it yet. */
+    boolean isPastDeadline() {
+        return !unbounded && engine.now() - deadlineNanos >= 0;
     }
 
     @Override
@@ -154,6 +160,21 @@ final class DefaultLease implements Lease {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /** Records that {@code thread} holds this lease through the {@link java.util.concurrent.locks.Lock} view. */
+    void heldBy(Thread thread) {
+        holderThread = new WeakReference<>(thread);
+    }
+
+    /** True when a thread held this lease through the Lock view and has ended: nobody can unlock it any more. */
+    boolean holderThreadEnded() {
+        WeakReference<Thread> holder = holderThread;
+        if (holder == null) {
+            return false;
+        }
+        Thread thread = holder.get();
+        return thread == null || !thread.isAlive();
     }
 
     /** The reason this lease was lost, or null while it was not. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -39,7 +40,8 @@ final class Engine {
     private final Watchdog watchdog;
     private final AtomicLong ownerSequence = new AtomicLong();
     private final Map<String, DefaultLease> leasesByOwner = new ConcurrentHashMap<>();
-    private final Map<String, AcquireOperation> pendingByOwner = new ConcurrentHashMap<>();
+    private final Set<AcquireOperation> pending = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingOwners = ConcurrentHashMap.newKeySet();
     private final Map<String, String> earlyLosses = new ConcurrentHashMap<>();
     private final LocalWaitQueues localWaitQueues = new LocalWaitQueues();
     private volatile boolean closed;
@@ -73,9 +75,21 @@ final class Engine {
         return settings.callbackExecutor();
     }
 
-    /** A fresh owner id: this client's id and a sequence number, unique per acquisition. */
+    /**
+     * A fresh owner id for an acquisition about to start: this client's id and a sequence number,
+     * unique per acquisition. Losses the backend reports for it before its lease exists are kept
+     * until {@link #ownerDone(String)}.
+     */
     String newOwner() {
-        return clientId + ":" + ownerSequence.incrementAndGet();
+        String owner = clientId + ":" + ownerSequence.incrementAndGet();
+        pendingOwners.add(owner);
+        return owner;
+    }
+
+    /** The acquisition of {@code owner} ended: granted (its lease now exists) or given up. */
+    void ownerDone(String owner) {
+        pendingOwners.remove(owner);
+        earlyLosses.remove(owner);
     }
 
     /**
@@ -95,16 +109,33 @@ final class Engine {
      * @param wait how long to keep trying; null for no limit
      */
     CompletableFuture<DefaultLease> acquire(String name, Duration wait, Duration fixedLease) {
-        Duration lease = fixedLease != null ? fixedLease : settings.defaultLease();
-        LockRequest request = new LockRequest(name, newOwner(), lease);
-        AcquireOperation operation = new AcquireOperation(this, request, fixedLease == null, wait);
-        pendingByOwner.put(request.owner(), operation);
+        Duration lease = fixedLease != null ? checkValidity(fixedLease) : settings.defaultLease();
+        AcquireOperation operation = new AcquireOperation(this, name, lease, fixedLease == null, wait);
+        pending.add(operation);
         CompletableFuture<DefaultLease> result = operation.start();
-        result.whenComplete((granted, error) -> {
-            pendingByOwner.remove(request.owner());
-            earlyLosses.remove(request.owner());
-        });
+        result.whenComplete((granted, error) -> pending.remove(operation));
+        if (closed) {
+            operation.cancel(); // close() may have looked at the pending operations before this one
+        }
         return result;
+    }
+
+    /**
+     * Checks that {@code lease} leaves some validity after the clock-drift allowance.
+     *
+     * @throws IllegalArgumentException naming the lease and the allowance when it does not
+     */
+    Duration checkValidity(Duration lease) {
+        return settings.checkValidity(lease);
+    }
+
+    /**
+     * True when a lease asked for at {@code sentAt} would already be past its local deadline at
+     * {@code now}; never for a renewed lease that lives as long as a session.
+     */
+    boolean isPastValidity(long sentAt, Duration lease, boolean renewed, long now) {
+        boolean bounded = !renewed || capabilities.serverExpiresLease();
+        return bounded && now - deadline(sentAt, lease) >= 0;
     }
 
     LocalWaitQueues localWaitQueues() {
@@ -137,6 +168,9 @@ final class Engine {
     void release(DefaultLease lease, CompletableFuture<Void> done) {
         leasesByOwner.remove(lease.owner());
         watchdog.forget(lease);
+        if (lease.isPastDeadline()) {
+            lease.markLost(ranOut(lease), true);
+        }
         backend.release(lease.request()).whenComplete((held, error) -> {
             // The client's next waiter need not wait for the backend's notification.
             localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
@@ -174,7 +208,7 @@ final class Engine {
      * it), and released where the server would not drop it by itself.
      */
     void expireFixed(DefaultLease lease) {
-        if (lease.markLost("its fixed lease of " + Durations.format(lease.request().lease()) + " ran out", false)) {
+        if (lease.markLost(ranOut(lease), false)) {
             leasesByOwner.remove(lease.owner());
             if (!capabilities.serverExpiresLease()) {
                 cleanUp(() -> backend.release(lease.request()), Long.MAX_VALUE,
@@ -182,6 +216,24 @@ final class Engine {
                                 + " it stays held until the session ends", lease.name(), lease.owner(), describe(last)));
             }
         }
+    }
+
+    /**
+     * Releases a renewed lease whose holding thread ended without unlocking it (through the Lock
+     * view): nobody can unlock it any more, and renewing it would keep the lock from everyone
+     * until the client closes.
+     */
+    void releaseOrphan(DefaultLease lease) {
+        log.warn("the thread that held lock '{}' (owner {}, fencing token {}) through the Lock view ended without"
+                + " unlocking it; releasing the lock", lease.name(), lease.owner(), lease.fencingToken());
+        lease.startRelease().exceptionally(error -> null);
+    }
+
+    /** Why a lease that reached its local deadline is lost. */
+    static String ranOut(DefaultLease lease) {
+        String length = Durations.format(lease.request().lease());
+        return lease.renewed() ? "its lease of " + length + " ran out before a renewal succeeded"
+                : "its fixed lease of " + length + " ran out";
     }
 
     /**
@@ -236,7 +288,7 @@ final class Engine {
      */
     void lostByBackend(String name, String owner, String reason) {
         DefaultLease lease = leasesByOwner.get(owner);
-        if (lease == null && pendingByOwner.containsKey(owner)) {
+        if (lease == null && pendingOwners.contains(owner)) {
             earlyLosses.put(owner, reason);
             lease = leasesByOwner.get(owner); // granted meanwhile: it may not have seen the entry
         }
@@ -246,7 +298,9 @@ final class Engine {
         }
     }
 
+    /** Forgets a lost lease (the caller may never close it) and tells its listeners, on the callback executor. */
     void notifyLost(DefaultLease lease, List<LeaseLostListener> listeners, String reason) {
+        leasesByOwner.remove(lease.owner(), lease);
         if (!lease.isReleased()) {
             log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
                     lease.name(), lease.owner(), lease.fencingToken(), reason);
@@ -304,9 +358,9 @@ final class Engine {
     void close() {
         closed = true;
         List<CompletableFuture<Void>> endings = new ArrayList<>();
-        for (AcquireOperation pending : new ArrayList<>(pendingByOwner.values())) {
-            endings.add(pending.cleanedUp());
-            pending.cancel();
+        for (AcquireOperation operation : new ArrayList<>(pending)) {
+            endings.add(operation.cleanedUp());
+            operation.cancel();
         }
         for (DefaultLease lease : new ArrayList<>(leasesByOwner.values())) {
             endings.add(lease.startRelease().exceptionally(error -> null));

@@ -35,8 +35,10 @@ public interface Lease extends AutoCloseable {
 
     /**
      * How long the lease stays valid without another renewal; {@link Duration#ZERO} once it is
-     * not valid. For leases that live as long as a session (ZooKeeper, renewed) the value is
-     * unbounded: such a lease ends only when the backend reports the session lost.
+     * not valid. For leases that live as long as a session (ZooKeeper, renewed) there is no
+     * deadline, and the value is {@code Duration.ofNanos(Long.MAX_VALUE)} (about 292 years, so
+     * every conversion such as {@code toMillis()} works): such a lease ends only when the backend
+     * reports the session lost.
      */
     Duration remaining();
 

@@ -9,14 +9,11 @@ import io.dlock.spi.Ticker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -45,15 +42,15 @@ public final class LockClient implements AutoCloseable {
     private final String id;
     private final Engine engine;
     private final LockBackend backend;
-    private final AutoCloseable ownScheduler;
-    private final Map<ThreadHold.Key, ThreadHold> threadHolds = new ConcurrentHashMap<>();
+    private final AutoCloseable ownThreads;
+    private final ThreadHolds threadHolds = new ThreadHolds();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LockClient(String id, Engine engine, LockBackend backend, AutoCloseable ownScheduler) {
+    private LockClient(String id, Engine engine, LockBackend backend, AutoCloseable ownThreads) {
         this.id = id;
         this.engine = engine;
         this.backend = backend;
-        this.ownScheduler = ownScheduler;
+        this.ownThreads = ownThreads;
     }
 
     /**
@@ -129,9 +126,9 @@ public final class LockClient implements AutoCloseable {
         engine.close();
         backend.close();
         try {
-            ownScheduler.close();
+            ownThreads.close();
         } catch (Exception e) {
-            throw new LockException("could not stop the client's timer thread", e);
+            throw new LockException("could not stop the client's timer and callback threads", e);
         }
     }
 
@@ -185,7 +182,7 @@ public final class LockClient implements AutoCloseable {
         private Duration maxRetryDelay = Duration.ofSeconds(2);
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
-        private Executor callbackExecutor = ForkJoinPool.commonPool();
+        private Executor callbackExecutor;
 
         private Builder(Function<BackendContext, LockBackend> opener) {
             this.opener = opener;
@@ -223,8 +220,10 @@ public final class LockClient implements AutoCloseable {
         }
 
         /**
-         * Where lease-lost listeners and asynchronous completions run (default: the common
-         * fork-join pool). Callbacks never run on the backend's I/O threads.
+         * Where lease-lost listeners and asynchronous completions run. The default is the
+         * client's own two daemon threads, which exist only while there is work: callbacks never
+         * run on the backend's I/O threads, nor wait behind the application's tasks in a shared
+         * pool. Listeners should return quickly; give an executor of your own for long ones.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "callback executor");
@@ -244,23 +243,36 @@ public final class LockClient implements AutoCloseable {
         /**
          * Opens the backend and returns the client.
          *
-         * @throws IllegalArgumentException if the URI is malformed or its scheme unknown
+         * @throws IllegalArgumentException if the URI is malformed or its scheme unknown, if the default
+         *     lease leaves no validity after the clock-drift allowance, or if the backend refuses
+         *     the options (such as a Redlock node timeout too long for the lease)
          * @throws BackendUnavailableException if the service cannot be reached
          */
         public LockClient build() {
             String id = newClientId();
-            SystemScheduler own = scheduler == null ? new SystemScheduler("dlock-timer-" + id) : null;
-            Scheduler timers = own != null ? own : scheduler;
-            AutoCloseable closeOwn = own != null ? own : () -> { };
-            ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker,
-                    timers, callbackExecutor);
+            SystemScheduler ownTimer = scheduler == null ? new SystemScheduler("dlock-timer-" + id) : null;
+            CallbackThreads ownCallbacks = callbackExecutor == null ? new CallbackThreads(id) : null;
+            Scheduler timers = ownTimer != null ? ownTimer : scheduler;
+            AutoCloseable closeOwn = () -> {
+                if (ownTimer != null) {
+                    ownTimer.close();
+                }
+                if (ownCallbacks != null) {
+                    ownCallbacks.close();
+                }
+            };
+            ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
+                    ownCallbacks != null ? ownCallbacks : callbackExecutor);
             EngineHolder holder = new EngineHolder();
             LockBackend backend;
             try {
+                settings.checkValidity(defaultLease);
                 backend = opener.apply(new BackendContext(ticker, holder::lost, clockDrift, defaultLease, timers));
             } catch (RuntimeException e) {
-                if (own != null) {
-                    own.close();
+                try {
+                    closeOwn.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
                 }
                 throw e;
             }

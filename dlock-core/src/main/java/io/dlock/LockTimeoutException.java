@@ -11,4 +11,9 @@ public class LockTimeoutException extends LockException {
     public LockTimeoutException(String name, Duration wait) {
         super("lock '" + name + "' was not acquired within " + Durations.format(wait));
     }
+
+    /** Creates the exception for lock {@code name}, the wait that ran out, and why it ran out in vain. */
+    public LockTimeoutException(String name, Duration wait, String why) {
+        super("lock '" + name + "' was not acquired within " + Durations.format(wait) + ": " + why);
+    }
 }

@@ -6,13 +6,10 @@ package io.dlock;
  */
 final class ThreadHold {
 
-    final Lease lease;
+    final DefaultLease lease;
     int count = 1;
 
-    ThreadHold(Lease lease) {
+    ThreadHold(DefaultLease lease) {
         this.lease = lease;
     }
-
-    /** Identifies a hold: a lock name and the thread that holds it. */
-    record Key(String name, Thread thread) {}
 }

@@ -2,6 +2,7 @@ package io.dlock;
 
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each watched lease waits in a time bucket for its next step: its renewal, a third of the
  * lease after the last one was sent, or, for a fixed lease or one whose renewal is in flight,
  * its deadline. When the timer fires, every renewal due now or within a quarter of its interval
- * (at most 2.5 s) goes to the backend in one batch, so many leases cost few round trips. A refused renewal
- * loses the lease at once; a failed one is retried until the deadline, where the lease is
- * lost. A released lease leaves its bucket at once, so churn leaves nothing behind.
+ * (at most 2.5 s) goes to the backend in one batch, so many leases cost few round trips. Each
+ * lease of a batch is decided on its own: a refused renewal loses that lease at once; one that
+ * failed or could not be decided is retried until its deadline, where the lease is lost. A
+ * lease held through the Lock view by a thread that has ended is released instead of renewed:
+ * nobody could unlock it any more. A released lease leaves its bucket at once, so churn leaves nothing behind.
  */
 final class Watchdog {
 
@@ -120,6 +123,7 @@ final class Watchdog {
         long now = engine.now();
         List<DefaultLease> toRenew = new ArrayList<>();
         List<DefaultLease> ended = new ArrayList<>();
+        List<DefaultLease> orphaned = new ArrayList<>();
         lock.lock();
         try {
             timer = null;
@@ -139,7 +143,7 @@ final class Watchdog {
                     } else if (lease.renewed() && !lease.watchAtDeadline
                             && lease.watchDue - now <= Math.min(interval(lease) / 4, MAX_EARLY_NANOS)) {
                         leases.remove();
-                        toRenew.add(lease);
+                        (lease.holderThreadEnded() ? orphaned : toRenew).add(lease);
                     }
                 }
                 if (bucket.getValue().isEmpty()) {
@@ -154,6 +158,7 @@ final class Watchdog {
             lock.unlock();
         }
         ended.forEach(this::end);
+        orphaned.forEach(engine::releaseOrphan);
         if (!toRenew.isEmpty()) {
             renew(toRenew, now);
         }
@@ -161,8 +166,7 @@ final class Watchdog {
 
     private void end(DefaultLease lease) {
         if (lease.renewed()) {
-            lease.markLost("its lease of " + Durations.format(lease.request().lease())
-                    + " ran out before a renewal succeeded", false);
+            lease.markLost(Engine.ranOut(lease), false);
         } else {
             engine.expireFixed(lease);
         }
@@ -174,22 +178,26 @@ final class Watchdog {
             // Guards the deadline while the batch is in flight; replaced when it completes.
             schedule(lease, lease.deadlineNanos(), true);
         }
-        backend.renew(requests).whenComplete((renewed, error) -> {
+        backend.renew(requests).whenComplete((outcomes, error) -> {
             if (error != null) {
                 engine.logRenewalFailure(leases.size(), error);
             }
             for (int i = 0; i < leases.size(); i++) {
                 DefaultLease lease = leases.get(i);
-                if (error != null) {
-                    long retry = engine.now() + Math.min(RETRY_AFTER_ERROR.toNanos(), interval(lease));
-                    schedule(lease, Math.min(retry, lease.deadlineNanos()), false);
-                } else if (renewed.get(i)) {
-                    lease.extendTo(engine.deadline(sentAt, lease.request().lease()));
-                    schedule(lease, sentAt + interval(lease), false);
-                } else {
-                    forget(lease);
-                    lease.markLost("renewal was refused: the lock is no longer held by this owner"
-                            + " (it expired or was taken over)", false);
+                switch (error != null ? Renewal.UNDECIDED : outcomes.get(i)) {
+                    case RENEWED -> {
+                        lease.extendTo(engine.deadline(sentAt, lease.request().lease()));
+                        schedule(lease, sentAt + interval(lease), false);
+                    }
+                    case NOT_HELD -> {
+                        forget(lease);
+                        lease.markLost("renewal was refused: the lock is no longer held by this owner"
+                                + " (it expired or was taken over)", false);
+                    }
+                    case UNDECIDED -> {
+                        long retry = engine.now() + Math.min(RETRY_AFTER_ERROR.toNanos(), interval(lease));
+                        schedule(lease, Math.min(retry, lease.deadlineNanos()), false);
+                    }
                 }
             }
         });

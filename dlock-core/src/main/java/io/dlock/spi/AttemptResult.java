@@ -3,7 +3,10 @@ package io.dlock.spi;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The outcome of one acquisition attempt: granted with a fencing token, or denied. */
+/**
+ * The outcome of one acquisition attempt: granted with a fencing token, denied while someone
+ * else holds the lock, or to be retried soon (nobody holds it, but this attempt did not win it).
+ */
 public sealed interface AttemptResult {
 
     /**
@@ -38,4 +41,12 @@ public sealed interface AttemptResult {
             return new Denied(Optional.empty());
         }
     }
+
+    /**
+     * Nobody was found holding the lock, yet this attempt did not take it: competing clients
+     * split the votes of a quorum between them. The engine retries soon, after a short jittered
+     * delay that grows while attempts keep colliding, and not on a release notification (a split
+     * is cleaned up without one).
+     */
+    record Retry() implements AttemptResult {}
 }

@@ -29,11 +29,13 @@ public interface LockBackend extends AutoCloseable {
      * Extends each held lock to its full lease from now, in as few round trips as possible.
      *
      * @implSpec Owner-checked: a lock not held by the request's owner is left alone and
-     *     reported false. Backends without server-side expiry answer true for held locks.
-     * @return a stage with one entry per request, in order: true if the owner still holds the
-     *     lock and it was extended
+     *     reported {@link Renewal#NOT_HELD}. Each lease is decided on its own: one that cannot
+     *     be decided is {@link Renewal#UNDECIDED} and never fails the others. Backends without
+     *     server-side expiry answer {@link Renewal#RENEWED} for held locks. The stage fails only
+     *     when no lease could be decided because the service was unreachable.
+     * @return a stage with one entry per request, in order
      */
-    CompletionStage<List<Boolean>> renew(List<LockRequest> held);
+    CompletionStage<List<Renewal>> renew(List<LockRequest> held);
 
     /**
      * Releases the lock if, and only if, {@code held.owner()} holds it, and wakes its waiters.

@@ -5,6 +5,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -28,7 +29,7 @@ public abstract class ForwardingLockBackend implements LockBackend {
     }
 
     @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
         return delegate.renew(held);
     }
 

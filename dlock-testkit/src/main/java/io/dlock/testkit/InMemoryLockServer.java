@@ -8,6 +8,7 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.spi.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,9 +120,9 @@ public final class InMemoryLockServer {
         }
     }
 
-    private List<Boolean> renew(List<LockRequest> held) {
+    private List<Renewal> renew(List<LockRequest> held) {
         renewCalls.incrementAndGet();
-        List<Boolean> renewed = new ArrayList<>(held.size());
+        List<Renewal> renewed = new ArrayList<>(held.size());
         lock.lock();
         try {
             for (LockRequest request : held) {
@@ -130,7 +131,7 @@ public final class InMemoryLockServer {
                 if (mine) {
                     current.expiresAt = clock.nanos() + request.lease().toNanos();
                 }
-                renewed.add(mine);
+                renewed.add(mine ? Renewal.RENEWED : Renewal.NOT_HELD);
             }
         } finally {
             lock.unlock();
@@ -308,7 +309,7 @@ public final class InMemoryLockServer {
         }
 
         @Override
-        public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+        public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
             return call(() -> InMemoryLockServer.this.renew(held));
         }
 

@@ -9,11 +9,16 @@ import io.dlock.Lease;
 import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockTimeoutException;
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -306,6 +311,101 @@ class EngineTimingTest {
         assertThat(released).as("not completed on the backend's thread").isNotDone();
         runAll(callbacks);
         assertThat(released).isCompleted();
+    }
+
+    @Test
+    void aGrantArrivingAfterItsLeaseRanOutIsGivenBackAndTheCallerTimesOut() {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient slow = client(connection);
+        connection.holdReplies();
+        CompletableFuture<Lease> late = slow.lock("late").acquireAsync(Duration.ZERO, Duration.ofSeconds(1));
+        time.advance(Duration.ofSeconds(1));
+        connection.deliverReplies(); // granted on the server now, its reply a whole lease after the request
+        assertThat(late).failsWithin(Duration.ZERO).withThrowableThat().havingCause()
+                .isInstanceOf(LockTimeoutException.class).withMessageContaining("given back");
+        assertThat(client().inspect("late").isHeld()).as("the late grant was given back").isFalse();
+    }
+
+    @Test
+    void aGrantArrivingAfterItsLeaseRanOutCountsAsAFailedAttemptWithinTheWait() {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient slow = client(connection);
+        connection.holdReplies();
+        CompletableFuture<Lease> waiting = slow.lock("late-retried").acquireAsync(Duration.ofSeconds(10),
+                Duration.ofSeconds(1));
+        time.advance(Duration.ofSeconds(2));
+        connection.deliverReplies();
+        assertThat(waiting).as("the late grant was not handed out").isNotDone();
+        time.advance(Duration.ofMillis(20));
+        assertThat(waiting).as("granted again by a retry soon after").isCompleted();
+        Lease lease = waiting.join();
+        assertThat(lease.isValid()).isTrue();
+        assertThat(lease.remaining()).isGreaterThan(Duration.ofMillis(900));
+        assertThat(client().inspect("late-retried").holder().orElseThrow().owner()).isEqualTo(lease.owner());
+    }
+
+    @Test
+    void aDriftAllowanceThatLeavesALeaseNoValidityIsRefusedAtBuildAndAtAcquire() {
+        assertThatThrownBy(() -> LockClient.builder(server.connect()).time(time, time)
+                .defaultLease(Duration.ofMillis(100)).clockDrift(0.1, Duration.ofMillis(90)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease of 100ms leaves no validity")
+                .hasMessageContaining("clock-drift allowance of 100ms");
+        LockClient client = LockClient.builder(server.connect()).time(time, time).callbackExecutor(Runnable::run)
+                .clockDrift(0.0, Duration.ofMillis(50)).build();
+        clients.add(client);
+        assertThatThrownBy(() -> client.lock("short").acquireAsync(Duration.ZERO, Duration.ofMillis(50)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease of 50ms leaves no validity");
+        assertThat(server.acquireCalls()).isZero();
+    }
+
+    @Test
+    void closingALeasePastItsLocalDeadlineThrowsEvenBeforeTheWatchdogNoticed() {
+        AtomicLong clock = new AtomicLong(time.nanos());
+        LockClient client = LockClient.builder(server.connect()).time(clock::get, time)
+                .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+        clients.add(client);
+        CompletableFuture<Lease> fixed = client.lock("past-fixed").acquireAsync(Duration.ZERO, Duration.ofSeconds(5));
+        CompletableFuture<Lease> renewed = client.lock("past-renewed").acquireAsync(Duration.ZERO);
+        clock.addAndGet(LEASE.toNanos()); // the client's clock moves on; its timers have not run yet
+        assertThatThrownBy(fixed.join()::close).isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("fixed lease of 5s ran out");
+        assertThatThrownBy(renewed.join()::close).isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("ran out before a renewal succeeded");
+    }
+
+    @Test
+    void aSplitVoteIsRetriedSoonAndLessOftenWhileItRepeats() {
+        LockClient client = LockClient.builder(context -> new ForwardingLockBackend(server.connect()) {
+            @Override
+            public Acquisition acquisition(LockRequest request, Runnable onChange) {
+                return new Acquisition() {
+                    @Override
+                    public CompletionStage<AttemptResult> attempt() {
+                        return CompletableFuture.completedFuture(new AttemptResult.Retry());
+                    }
+
+                    @Override
+                    public CompletionStage<Void> abandon() {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                };
+            }
+        }).time(time, time).callbackExecutor(Runnable::run).build();
+        clients.add(client);
+        client.lock("split").acquireAsync(Duration.ofMinutes(1));
+        List<Duration> retries = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Duration next = time.pendingDelays().stream().filter(d -> d.compareTo(Duration.ofSeconds(50)) < 0)
+                    .findFirst().orElseThrow();
+            retries.add(next);
+            time.advance(next);
+        }
+        for (int i = 0; i < retries.size(); i++) {
+            Duration cap = Duration.ofMillis(Math.min(2_000, 20L << i));
+            assertThat(retries.get(i)).as("retry %d: at least 1 ms, at most %s (20 ms doubling, capped by the max"
+                    + " retry delay)", i + 1, cap).isBetween(Duration.ofMillis(1), cap);
+        }
     }
 
     /** A client whose timed retries are so rare that only a release notification wakes it promptly. */

@@ -8,6 +8,7 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,10 +92,11 @@ final class ZooKeeperBackend implements LockBackend {
      * backend for it, for decorators and tools that check leases through the SPI.
      */
     @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
-        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
+        List<CompletableFuture<Renewal>> checks = new ArrayList<>();
         for (LockRequest request : held) {
-            checks.add(stillHeld(request).toCompletableFuture());
+            checks.add(stillHeld(request).thenApply(yes -> yes ? Renewal.RENEWED : Renewal.NOT_HELD)
+                    .toCompletableFuture());
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(done -> checks.stream().map(CompletableFuture::join).toList());

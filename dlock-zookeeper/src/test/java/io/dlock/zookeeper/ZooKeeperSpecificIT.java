@@ -11,6 +11,7 @@ import io.dlock.LockException;
 import io.dlock.LockState;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.TcpProxy;
 import io.dlock.testkit.ZooKeeperServer;
@@ -386,16 +387,16 @@ class ZooKeeperSpecificIT {
         Lease lease = client.lock("renewed").acquire(Duration.ZERO);
         LockRequest mine = new LockRequest("renewed", lease.owner(), Duration.ofSeconds(30));
         LockRequest stranger = new LockRequest("renewed", client.id() + ":999", Duration.ofSeconds(30));
-        assertThat(renew(backend.get(), mine, stranger)).containsExactly(true, false);
+        assertThat(renew(backend.get(), mine, stranger)).containsExactly(Renewal.RENEWED, Renewal.NOT_HELD);
 
         String node = root + "/renewed/" + tree.lockNodes(root, "renewed").get(0);
         tree.client().delete().forPath(node); // taken away behind the holder's back
-        assertThat(renew(backend.get(), mine)).as("after the node was deleted").containsExactly(false);
+        assertThat(renew(backend.get(), mine)).as("after the node was deleted").containsExactly(Renewal.NOT_HELD);
         assertThatThrownBy(lease::close).isInstanceOf(LeaseLostException.class);
-        assertThat(renew(backend.get(), mine)).as("after the release").containsExactly(false);
+        assertThat(renew(backend.get(), mine)).as("after the release").containsExactly(Renewal.NOT_HELD);
     }
 
-    private static List<Boolean> renew(LockBackend backend, LockRequest... requests) throws Exception {
+    private static List<Renewal> renew(LockBackend backend, LockRequest... requests) throws Exception {
         return backend.renew(List.of(requests)).toCompletableFuture().get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -2,6 +2,7 @@ package io.dlock.testkit.torture;
 
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.testkit.ForwardingLockBackend;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +21,7 @@ final class UnrenewedLeaseBackend extends ForwardingLockBackend {
     }
 
     @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
-        return CompletableFuture.completedFuture(Collections.nCopies(held.size(), true));
+    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
+        return CompletableFuture.completedFuture(Collections.nCopies(held.size(), Renewal.RENEWED));
     }
 }

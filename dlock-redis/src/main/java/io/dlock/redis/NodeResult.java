@@ -9,8 +9,12 @@ import java.util.function.Function;
 /**
  * One node's answer to a command sent to every node of a Redlock set: a value, or the reason
  * there is none (unreachable, timed out, refused the command).
+ *
+ * @param failure null when the node answered
+ * @param sent false when the command was never sent (the node had no open connection), so it
+ *     cannot have run there; true when it was sent, also when its reply was lost
  */
-record NodeResult<T>(RedlockNode node, T value, String failure) {
+record NodeResult<T>(RedlockNode node, T value, String failure, boolean sent) {
 
     boolean ok() {
         return failure == null;
@@ -32,10 +36,12 @@ record NodeResult<T>(RedlockNode node, T value, String failure) {
 
     /** Sends {@code call} to one node; never fails, a failure becomes the result. */
     static <T> CompletionStage<NodeResult<T>> ask(RedlockNode node, Function<RedisNode, CompletionStage<T>> call) {
-        return node.ready()
-                .map(connected -> call.apply(connected).handle((value, error) -> error == null
-                        ? new NodeResult<>(node, value, null)
-                        : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage())))
-                .orElseGet(() -> CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected")));
+        RedisNode connected = node.ready().orElse(null);
+        if (connected == null || !connected.isConnected()) {
+            return CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected", false));
+        }
+        return call.apply(connected).handle((value, error) -> error == null
+                ? new NodeResult<>(node, value, null, true)
+                : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage(), true));
     }
 }

@@ -5,6 +5,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.spi.Scheduler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -45,8 +46,9 @@ final class RedisBackend implements LockBackend {
     }
 
     @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
-        return node.renew(held);
+    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
+        return node.renew(held).thenApply(renewed -> renewed.stream()
+                .map(stillHeld -> stillHeld ? Renewal.RENEWED : Renewal.NOT_HELD).toList());
     }
 
     @Override

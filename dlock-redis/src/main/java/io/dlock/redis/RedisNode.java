@@ -48,6 +48,7 @@ final class RedisNode implements AutoCloseable {
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final ReleaseSubscriptions subscriptions;
 
@@ -55,6 +56,7 @@ final class RedisNode implements AutoCloseable {
             Scheduler scheduler) {
         this.endpoint = endpoint;
         this.client = client;
+        this.connection = connection;
         this.commands = connection.async();
         this.subscriptions = new ReleaseSubscriptions(endpoint, client, scheduler);
     }
@@ -102,6 +104,14 @@ final class RedisNode implements AutoCloseable {
     }
 
     /**
+     * True while the command connection is up. While it is down, commands are rejected without
+     * being sent, so a command that finds it down never reached the server.
+     */
+    boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    /**
      * Takes {@code request.name()} for its owner if free.
      *
      * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
@@ -117,7 +127,9 @@ final class RedisNode implements AutoCloseable {
                 COUNTER_MEMORY_MILLIS)
                 .thenApply(reply -> {
                     List<?> fields = (List<?>) reply;
-                    return new NodeGrant(((Long) fields.get(0)) == 1, (Long) fields.get(1), (Long) fields.get(2));
+                    boolean granted = ((Long) fields.get(0)) == 1;
+                    return new NodeGrant(granted, (Long) fields.get(1), (Long) fields.get(2),
+                            granted ? request.owner() : (String) fields.get(3));
                 });
     }
 
@@ -259,6 +271,7 @@ final class RedisNode implements AutoCloseable {
      *     milliseconds, negative when the key has no expiry
      * @param uptimeSeconds a lower bound of the server's uptime, exact below the quarantine
      *     asked about; -1 when not asked for
+     * @param holder the owner holding the lock on this server: the requester when granted
      */
-    record NodeGrant(boolean granted, long value, long uptimeSeconds) {}
+    record NodeGrant(boolean granted, long value, long uptimeSeconds, String holder) {}
 }

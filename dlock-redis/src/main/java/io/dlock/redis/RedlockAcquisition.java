@@ -6,12 +6,16 @@ import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,25 +24,29 @@ import org.slf4j.LoggerFactory;
  * One owner's acquisition on a Redlock set, following redis.io's "Distributed locks with
  * Redis": each attempt sends the same owner and lease to every node at once; it succeeds when a
  * majority granted and the lease still has validity left after the time the round took minus
- * the drift allowance. A failed attempt releases on every node at once, also those that did
- * not answer, and the engine retries after a jittered delay.
+ * the drift allowance. A failed attempt releases on every node that may hold this owner's key,
+ * and the engine retries after a jittered delay.
  *
  * <p>The fencing token is settled before the lease is handed out: if the granting majority
  * answered different tokens, the highest is written back to them (raise.lua) and only a
  * majority of acknowledgements makes the grant. See {@link RedlockBackend} for why this keeps
  * tokens increasing.
+ *
+ * <p>The acquisition remembers which nodes may hold this owner's key: those that granted, and
+ * those whose reply was lost. Clean-ups go to those nodes only, each node leaves the set once it
+ * confirmed, and a clean-up that could not reach one of them fails, so the engine tries again,
+ * on those nodes only, while they may still hold the key.
  */
 final class RedlockAcquisition implements Acquisition {
 
     private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
-    private static final long SPLIT_VOTE_RETRY_MIN_MILLIS = 5;
-    private static final long SPLIT_VOTE_RETRY_MAX_MILLIS = 50;
 
     private final RedlockBackend backend;
     private final LockRequest request;
     private final Runnable onChange;
+    private final Set<RedlockNode> mayHold = ConcurrentHashMap.newKeySet();
+    private final Set<RedisNode> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean watching;
-    private volatile boolean mayHold;
 
     RedlockAcquisition(RedlockBackend backend, LockRequest request, Runnable onChange) {
         this.backend = backend;
@@ -48,25 +56,28 @@ final class RedlockAcquisition implements Acquisition {
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
-        mayHold = true; // from the first command on, a node may hold this owner's key
         if (!watching) {
-            watching = watchEveryNodeIfSubscribed();
+            watching = watchIfSubscribed();
         }
         return round().thenCompose(result -> {
             if (result instanceof AttemptResult.Granted) {
                 stopWatching();
                 return CompletableFuture.completedFuture(result);
             }
-            if (watching) {
+            if (watching || !(result instanceof AttemptResult.Denied)) {
                 return CompletableFuture.completedFuture(result);
             }
             watching = true;
-            // Watch every node, then look once more, so a release between the denial and the
-            // subscriptions is not missed. A node that cannot subscribe is left to timed retries.
+            // Watch every connected node, then look once more, so a release between the denial
+            // and the subscriptions is not missed. A node that cannot subscribe is left to timed
+            // retries.
             List<CompletableFuture<Void>> subscriptions = new ArrayList<>();
             for (RedlockNode node : backend.nodes()) {
-                node.ready().ifPresent(connected -> subscriptions.add(connected.watch(request.name(), onChange)
-                        .toCompletableFuture().exceptionally(failed -> null)));
+                node.ready().filter(RedisNode::isConnected).ifPresent(connected -> {
+                    watched.add(connected);
+                    subscriptions.add(connected.watch(request.name(), onChange).toCompletableFuture()
+                            .exceptionally(failed -> null));
+                });
             }
             return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
                     .thenCompose(all -> round())
@@ -79,59 +90,77 @@ final class RedlockAcquisition implements Acquisition {
         });
     }
 
+    /**
+     * Releases, announced, on every node that may hold this owner's key: a grant that came too
+     * late, or whose reply was lost, holds up other clients' waiters.
+     *
+     * @return a stage failing when a node that may hold the key could not be reached; calling
+     *     again tries the nodes that are left
+     */
     @Override
     public CompletionStage<Void> abandon() {
         stopWatching();
-        if (!mayHold) {
-            return CompletableFuture.completedFuture(null);
-        }
-        // Announced, unlike the clean-up after a round without a majority: a grant that came too
-        // late, or whose reply was lost, holds up other clients' waiters.
-        return releaseEverywhere(true);
+        return releaseWhereHeld(true).thenAccept(left -> {
+            if (!left.isEmpty()) {
+                throw new BackendUnavailableException("Redlock clean-up of lock '" + request.name() + "' (owner "
+                        + request.owner() + ") could not reach every node that may hold it: " + String.join("; ", left));
+            }
+        });
     }
 
     /**
-     * Listens on every node's release channel before the round if all of them are already
-     * subscribed (no I/O), so a denied round needs no re-check; otherwise listens nowhere.
+     * Listens on every connected node's release channel before the round if all of them are
+     * already subscribed (no I/O), so a denied round needs no re-check; otherwise listens nowhere.
+     * A node without a connection is left out: it grants nothing while it has none.
      */
-    private boolean watchEveryNodeIfSubscribed() {
-        List<RedisNode> watched = new ArrayList<>();
+    private boolean watchIfSubscribed() {
+        List<RedisNode> added = new ArrayList<>();
         for (RedlockNode node : backend.nodes()) {
-            RedisNode connected = node.ready().orElse(null);
-            if (connected == null || !connected.watchIfSubscribed(request.name(), onChange)) {
-                watched.forEach(n -> n.unwatch(request.name(), onChange));
+            RedisNode connected = node.ready().filter(RedisNode::isConnected).orElse(null);
+            if (connected == null) {
+                continue;
+            }
+            if (!connected.watchIfSubscribed(request.name(), onChange)) {
+                added.forEach(n -> n.unwatch(request.name(), onChange));
                 return false;
             }
-            watched.add(connected);
+            added.add(connected);
         }
+        watched.addAll(added);
         return true;
     }
 
     private void stopWatching() {
-        if (watching) {
-            watching = false;
-            for (RedlockNode node : backend.nodes()) {
-                node.ready().ifPresent(connected -> connected.unwatch(request.name(), onChange));
-            }
+        watching = false;
+        for (RedisNode node : watched) {
+            node.unwatch(request.name(), onChange);
         }
+        watched.clear();
     }
 
     /** One Redlock round: acquire everywhere, count, settle the token or clean up. */
     private CompletionStage<AttemptResult> round() {
         long start = backend.ticker().nanos();
         long floor = backend.nextTokenFloor();
-        Ballot ballot = new Ballot(backend.quorum());
+        Ballot ballot = new Ballot();
         OptionalLong uptimeWanted = backend.options().restartDetection()
                 ? OptionalLong.of(backend.options().quarantineSeconds()) : OptionalLong.empty();
         for (RedlockNode node : backend.nodes()) {
             NodeResult.ask(node, connected -> connected.acquire(request, OptionalLong.of(floor), uptimeWanted))
-                    .thenAccept(ballot::add);
+                    .thenAccept(result -> {
+                        if (result.sent() && !(result.ok() && !result.value().granted())) {
+                            mayHold.add(node); // granted, or its reply was lost; a refusal holds nothing
+                        }
+                        ballot.add(result);
+                    });
         }
         return ballot.decided().thenCompose(votes -> {
             List<Vote> granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();
             if (granted.size() < backend.quorum().needed()) {
-                logRound(votes, "no majority");
-                return releaseEverywhere(false).thenApply(released -> failure(votes));
+                AttemptResult failure = failure(votes);
+                logRound(votes, failure instanceof AttemptResult.Retry ? "split vote" : "no majority");
+                warnIfQuarantined(votes, failure);
+                return releaseWhereHeld(false).thenApply(left -> failure);
             }
             long token = granted.stream().mapToLong(v -> v.result.value().value()).max().orElseThrow();
             boolean agreed = granted.stream().allMatch(v -> v.result.value().value() == token);
@@ -143,7 +172,7 @@ final class RedlockAcquisition implements Acquisition {
                     String why = !majority ? "could not settle the fencing token on a majority"
                             : "the round took " + elapsed.toMillis() + " ms, leaving no validity";
                     logRound(votes, why);
-                    return releaseEverywhere(false).thenApply(released -> {
+                    return releaseWhereHeld(false).thenApply(left -> {
                         throw new BackendUnavailableException("Redlock acquisition of '" + request.name() + "': " + why);
                     });
                 }
@@ -164,23 +193,46 @@ final class RedlockAcquisition implements Acquisition {
     }
 
     /**
-     * Releases this owner's keys on every node, also those that did not answer.
+     * Releases this owner's key on every node that may hold it, at once; a node leaves that set
+     * once it answered (released, or did not hold it).
      *
      * @param announce whether to wake waiters; a round without a majority releases quietly, so
      *     that competing clients retry after their random delays rather than all at once, as the
      *     Redlock page advises
+     * @return a stage with the failures of the nodes that may still hold the key
      */
-    private CompletionStage<Void> releaseEverywhere(boolean announce) {
-        return NodeResult.fromAll(backend.nodes(), node -> node.release(request.name(), request.owner(), announce))
-                .thenAccept(results -> backend.logPerNode("release after a failed acquisition", request, results));
+    private CompletionStage<List<String>> releaseWhereHeld(boolean announce) {
+        List<RedlockNode> targets = List.copyOf(mayHold);
+        if (targets.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Function<RedisNode, CompletionStage<Boolean>> release = node -> node.release(request.name(), request.owner(), announce);
+        return NodeResult.fromAll(targets, release).thenApply(results -> {
+            backend.logPerNode("release after a failed acquisition", request, results);
+            List<String> left = new ArrayList<>();
+            for (NodeResult<Boolean> result : results) {
+                if (result.ok()) {
+                    mayHold.remove(result.node());
+                } else {
+                    left.add(result.failure());
+                }
+            }
+            return left;
+        });
     }
 
     /**
-     * What a round without a majority means: unavailable when too few nodes answered for a
-     * majority to be possible; denied otherwise. A denied waiter retries when enough of the
-     * blocking votes lapse (holders' leases, restarted nodes' quarantines), or after a short
-     * random delay when the round was merely split between competing clients, which the
-     * Redlock page resolves by desynchronised retries.
+     * What a round without a majority means, from every node's vote:
+     * <ul>
+     *   <li>unavailable when too few nodes answered for a majority to be possible;
+     *   <li>{@link AttemptResult.Retry} when nobody holds a majority and the nodes this round
+     *       granted or found taken by other owners would make one: competing clients split the
+     *       vote, and each releases its minority at once, which the Redlock page resolves by
+     *       desynchronised retries soon;
+     *   <li>otherwise denied until enough blocking votes lapse (a majority holder's leases,
+     *       restarted nodes' quarantines), the soonest first. Nodes that did not answer are
+     *       not counted on: while they stay away, their votes never come free.
+     * </ul>
      */
     private AttemptResult failure(List<Vote> votes) {
         List<Vote> failed = votes.stream().filter(v -> v.kind == Vote.Kind.FAILED).toList();
@@ -189,21 +241,21 @@ final class RedlockAcquisition implements Acquisition {
                     + backend.quorum().nodes() + " nodes; unreachable: "
                     + failed.stream().map(v -> v.result.failure()).collect(Collectors.joining("; ")));
         }
+        int needed = backend.quorum().needed();
+        long free = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count();
+        Map<String, Long> refusalsByHolder = votes.stream().filter(v -> v.kind == Vote.Kind.REFUSED)
+                .collect(Collectors.groupingBy(v -> v.result.value().holder(), Collectors.counting()));
+        boolean majorityHolder = refusalsByHolder.values().stream().anyMatch(count -> count >= needed);
+        long refused = refusalsByHolder.values().stream().mapToLong(Long::longValue).sum();
+        if (!majorityHolder && free + refused >= needed) {
+            return new AttemptResult.Retry();
+        }
         List<Long> blockedFor = votes.stream()
                 .filter(v -> v.kind == Vote.Kind.REFUSED || v.kind == Vote.Kind.QUARANTINED)
                 .map(this::blockedForMillis).map(millis -> millis < 0 ? Long.MAX_VALUE : millis).sorted().toList();
-        if (blockedFor.size() >= backend.quorum().needed()) {
-            // Nodes that granted are free again (released above), and those the round did not
-            // wait for may be; the rest of a majority comes free as the blocking votes lapse,
-            // the soonest first (unknown lapses sort last).
-            long free = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count()
-                    + backend.quorum().nodes() - votes.size();
-            long lapse = blockedFor.get((int) (backend.quorum().needed() - free) - 1);
-            return lapse < Long.MAX_VALUE ? AttemptResult.Denied.holderFor(Duration.ofMillis(lapse))
-                    : AttemptResult.Denied.untilNotified();
-        }
-        return AttemptResult.Denied.holderFor(Duration.ofMillis(
-                ThreadLocalRandom.current().nextLong(SPLIT_VOTE_RETRY_MIN_MILLIS, SPLIT_VOTE_RETRY_MAX_MILLIS + 1)));
+        long lapse = blockedFor.get((int) (needed - free) - 1);
+        return lapse < Long.MAX_VALUE ? AttemptResult.Denied.holderFor(Duration.ofMillis(lapse))
+                : AttemptResult.Denied.untilNotified();
     }
 
     /** How long a refusing node stays taken, or a quarantined node stays uncounted; -1 if unknown. */
@@ -213,6 +265,17 @@ final class RedlockAcquisition implements Acquisition {
             return answer.value();
         }
         return (backend.options().quarantineSeconds() - answer.uptimeSeconds()) * 1_000;
+    }
+
+    /** Says, once per restart, that the restart quarantine holds an acquisition back, and for how long. */
+    private void warnIfQuarantined(List<Vote> votes, AttemptResult failure) {
+        List<Vote> quarantined = votes.stream().filter(v -> v.kind == Vote.Kind.QUARANTINED).toList();
+        if (!quarantined.isEmpty() && failure instanceof AttemptResult.Denied denied) {
+            backend.warnQuarantined(request.name(), quarantined.stream()
+                    .collect(Collectors.toMap(v -> v.result.node(), v -> v.result.value().uptimeSeconds(),
+                            (first, second) -> first, LinkedHashMap::new)),
+                    denied.holderRemaining());
+        }
     }
 
     private void logRound(List<Vote> votes, String outcome) {
@@ -231,25 +294,22 @@ final class RedlockAcquisition implements Acquisition {
                 case GRANTED -> result.node() + " acquired";
                 case QUARANTINED -> result.node() + " acquired but restarted " + result.value().uptimeSeconds()
                         + " s ago (vote not counted)";
-                case REFUSED -> result.node() + " refused (held for " + result.value().value() + " ms)";
+                case REFUSED -> result.node() + " refused (held by " + result.value().holder() + " for "
+                        + result.value().value() + " ms)";
                 case FAILED -> result.failure();
             };
         }
     }
 
     /**
-     * Collects the votes of one round and decides as soon as the outcome is certain: a
-     * majority granted, or a majority is no longer possible, or every node answered.
+     * Collects the votes of one round. It decides as soon as a majority granted; otherwise only
+     * once every node answered or timed out, so a denial is judged on every vote (a node that
+     * fails fast must not make a waiter's round look like a split vote).
      */
     private final class Ballot {
-        private final Quorum quorum;
         private final ReentrantLock lock = new ReentrantLock();
         private final List<Vote> votes = new ArrayList<>();
         private final CompletableFuture<List<Vote>> decided = new CompletableFuture<>();
-
-        Ballot(Quorum quorum) {
-            this.quorum = quorum;
-        }
 
         void add(NodeResult<RedisNode.NodeGrant> result) {
             Vote vote = new Vote(kindOf(result), result);
@@ -258,8 +318,7 @@ final class RedlockAcquisition implements Acquisition {
             try {
                 votes.add(vote);
                 long granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count();
-                if (granted >= quorum.needed() || quorum.impossible((int) (votes.size() - granted))
-                        || votes.size() == quorum.nodes()) {
+                if (granted >= backend.quorum().needed() || votes.size() == backend.quorum().nodes()) {
                     snapshot = List.copyOf(votes);
                 }
             } finally {

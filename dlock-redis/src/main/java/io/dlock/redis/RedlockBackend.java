@@ -7,6 +7,7 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.spi.Ticker;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -71,8 +72,6 @@ import org.slf4j.LoggerFactory;
 final class RedlockBackend implements LockBackend {
 
     private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
-    /** A lease shorter than this many node timeouts could be eaten up by one slow round. */
-    private static final int MIN_LEASE_PER_NODE_TIMEOUT = 3;
 
     private final ClientResources resources;
     private final List<RedlockNode> nodes;
@@ -103,7 +102,7 @@ final class RedlockBackend implements LockBackend {
                     endpoints.size(), endpoints.size() - 1);
         }
         ClientResources resources = DefaultClientResources.create();
-        List<RedlockNode> nodes = endpoints.stream().map(e -> new RedlockNode(e, resources, context.scheduler())).toList();
+        List<RedlockNode> nodes = endpoints.stream().map(e -> new RedlockNode(e, resources, context.scheduler(), context.ticker())).toList();
         List<CompletableFuture<RedisNode>> connections = nodes.stream()
                 .map(n -> n.connect().toCompletableFuture()).toList();
         List<String> reachable = new ArrayList<>();
@@ -135,23 +134,17 @@ final class RedlockBackend implements LockBackend {
 
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
-        if (options.nodeTimeout().multipliedBy(MIN_LEASE_PER_NODE_TIMEOUT).compareTo(request.lease()) > 0) {
-            throw new IllegalArgumentException("lease of " + request.lease().toMillis() + " ms is too short for the"
-                    + " Redlock node timeout of " + options.nodeTimeout().toMillis() + " ms: a round may take two"
-                    + " node timeouts, and the lease must be at least " + MIN_LEASE_PER_NODE_TIMEOUT
-                    + " times the node timeout. Lower the URI parameter nodeTimeout or use a longer lease");
-        }
-        if (options.restartDetection() && request.lease().compareTo(options.restartQuarantine()) > 0) {
-            throw new IllegalArgumentException("lease of " + request.lease().toMillis() + " ms is longer than the"
-                    + " Redlock restart quarantine of " + options.restartQuarantine().toMillis()
-                    + " ms; a restarted node could then grant the lock while the holder still needs it."
-                    + " Raise the URI parameter restartQuarantine");
-        }
+        options.checkLease(request.lease());
         return new RedlockAcquisition(this, request, onChange);
     }
 
+    /**
+     * Renews on every node at once and decides each lease on its own: renewed where a majority
+     * extended it, not held where a majority is no longer possible, undecided otherwise (too few
+     * nodes answered). The stage fails only when nothing could be decided for any lease.
+     */
     @Override
-    public CompletionStage<List<Boolean>> renew(List<LockRequest> held) {
+    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
         return NodeResult.fromAll(nodes, node -> node.renew(held)).thenApply(results -> {
             if (log.isDebugEnabled()) {
                 log.debug("renewal of {} lease(s): {}", held.size(), results.stream()
@@ -159,21 +152,19 @@ final class RedlockBackend implements LockBackend {
                                 + " of " + held.size() : r.failure())
                         .collect(Collectors.joining(", ")));
             }
-            List<Boolean> renewed = new ArrayList<>(held.size());
-            long failed = results.stream().filter(r -> !r.ok()).count();
+            List<Renewal> outcomes = new ArrayList<>(held.size());
             for (int i = 0; i < held.size(); i++) {
                 int index = i;
                 long yes = results.stream().filter(r -> r.ok() && r.value().get(index)).count();
                 long no = results.stream().filter(r -> r.ok() && !r.value().get(index)).count();
-                if (yes >= quorum.needed()) {
-                    renewed.add(true);
-                } else if (quorum.impossible((int) no)) {
-                    renewed.add(false);
-                } else {
-                    throw unavailable("renewal", results, failed);
-                }
+                outcomes.add(yes >= quorum.needed() ? Renewal.RENEWED
+                        : quorum.impossible((int) no) ? Renewal.NOT_HELD : Renewal.UNDECIDED);
             }
-            return renewed;
+            long failed = results.stream().filter(r -> !r.ok()).count();
+            if (failed > 0 && outcomes.stream().allMatch(Renewal.UNDECIDED::equals)) {
+                throw unavailable("renewal", results, failed);
+            }
+            return outcomes;
         });
     }
 
@@ -271,6 +262,27 @@ final class RedlockBackend implements LockBackend {
                     .map(r -> !r.ok() ? r.failure() : r.node() + (r.value() ? " done" : " not held"))
                     .collect(Collectors.joining(", ")));
         }
+    }
+
+    /**
+     * Says on WARN, once per restart of each node, that an acquisition of {@code name} waits
+     * because the votes of restarted nodes do not count yet, naming them and how long until they
+     * do: otherwise it would wait up to a quarantine in silence.
+     *
+     * @param uptimes how long each quarantined node has been up, in seconds
+     */
+    void warnQuarantined(String name, Map<RedlockNode, Long> uptimes, Optional<Duration> waitsFor) {
+        List<RedlockNode> news = uptimes.entrySet().stream()
+                .filter(entry -> entry.getKey().firstReportOfRestart(entry.getValue())).map(Map.Entry::getKey).toList();
+        if (news.isEmpty()) {
+            return;
+        }
+        long quarantine = options.quarantineSeconds();
+        log.warn("Redlock: lock '{}' waits{} for the restart quarantine of {} s: {}; a node that restarted may have"
+                + " lost the locks it held, so its vote counts only after that", name,
+                waitsFor.map(d -> " up to " + Math.max(1, (d.toMillis() + 999) / 1_000) + " s").orElse(""), quarantine,
+                uptimes.entrySet().stream().map(entry -> "the vote of " + entry.getKey() + " (up " + entry.getValue()
+                        + " s) counts in " + (quarantine - entry.getValue()) + " s").collect(Collectors.joining(", ")));
     }
 
     /** The next token floor: this client's clock in microseconds, strictly increasing. */

@@ -20,9 +20,17 @@ import java.util.Set;
 record RedlockOptions(Duration nodeTimeout, boolean restartDetection, Duration restartQuarantine) {
 
     static final Set<String> PARAMETERS = Set.of("nodeTimeout", "restartDetection", "restartQuarantine");
+    /** A lease shorter than this many node timeouts could be eaten up by one slow round. */
+    private static final int MIN_LEASE_PER_NODE_TIMEOUT = 3;
     private static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(100);
     private static final Duration MIN_QUARANTINE = Duration.ofSeconds(30);
 
+    /**
+     * Reads the options and checks them against each other and against the client's default
+     * lease, so a contradiction fails when the client is built, not at its first lock.
+     *
+     * @throws IllegalArgumentException naming the options that contradict each other
+     */
     static RedlockOptions from(UriQuery query, Duration defaultLease) {
         Duration nodeTimeout = query.duration("nodeTimeout", DEFAULT_NODE_TIMEOUT);
         if (nodeTimeout.compareTo(Duration.ofMillis(1)) < 0 || nodeTimeout.compareTo(Duration.ofSeconds(10)) > 0) {
@@ -33,7 +41,30 @@ record RedlockOptions(Duration nodeTimeout, boolean restartDetection, Duration r
         if (quarantine.isNegative()) {
             throw new IllegalArgumentException("restartQuarantine must not be negative");
         }
-        return new RedlockOptions(nodeTimeout, query.flag("restartDetection", true), quarantine);
+        RedlockOptions options = new RedlockOptions(nodeTimeout, query.flag("restartDetection", true), quarantine);
+        options.checkLease(defaultLease);
+        return options;
+    }
+
+    /**
+     * Checks that {@code lease} fits these options: at least three node timeouts, and, with
+     * restart detection, at most the restart quarantine.
+     *
+     * @throws IllegalArgumentException naming the lease, the option it contradicts and the remedy
+     */
+    void checkLease(Duration lease) {
+        if (nodeTimeout.multipliedBy(MIN_LEASE_PER_NODE_TIMEOUT).compareTo(lease) > 0) {
+            throw new IllegalArgumentException("lease of " + lease.toMillis() + " ms is too short for the"
+                    + " Redlock node timeout of " + nodeTimeout.toMillis() + " ms: a round may take two"
+                    + " node timeouts, and the lease must be at least " + MIN_LEASE_PER_NODE_TIMEOUT
+                    + " times the node timeout. Lower the URI parameter nodeTimeout or use a longer lease");
+        }
+        if (restartDetection && lease.compareTo(restartQuarantine) > 0) {
+            throw new IllegalArgumentException("lease of " + lease.toMillis() + " ms is longer than the"
+                    + " Redlock restart quarantine of " + restartQuarantine.toMillis()
+                    + " ms; a restarted node could then grant the lock while the holder still needs it."
+                    + " Raise the URI parameter restartQuarantine");
+        }
     }
 
     /** The quarantine in whole seconds, rounded up: Redis reports uptime in seconds. */

@@ -8,7 +8,8 @@
 --          or '' for no report
 -- ARGV[5]  how long the fencing counter outlives a grant, in milliseconds
 -- Returns {1, token, uptime} when the owner holds the lock (also when it already did: a
--- retried request must not fail), or {0, pttl, uptime} when another owner holds it. uptime is
+-- retried request must not fail), or {0, pttl, uptime, holder} when another owner holds it
+-- (Redlock tells a holder with a majority from a split vote by the holders' ids). uptime is
 -- -1 when not asked for; otherwise a lower bound of the seconds the server has been up (within
 -- two seconds of the truth when below the quarantine), so a server up for less than the
 -- quarantine never reports the quarantine. The cheap bound is the time since LASTSAVE, which is
@@ -42,7 +43,7 @@ if owner == ARGV[1] then
   return {1, tonumber(redis.call('HGET', KEYS[1], 'token')), uptime}
 end
 if owner then
-  return {0, redis.call('PTTL', KEYS[1]), uptime}
+  return {0, redis.call('PTTL', KEYS[1]), uptime, owner}
 end
 local floor
 if ARGV[3] == '' then

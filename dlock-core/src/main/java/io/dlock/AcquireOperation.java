@@ -3,7 +3,6 @@ package io.dlock;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
-import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,22 +10,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The wait loop of one acquisition, as an asynchronous state machine: attempt; when denied,
- * sleep until the backend reports a change or a jittered retry timer fires; stop at the
- * deadline.
+ * The wait loop of one acquisition, as an asynchronous state machine, the same for every backend:
+ * attempt; when denied the first time, watch and attempt once more (so a release between the
+ * denial and the watch is never missed); then sleep until the watch reports a change or a
+ * jittered retry timer fires; stop at the deadline.
  *
- * <p>At most one attempt is in flight. A change reported during an attempt triggers another
- * attempt right after it, so no release is missed. The deadline is exact: a timer completes
- * the result when it passes, and an attempt still in flight is abandoned when it returns (a
- * wait of zero makes one attempt and waits for its answer). Whenever the operation ends
- * without handing out a lease (timeout, cancellation, failure, or a grant that came too late),
- * the backend's {@link Acquisition#abandon()} runs after the last attempt, so nothing taken is
+ * <p>At most one step (an attempt, or setting up the watch) is in flight. A change reported
+ * during one triggers another attempt right after it. The deadline is exact: a timer completes
+ * the result when it passes, and a step still in flight is cleaned up after when it returns (a
+ * wait of zero makes one attempt and waits for its answer). Whenever the operation ends without
+ * handing out a lease (timeout, cancellation, failure, or a grant that came too late), the
+ * acquisition's {@link Acquisition#release()} runs after the last attempt, so nothing taken is
  * left behind; a clean-up that fails (the server is still unreachable) is retried with backoff
  * until the last attempt's lease would have run out on the server anyway.
  *
  * <p>A grant that arrives after its own validity ended (its reply was delayed past the lease)
- * is never handed out: it is given back like an abandoned attempt and counts as a failed one,
- * and the operation goes on with a fresh owner id while its wait lasts.
+ * is never handed out: it is given back and counts as a failed attempt, and the operation goes on
+ * with a fresh owner id while its wait lasts.
  *
  * <p>An operation that waits on a backend without a fair queue first lines up behind the
  * client's other waiters for the same name ({@link LocalWaitQueues}) and makes no attempt until
@@ -38,7 +38,7 @@ final class AcquireOperation {
     private final String name;
     private final Duration lease;
     private final boolean renewed;
-    private final Duration wait;
+    private final Wait wait;
     private final long deadline;
     private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
@@ -48,7 +48,7 @@ final class AcquireOperation {
     /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
     private CompletableFuture<Void> earlierCleanUps = CompletableFuture.completedFuture(null);
     private boolean inFlight;
-    private boolean changedDuringAttempt;
+    private boolean changedDuringStep;
     private boolean granted;
     private boolean active;
     private Scheduler.Cancellable retryTimer;
@@ -61,15 +61,14 @@ final class AcquireOperation {
     /**
      * @param lease the lease each attempt asks for
      * @param renewed true when the watchdog renews the lease once granted
-     * @param wait how long to keep trying; null for no limit
      */
-    AcquireOperation(Engine engine, String name, Duration lease, boolean renewed, Duration wait) {
+    AcquireOperation(Engine engine, String name, Duration lease, boolean renewed, Wait wait) {
         this.engine = engine;
         this.name = name;
         this.lease = lease;
         this.renewed = renewed;
         this.wait = wait;
-        this.deadline = wait == null ? 0 : engine.now() + wait.toNanos();
+        this.deadline = engine.now() + wait.limit().map(Duration::toNanos).orElse(0L);
         this.current = newTry();
     }
 
@@ -82,14 +81,14 @@ final class AcquireOperation {
         if (result.isDone()) {
             return result;
         }
-        if (wait != null && !wait.isZero()) {
+        wait.limit().filter(limit -> !limit.isZero()).ifPresent(limit -> {
             lock.lock();
             try {
-                deadlineTimer = engine.scheduler().schedule(this::timeOut, wait);
+                deadlineTimer = engine.scheduler().schedule(this::timeOut, limit);
             } finally {
                 lock.unlock();
             }
-        }
+        });
         if (first) {
             activate();
         }
@@ -123,34 +122,52 @@ final class AcquireOperation {
         attempt();
     }
 
-    /** The lock may have become free: attempt now, or right after the attempt in flight. */
+    /** The grant may have become available: attempt now, or right after the step in flight. */
     void changed() {
         attempt();
     }
 
     private Try newTry() {
-        Try made = new Try(new LockRequest(name, engine.newOwner(), lease));
-        made.acquisition = engine.backend().acquisition(made.request, this::changed);
-        return made;
+        LockRequest request = LockRequest.mutex(name, engine.newOwner(), lease);
+        return new Try(request, engine.newAcquisition(request, this::changed));
     }
 
-    private void attempt() {
-        Try trying;
+    /** Starts a step unless one is in flight (then marks the change for after it); returns the try to step on. */
+    private Try beginStep() {
         lock.lock();
         try {
             if (result.isDone() || granted || !active) {
-                return;
+                return null;
             }
             if (inFlight) {
-                changedDuringAttempt = true;
-                return;
+                changedDuringStep = true;
+                return null;
             }
             inFlight = true;
-            changedDuringAttempt = false;
+            changedDuringStep = false;
             retryTimer = cancel(retryTimer);
-            trying = current;
+            return current;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Ends the step in flight; returns whether a change was reported during it. */
+    private boolean endStep(boolean grantedNow) {
+        lock.lock();
+        try {
+            inFlight = false;
+            granted = grantedNow;
+            return changedDuringStep;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void attempt() {
+        Try trying = beginStep();
+        if (trying == null) {
+            return;
         }
         long sentAt = engine.now();
         trying.lastSentAt = sentAt;
@@ -164,15 +181,7 @@ final class AcquireOperation {
     }
 
     private void onAttemptDone(Try trying, long sentAt, AttemptResult outcome, Throwable error) {
-        boolean changed;
-        lock.lock();
-        try {
-            inFlight = false;
-            granted = outcome instanceof AttemptResult.Granted;
-            changed = changedDuringAttempt;
-        } finally {
-            lock.unlock();
-        }
+        boolean changed = endStep(outcome instanceof AttemptResult.Granted);
         if (outcome instanceof AttemptResult.Granted grant) {
             onGranted(trying, grant, sentAt);
             return;
@@ -203,6 +212,9 @@ final class AcquireOperation {
             result.completeExceptionally(timedOut());
         } else if (outcome instanceof AttemptResult.Retry) {
             retryIn(engine.backoff().afterCollision(++consecutiveCollisions), now);
+        } else if (!trying.watching) {
+            consecutiveCollisions = 0;
+            watchThenAttempt(trying, (AttemptResult.Denied) outcome);
         } else if (changed) {
             consecutiveCollisions = 0;
             attempt();
@@ -210,6 +222,37 @@ final class AcquireOperation {
             consecutiveCollisions = 0;
             retryIn(engine.backoff().afterDenial((AttemptResult.Denied) outcome), now);
         }
+    }
+
+    /**
+     * After the first denial: sets up the watch, then attempts once more unless the watch covered
+     * the denied attempt already, since the grant may have come free between the denial and the
+     * watch. A watch that cannot be set up leaves the operation to timed retries.
+     */
+    private void watchThenAttempt(Try trying, AttemptResult.Denied denial) {
+        if (beginStep() != trying) {
+            return;
+        }
+        trying.watching = true;
+        CompletionStage<Boolean> watch;
+        try {
+            watch = trying.acquisition.watch();
+        } catch (RuntimeException e) {
+            watch = CompletableFuture.failedFuture(e);
+        }
+        watch.whenComplete((covered, error) -> {
+            boolean changed = endStep(false);
+            if (result.isDone()) {
+                abandon(trying); // ended while the watch was set up, which stopped onCompleted from cleaning up
+            } else if (error != null) {
+                trying.watching = false;
+                retryIn(engine.backoff().afterDenial(denial), engine.now());
+            } else if (covered && !changed) {
+                retryIn(engine.backoff().afterDenial(denial), engine.now());
+            } else {
+                attempt();
+            }
+        });
     }
 
     private void onGranted(Try trying, AttemptResult.Granted grant, long sentAt) {
@@ -222,8 +265,7 @@ final class AcquireOperation {
             giveBackLateGrant(trying, now - sentAt);
             return;
         }
-        DefaultLease granted = engine.grant(trying.request, grant.fencingToken(), sentAt, renewed);
-        engine.ownerDone(trying.request.owner());
+        DefaultLease granted = engine.grant(trying.request, trying.acquisition, grant, sentAt, renewed);
         earlierCleanUps().thenRun(() -> cleanedUp.complete(null));
         if (!result.complete(granted)) {
             granted.startRelease().exceptionally(e -> null);
@@ -256,12 +298,12 @@ final class AcquireOperation {
     }
 
     private boolean pastDeadline(long now) {
-        return wait != null && (wait.isZero() || now - deadline >= 0);
+        return wait.limit().isPresent() && (wait.isSingleAttempt() || now - deadline >= 0);
     }
 
     /** Sleeps until a change or the retry delay; the deadline timer runs independently. */
     private void retryIn(long delayNanos, long now) {
-        if (wait != null && now + delayNanos - deadline >= 0) {
+        if (wait.limit().isPresent() && now + delayNanos - deadline >= 0) {
             return;
         }
         lock.lock();
@@ -280,12 +322,14 @@ final class AcquireOperation {
     }
 
     private LockTimeoutException timedOut() {
+        Duration limit = wait.limit().orElseThrow();
         String why = lateGrant;
-        return why == null ? new LockTimeoutException(name, wait) : new LockTimeoutException(name, wait, why);
+        return why == null ? new LockTimeoutException(name, limit) : new LockTimeoutException(name, limit, why);
     }
 
     private BackendUnavailableException unavailable() {
-        String within = wait == null || wait.isZero() ? "" : " within " + Durations.format(wait);
+        String within = wait.limit().filter(limit -> !limit.isZero()).map(limit -> " within " + Durations.format(limit))
+                .orElse("");
         return new BackendUnavailableException("lock '" + name + "' could not be acquired" + within
                 + ": " + Engine.describe(lastError), lastError);
     }
@@ -298,7 +342,7 @@ final class AcquireOperation {
             retryTimer = cancel(retryTimer);
             deadlineTimer = cancel(deadlineTimer);
             if (!givenUp || inFlight) {
-                return; // a grant needs no clean-up; an attempt in flight abandons when it returns
+                return; // a grant needs no clean-up; a step in flight cleans up when it returns
             }
             last = current;
         } finally {
@@ -312,10 +356,9 @@ final class AcquireOperation {
         if (!given.abandoned.compareAndSet(false, true)) {
             return;
         }
-        engine.ownerDone(given.request.owner());
         // A grant whose reply was lost is dropped by the server a lease after the last attempt.
         long serverDropsAt = engine.serverExpiresLease() ? given.lastSentAt + lease.toNanos() : Long.MAX_VALUE;
-        CompletableFuture<Void> done = engine.cleanUp(given.acquisition::abandon, serverDropsAt,
+        CompletableFuture<Void> done = engine.cleanUp(given.acquisition::release, serverDropsAt,
                 last -> engine.logAbandonFailure(given.request, last));
         CompletableFuture<Void> all;
         boolean ended;
@@ -352,12 +395,14 @@ final class AcquireOperation {
     /** One owner id's acquisition on the backend: the operation's first, or a fresh one after a late grant. */
     private static final class Try {
         final LockRequest request;
+        final Acquisition acquisition;
         final AtomicBoolean abandoned = new AtomicBoolean();
-        Acquisition acquisition;
+        volatile boolean watching;
         volatile long lastSentAt;
 
-        Try(LockRequest request) {
+        Try(LockRequest request, Acquisition acquisition) {
             this.request = request;
+            this.acquisition = acquisition;
         }
     }
 }

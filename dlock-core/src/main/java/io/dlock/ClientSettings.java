@@ -1,8 +1,6 @@
 package io.dlock;
 
 import io.dlock.spi.ClockDrift;
-import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 

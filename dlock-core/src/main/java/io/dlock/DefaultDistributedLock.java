@@ -35,14 +35,14 @@ final class DefaultDistributedLock implements DistributedLock {
     @Override
     public Lease acquire() throws InterruptedException {
         checkInterrupt();
-        return await(start(null, null));
+        return await(start(Wait.forever(), LeaseTerms.renewed()));
     }
 
     @Override
     public Lease acquire(Duration wait) throws InterruptedException {
         Duration checkedWait = Limits.checkWait(wait);
         checkInterrupt();
-        return await(start(checkedWait, null));
+        return await(start(Wait.upTo(checkedWait), LeaseTerms.renewed()));
     }
 
     @Override
@@ -50,7 +50,7 @@ final class DefaultDistributedLock implements DistributedLock {
         Duration checkedWait = Limits.checkWait(wait);
         Duration checkedLease = Limits.checkLease(lease);
         checkInterrupt();
-        return await(start(checkedWait, checkedLease));
+        return await(start(Wait.upTo(checkedWait), LeaseTerms.fixed(checkedLease)));
     }
 
     @Override
@@ -65,29 +65,29 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public CompletableFuture<Lease> acquireAsync(Duration wait) {
-        return handOver(start(Limits.checkWait(wait), null));
+        return handOver(start(Wait.upTo(Limits.checkWait(wait)), LeaseTerms.renewed()));
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(Duration wait, Duration lease) {
-        return handOver(start(Limits.checkWait(wait), Limits.checkLease(lease)));
+        return handOver(start(Wait.upTo(Limits.checkWait(wait)), LeaseTerms.fixed(Limits.checkLease(lease))));
     }
 
     @Override
     public void lock() {
-        lockUninterruptibly(null);
+        lockUninterruptibly(LeaseTerms.renewed());
     }
 
     @Override
     public void lock(Duration lease) {
-        lockUninterruptibly(Limits.checkLease(lease));
+        lockUninterruptibly(LeaseTerms.fixed(Limits.checkLease(lease)));
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
         checkInterrupt();
         if (!reenter()) {
-            enter(await(start(null, null)));
+            enter(await(start(Wait.forever(), LeaseTerms.renewed())));
         }
     }
 
@@ -97,7 +97,7 @@ final class DefaultDistributedLock implements DistributedLock {
             return true;
         }
         try {
-            enter(awaitUninterruptibly(start(Duration.ZERO, null)));
+            enter(awaitUninterruptibly(start(Wait.upTo(Duration.ZERO), LeaseTerms.renewed())));
             return true;
         } catch (LockTimeoutException taken) {
             return false;
@@ -108,12 +108,13 @@ final class DefaultDistributedLock implements DistributedLock {
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         Duration wait = Duration.ofNanos(unit.toNanos(Math.max(0, time)));
         // Lock's contract allows any time; a wait beyond the longest one accepted means no limit.
-        return tryLockChecked(wait.compareTo(Limits.MAX_DURATION) > 0 ? null : wait, null);
+        return tryLockChecked(wait.compareTo(Limits.MAX_DURATION) > 0 ? Wait.forever() : Wait.upTo(wait),
+                LeaseTerms.renewed());
     }
 
     @Override
     public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
-        return tryLockChecked(Limits.checkWait(wait), Limits.checkLease(lease));
+        return tryLockChecked(Wait.upTo(Limits.checkWait(wait)), LeaseTerms.fixed(Limits.checkLease(lease)));
     }
 
     @Override
@@ -147,24 +148,23 @@ final class DefaultDistributedLock implements DistributedLock {
         return "DistributedLock[" + name + "]";
     }
 
-    private void lockUninterruptibly(Duration fixedLease) {
+    private void lockUninterruptibly(LeaseTerms terms) {
         if (!reenter()) {
-            enter(awaitUninterruptibly(start(null, fixedLease)));
+            enter(awaitUninterruptibly(start(Wait.forever(), terms)));
         }
     }
 
-    /** @param wait null for no limit; @param fixedLease null for a renewed lease */
-    private boolean tryLockChecked(Duration wait, Duration fixedLease) throws InterruptedException {
+    private boolean tryLockChecked(Wait wait, LeaseTerms terms) throws InterruptedException {
         checkInterrupt();
         if (reenter()) {
             return true;
         }
-        return enterIfPresent(orEmpty(() -> await(start(wait, fixedLease))));
+        return enterIfPresent(orEmpty(() -> await(start(wait, terms))));
     }
 
-    private CompletableFuture<DefaultLease> start(Duration wait, Duration fixedLease) {
+    private CompletableFuture<DefaultLease> start(Wait wait, LeaseTerms terms) {
         client.checkOpen();
-        return engine.acquire(name, wait, fixedLease);
+        return engine.acquire(name, wait, terms);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dlock;
 
+import io.dlock.spi.Acquisition;
 import io.dlock.spi.LockRequest;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -20,6 +21,7 @@ final class DefaultLease implements Lease {
 
     private final Engine engine;
     private final LockRequest request;
+    private final Acquisition acquisition;
     private final long fencingToken;
     private final boolean renewed;
     private final boolean unbounded;
@@ -36,13 +38,15 @@ final class DefaultLease implements Lease {
     long watchBucket;
 
     /**
+     * @param acquisition the backend's handle of the grant
      * @param renewed true when the watchdog renews the lease, false for a fixed lease
      * @param unbounded true when the lease lives as long as a session and has no deadline
      */
-    DefaultLease(Engine engine, LockRequest request, long fencingToken, boolean renewed,
+    DefaultLease(Engine engine, LockRequest request, Acquisition acquisition, long fencingToken, boolean renewed,
             boolean unbounded, long deadlineNanos) {
         this.engine = engine;
         this.request = request;
+        this.acquisition = acquisition;
         this.fencingToken = fencingToken;
         this.renewed = renewed;
         this.unbounded = unbounded;
@@ -140,6 +144,11 @@ final class DefaultLease implements Lease {
 
     LockRequest request() {
         return request;
+    }
+
+    /** The backend's handle of this grant, through which it is released. */
+    Acquisition acquisition() {
+        return acquisition;
     }
 
     boolean renewed() {

@@ -1,13 +1,14 @@
 package io.dlock;
 
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
-import io.dlock.spi.Scheduler;
+import io.dlock.spi.RenewingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backend-independent core of one client: starts acquisitions, creates leases, releases
- * them, hands them to the watchdog and tells listeners about losses.
+ * them, hands them to the watchdog, follows their loss signals and tells listeners about losses.
  */
 final class Engine {
 
@@ -39,20 +40,27 @@ final class Engine {
     private final Backoff backoff;
     private final Watchdog watchdog;
     private final AtomicLong ownerSequence = new AtomicLong();
-    private final Map<String, DefaultLease> leasesByOwner = new ConcurrentHashMap<>();
+    private final Set<DefaultLease> held = ConcurrentHashMap.newKeySet();
     private final Set<AcquireOperation> pending = ConcurrentHashMap.newKeySet();
-    private final Set<String> pendingOwners = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> earlyLosses = new ConcurrentHashMap<>();
     private final LocalWaitQueues localWaitQueues = new LocalWaitQueues();
     private volatile boolean closed;
 
+    /**
+     * @throws IllegalArgumentException if the backend says its server expires leases but cannot
+     *     renew them
+     */
     Engine(String clientId, LockBackend backend, ClientSettings settings) {
         this.clientId = clientId;
         this.backend = backend;
         this.capabilities = backend.capabilities();
         this.settings = settings;
         this.backoff = new Backoff(settings.maxRetryDelay());
-        this.watchdog = new Watchdog(this, backend, settings.scheduler());
+        RenewingBackend renewing = backend instanceof RenewingBackend r ? r : null;
+        if (capabilities.serverExpiresLease() && renewing == null) {
+            throw new IllegalArgumentException(backend + " says its server expires leases but is not a"
+                    + " RenewingBackend, so held leases could not be kept");
+        }
+        this.watchdog = new Watchdog(this, renewing, settings.scheduler());
     }
 
     long now() {
@@ -67,29 +75,23 @@ final class Engine {
         return backoff;
     }
 
-    LockBackend backend() {
-        return backend;
-    }
-
     Executor callbackExecutor() {
         return settings.callbackExecutor();
     }
 
     /**
-     * A fresh owner id for an acquisition about to start: this client's id and a sequence number,
-     * unique per acquisition. Losses the backend reports for it before its lease exists are kept
-     * until {@link #ownerDone(String)}.
+     * The backend's acquisition of {@code request}.
+     *
+     * @throws UnsupportedOperationException if the backend does not serve such requests
      */
-    String newOwner() {
-        String owner = clientId + ":" + ownerSequence.incrementAndGet();
-        pendingOwners.add(owner);
-        return owner;
+    Acquisition newAcquisition(LockRequest request, Runnable onChange) {
+        capabilities.check(request);
+        return backend.acquisition(request, onChange);
     }
 
-    /** The acquisition of {@code owner} ended: granted (its lease now exists) or given up. */
-    void ownerDone(String owner) {
-        pendingOwners.remove(owner);
-        earlyLosses.remove(owner);
+    /** An owner id: this client's id and a sequence number, unique per acquisition. */
+    String newOwner() {
+        return clientId + ":" + ownerSequence.incrementAndGet();
     }
 
     /**
@@ -104,13 +106,10 @@ final class Engine {
      * Starts acquiring {@code name}; the future completes with the lease, or exceptionally with
      * {@link LockTimeoutException} or {@link BackendUnavailableException}. Cancelling it gives
      * up and releases anything taken.
-     *
-     * @param fixedLease the lease when it must not be renewed; null for a renewed default lease
-     * @param wait how long to keep trying; null for no limit
      */
-    CompletableFuture<DefaultLease> acquire(String name, Duration wait, Duration fixedLease) {
-        Duration lease = fixedLease != null ? checkValidity(fixedLease) : settings.defaultLease();
-        AcquireOperation operation = new AcquireOperation(this, name, lease, fixedLease == null, wait);
+    CompletableFuture<DefaultLease> acquire(String name, Wait wait, LeaseTerms terms) {
+        Duration lease = terms.fixed().map(settings::checkValidity).orElse(settings.defaultLease());
+        AcquireOperation operation = new AcquireOperation(this, name, lease, terms.isRenewed(), wait);
         pending.add(operation);
         CompletableFuture<DefaultLease> result = operation.start();
         result.whenComplete((granted, error) -> pending.remove(operation));
@@ -120,13 +119,13 @@ final class Engine {
         return result;
     }
 
-    /**
-     * Checks that {@code lease} leaves some validity after the clock-drift allowance.
-     *
-     * @throws IllegalArgumentException naming the lease and the allowance when it does not
-     */
-    Duration checkValidity(Duration lease) {
-        return settings.checkValidity(lease);
+    LocalWaitQueues localWaitQueues() {
+        return localWaitQueues;
+    }
+
+    /** Whether an acquisition with {@code wait} lines up locally: it waits, and the backend keeps no fair queue. */
+    boolean waitsInLine(Wait wait) {
+        return !capabilities.fair() && !wait.isSingleAttempt();
     }
 
     /**
@@ -134,51 +133,50 @@ final class Engine {
      * {@code now}; never for a renewed lease that lives as long as a session.
      */
     boolean isPastValidity(long sentAt, Duration lease, boolean renewed, long now) {
-        boolean bounded = !renewed || capabilities.serverExpiresLease();
-        return bounded && now - deadline(sentAt, lease) >= 0;
+        return !isUnbounded(renewed) && now - deadline(sentAt, lease) >= 0;
     }
 
-    LocalWaitQueues localWaitQueues() {
-        return localWaitQueues;
+    /** A renewed lease on a backend whose grants live as long as a session has no deadline. */
+    private boolean isUnbounded(boolean renewed) {
+        return renewed && !capabilities.serverExpiresLease();
     }
 
-    /** Whether an acquisition with {@code wait} lines up locally: it waits, and the backend keeps no fair queue. */
-    boolean waitsInLine(Duration wait) {
-        return !capabilities.fair() && (wait == null || !wait.isZero());
-    }
-
-    /** Creates the lease for a grant of {@code request} sent at {@code sentAt} and starts keeping it. */
-    DefaultLease grant(LockRequest request, long fencingToken, long sentAt, boolean renewed) {
-        boolean unbounded = renewed && !capabilities.serverExpiresLease();
-        DefaultLease lease = new DefaultLease(this, request, fencingToken, renewed, unbounded,
+    /**
+     * Creates the lease for a grant of {@code request} sent at {@code sentAt}, starts keeping it,
+     * and follows its loss signal (which may have fired already: the lease is then lost at once).
+     */
+    DefaultLease grant(LockRequest request, Acquisition acquisition, AttemptResult.Granted granted, long sentAt,
+            boolean renewed) {
+        boolean unbounded = isUnbounded(renewed);
+        DefaultLease lease = new DefaultLease(this, request, acquisition, granted.fencingToken(), renewed, unbounded,
                 deadline(sentAt, request.lease()));
-        leasesByOwner.put(request.owner(), lease);
+        held.add(lease);
         if (!unbounded) {
             watchdog.watch(lease, sentAt);
         }
-        String lostAlready = earlyLosses.remove(request.owner());
-        if (lostAlready != null) {
-            lease.markLost(lostAlready, false);
+        if (granted.signalsLoss()) {
+            granted.lost().thenAccept(reason -> lease.markLost(reason, false));
         }
-        log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(), fencingToken);
+        log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(),
+                granted.fencingToken());
         return lease;
     }
 
     /** Releases {@code lease} on the backend and completes {@code done} as {@link Lease#releaseAsync()} promises. */
     void release(DefaultLease lease, CompletableFuture<Void> done) {
-        leasesByOwner.remove(lease.owner());
+        held.remove(lease);
         watchdog.forget(lease);
         if (lease.isPastDeadline()) {
             lease.markLost(ranOut(lease), true);
         }
-        backend.release(lease.request()).whenComplete((held, error) -> {
+        lease.acquisition().release().whenComplete((wasHeld, error) -> {
             // The client's next waiter need not wait for the backend's notification.
             localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
             String lostBefore = lease.lossReason();
             if (error != null) {
                 log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
                         + " hold it", lease.name(), lease.owner(), describe(error));
-                cleanUp(() -> backend.release(lease.request()), serverDropsAt(lease),
+                cleanUp(lease.acquisition()::release, serverDropsAt(lease),
                         last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
                                 + " lease or session ends", lease.name(), lease.owner(), describe(last)));
                 if (!serverExpiresLease()) {
@@ -187,7 +185,7 @@ final class Engine {
                     lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
                             + " session it lived in may have ended before it", true);
                 }
-            } else if (!held && lostBefore == null) {
+            } else if (!wasHeld && lostBefore == null) {
                 lease.markLost("found at release: the lock was no longer held by this owner"
                         + " (it expired or was taken over)", true);
             }
@@ -203,19 +201,9 @@ final class Engine {
         });
     }
 
-    /**
-     * Ends a fixed lease whose time is up: it is lost and forgotten (the caller may never close
-     * it), and released where the server would not drop it by itself.
-     */
+    /** Ends a fixed lease whose time is up: it is lost, and released where the server would not drop it by itself. */
     void expireFixed(DefaultLease lease) {
-        if (lease.markLost(ranOut(lease), false)) {
-            leasesByOwner.remove(lease.owner());
-            if (!capabilities.serverExpiresLease()) {
-                cleanUp(() -> backend.release(lease.request()), Long.MAX_VALUE,
-                        last -> log.warn("could not release lock '{}' (owner {}) after its fixed lease ran out: {};"
-                                + " it stays held until the session ends", lease.name(), lease.owner(), describe(last)));
-            }
-        }
+        lease.markLost(ranOut(lease), false);
     }
 
     /**
@@ -283,27 +271,24 @@ final class Engine {
     }
 
     /**
-     * Marks the lease of {@code owner} lost, when the backend found it gone on its own; a loss
-     * reported while the grant is still on its way to the engine is applied when it arrives.
+     * Forgets a lost lease (the caller may never close it), releases it where the server would
+     * keep it for the rest of a session, and tells its listeners, on the callback executor.
      */
-    void lostByBackend(String name, String owner, String reason) {
-        DefaultLease lease = leasesByOwner.get(owner);
-        if (lease == null && pendingOwners.contains(owner)) {
-            earlyLosses.put(owner, reason);
-            lease = leasesByOwner.get(owner); // granted meanwhile: it may not have seen the entry
-        }
-        if (lease != null && lease.name().equals(name)) {
-            earlyLosses.remove(owner);
-            lease.markLost(reason, false);
-        }
-    }
-
-    /** Forgets a lost lease (the caller may never close it) and tells its listeners, on the callback executor. */
     void notifyLost(DefaultLease lease, List<LeaseLostListener> listeners, String reason) {
-        leasesByOwner.remove(lease.owner(), lease);
+        held.remove(lease);
+        watchdog.forget(lease);
         if (!lease.isReleased()) {
             log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
                     lease.name(), lease.owner(), lease.fencingToken(), reason);
+            if (!serverExpiresLease()) {
+                // A grant that lives as long as a session stays on the server while the session
+                // lives on (a fixed lease that ran out, a suspension that ended): nobody believes
+                // it held any more, so it must not block the name. Owner-checked, so harmless
+                // where it is gone already.
+                cleanUp(lease.acquisition()::release, Long.MAX_VALUE, last -> log.warn("could not release lock"
+                        + " '{}' (owner {}) after it was lost: {}; it stays held until its session ends",
+                        lease.name(), lease.owner(), describe(last)));
+            }
         }
         for (LeaseLostListener listener : listeners) {
             settings.callbackExecutor().execute(() -> {
@@ -362,7 +347,7 @@ final class Engine {
             endings.add(operation.cleanedUp());
             operation.cancel();
         }
-        for (DefaultLease lease : new ArrayList<>(leasesByOwner.values())) {
+        for (DefaultLease lease : new ArrayList<>(held)) {
             endings.add(lease.startRelease().exceptionally(error -> null));
         }
         try {

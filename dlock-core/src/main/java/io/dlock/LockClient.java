@@ -4,8 +4,6 @@ import io.dlock.spi.BackendContext;
 import io.dlock.spi.ClockDrift;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
-import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -263,32 +261,21 @@ public final class LockClient implements AutoCloseable {
             };
             ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
                     ownCallbacks != null ? ownCallbacks : callbackExecutor);
-            EngineHolder holder = new EngineHolder();
-            LockBackend backend;
+            LockBackend backend = null;
             try {
                 settings.checkValidity(defaultLease);
-                backend = opener.apply(new BackendContext(ticker, holder::lost, clockDrift, defaultLease, timers));
+                backend = opener.apply(new BackendContext(ticker, clockDrift, defaultLease, timers));
+                return new LockClient(id, new Engine(id, backend, settings), backend, closeOwn);
             } catch (RuntimeException e) {
                 try {
+                    if (backend != null) {
+                        backend.close();
+                    }
                     closeOwn.close();
                 } catch (Exception suppressed) {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
-            }
-            holder.engine = new Engine(id, backend, settings);
-            return new LockClient(id, holder.engine, backend, closeOwn);
-        }
-    }
-
-    /** Lets the backend report losses to an engine created after the backend. */
-    private static final class EngineHolder {
-        volatile Engine engine;
-
-        void lost(String name, String owner, String reason) {
-            Engine target = engine;
-            if (target != null) {
-                target.lostByBackend(name, owner, reason);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.dlock;
 
-import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

@@ -1,9 +1,8 @@
 package io.dlock;
 
-import io.dlock.spi.LockBackend;
+import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.spi.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +34,8 @@ final class Watchdog {
     private static final long MAX_EARLY_NANOS = Duration.ofMillis(2_500).toNanos();
 
     private final Engine engine;
-    private final LockBackend backend;
+    /** Null for a backend whose grants live as long as a session: then only fixed leases are watched. */
+    private final RenewingBackend backend;
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Set<DefaultLease>> buckets = new TreeMap<>();
@@ -43,7 +43,7 @@ final class Watchdog {
     private long timerDue;
     private boolean stopped;
 
-    Watchdog(Engine engine, LockBackend backend, Scheduler scheduler) {
+    Watchdog(Engine engine, RenewingBackend backend, Scheduler scheduler) {
         this.engine = engine;
         this.backend = backend;
         this.scheduler = scheduler;

@@ -4,7 +4,7 @@ import io.dlock.Lease;
 import io.dlock.LockClient;
 import io.dlock.LockException;
 import io.dlock.LockState;
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import io.dlock.testkit.PausableScheduler;
 import io.dlock.testkit.RedisServer;
 import io.dlock.testkit.RedisServers;

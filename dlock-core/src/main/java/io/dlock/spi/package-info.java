@@ -1,10 +1,13 @@
 /**
- * The service provider interface a lock backend implements: round trips only.
+ * The service provider interface a lock backend implements: it answers the engine's questions,
+ * and owns nothing hard.
  *
- * <p>A backend acquires ({@link io.dlock.spi.Acquisition}), renews, releases and inspects; it
- * reports whether its server expires leases ({@link io.dlock.spi.BackendCapabilities}) and
- * wakes waiters when a lock changes. Everything else (waiting with a deadline, backoff,
- * reentrancy, renewal scheduling, lost-lease signalling, input checks) lives once in the
- * engine of {@code io.dlock}. A backend never sleeps and never retries.
+ * <p>A backend starts {@linkplain io.dlock.spi.Acquisition acquisitions} of
+ * {@linkplain io.dlock.spi.LockRequest requests} (a name, permits of a capacity, a mode), answers
+ * each attempt with a {@linkplain io.dlock.spi.AttemptResult result}, watches for changes after a
+ * denial, releases, renews in batches where its server expires leases
+ * ({@link io.dlock.spi.RenewingBackend}) and inspects. Everything else (waiting with a deadline,
+ * backoff, "denied, watch, try once more", reentrancy, renewal scheduling, loss signalling, input
+ * checks) lives once in the engine of {@code io.dlock}. A backend never sleeps, polls or retries.
  */
 package io.dlock.spi;

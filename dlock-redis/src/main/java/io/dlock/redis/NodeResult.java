@@ -11,10 +11,8 @@ import java.util.function.Function;
  * there is none (unreachable, timed out, refused the command).
  *
  * @param failure null when the node answered
- * @param sent false when the command was never sent (the node had no open connection), so it
- *     cannot have run there; true when it was sent, also when its reply was lost
  */
-record NodeResult<T>(RedlockNode node, T value, String failure, boolean sent) {
+record NodeResult<T>(RedlockNode node, T value, String failure) {
 
     boolean ok() {
         return failure == null;
@@ -34,14 +32,18 @@ record NodeResult<T>(RedlockNode node, T value, String failure, boolean sent) {
                 .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
     }
 
-    /** Sends {@code call} to one node; never fails, a failure becomes the result. */
+    /**
+     * Sends {@code call} to one node; never fails, a failure becomes the result. A node without an
+     * open connection is not called at all (the command could not be sent), so {@code call}
+     * runs only for commands that may reach the server.
+     */
     static <T> CompletionStage<NodeResult<T>> ask(RedlockNode node, Function<RedisNode, CompletionStage<T>> call) {
         RedisNode connected = node.ready().orElse(null);
         if (connected == null || !connected.isConnected()) {
-            return CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected", false));
+            return CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected"));
         }
         return call.apply(connected).handle((value, error) -> error == null
-                ? new NodeResult<>(node, value, null, true)
-                : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage(), true));
+                ? new NodeResult<>(node, value, null)
+                : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage()));
     }
 }

@@ -3,10 +3,10 @@ package io.dlock.redis;
 import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
-import io.dlock.spi.LockBackend;
+import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.spi.Scheduler;
+import io.dlock.Scheduler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * fails over to a replica that missed the lock nor loses its data within a lease; tokens stay
  * increasing even then.
  */
-final class RedisBackend implements LockBackend {
+final class RedisBackend implements RenewingBackend {
 
     private final ClientResources resources;
     private final RedisNode node;
@@ -42,6 +42,7 @@ final class RedisBackend implements LockBackend {
 
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        capabilities().check(request);
         return new SingleNodeAcquisition(node, request, onChange);
     }
 
@@ -52,18 +53,13 @@ final class RedisBackend implements LockBackend {
     }
 
     @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        return node.release(held.name(), held.owner(), true);
-    }
-
-    @Override
     public CompletionStage<LockState> inspect(String name) {
         return node.inspect(name);
     }
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(true, false);
+        return BackendCapabilities.mutex(true, false);
     }
 
     @Override

@@ -53,6 +53,11 @@ final class RedisFailures {
         return new LockException(endpoint + ": unexpected failure: " + error, error);
     }
 
+    /** {@code failure} as a stage's failure, so that a dependent stage can rethrow it unchanged. */
+    static CompletionException asCompletion(Throwable failure) {
+        return failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+    }
+
     /** The innermost message, without the socket call and address Netty adds around it. */
     private static String rootReason(Throwable error) {
         Throwable root = error;

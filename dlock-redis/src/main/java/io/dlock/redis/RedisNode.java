@@ -3,7 +3,7 @@ package io.dlock.redis;
 import io.dlock.BackendUnavailableException;
 import io.dlock.LockState;
 import io.dlock.spi.LockRequest;
-import io.dlock.spi.Scheduler;
+import io.dlock.Scheduler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;

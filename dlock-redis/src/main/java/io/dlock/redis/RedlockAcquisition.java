@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * tokens increasing.
  *
  * <p>The acquisition remembers which nodes may hold this owner's key: those that granted, and
- * those whose reply was lost. Clean-ups go to those nodes only, each node leaves the set once it
- * confirmed, and a clean-up that could not reach one of them fails, so the engine tries again,
- * on those nodes only, while they may still hold the key.
+ * those whose reply was lost. Clean-ups and the release of its grant go to those nodes only,
+ * each node leaves the set once it confirmed, and a release that could not reach one of them
+ * fails, so the engine tries again, on those nodes only, while they may still hold the key.
  */
 final class RedlockAcquisition implements Acquisition {
 
@@ -59,52 +59,55 @@ final class RedlockAcquisition implements Acquisition {
         if (!watching) {
             watching = watchIfSubscribed();
         }
-        return round().thenCompose(result -> {
+        return round().thenApply(result -> {
             if (result instanceof AttemptResult.Granted) {
                 stopWatching();
-                return CompletableFuture.completedFuture(result);
             }
-            if (watching || !(result instanceof AttemptResult.Denied)) {
-                return CompletableFuture.completedFuture(result);
-            }
-            watching = true;
-            // Watch every connected node, then look once more, so a release between the denial
-            // and the subscriptions is not missed. A node that cannot subscribe is left to timed
-            // retries.
-            List<CompletableFuture<Void>> subscriptions = new ArrayList<>();
-            for (RedlockNode node : backend.nodes()) {
-                node.ready().filter(RedisNode::isConnected).ifPresent(connected -> {
-                    watched.add(connected);
-                    subscriptions.add(connected.watch(request.name(), onChange).toCompletableFuture()
-                            .exceptionally(failed -> null));
-                });
-            }
-            return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
-                    .thenCompose(all -> round())
-                    .thenApply(second -> {
-                        if (second instanceof AttemptResult.Granted) {
-                            stopWatching();
-                        }
-                        return second;
-                    });
+            return result;
         });
     }
 
     /**
-     * Releases, announced, on every node that may hold this owner's key: a grant that came too
-     * late, or whose reply was lost, holds up other clients' waiters.
+     * Listens on every connected node's release channel. A node that cannot subscribe is left to
+     * timed retries; a node without a connection grants nothing while it has none.
      *
-     * @return a stage failing when a node that may hold the key could not be reached; calling
-     *     again tries the nodes that are left
+     * @return a stage with true when this acquisition already listened everywhere before its last
+     *     round began
      */
     @Override
-    public CompletionStage<Void> abandon() {
+    public CompletionStage<Boolean> watch() {
+        if (watching) {
+            return CompletableFuture.completedFuture(true);
+        }
+        watching = true;
+        List<CompletableFuture<Void>> subscriptions = new ArrayList<>();
+        for (RedlockNode node : backend.nodes()) {
+            node.ready().filter(RedisNode::isConnected).ifPresent(connected -> {
+                watched.add(connected);
+                subscriptions.add(connected.watch(request.name(), onChange).toCompletableFuture()
+                        .exceptionally(failed -> null));
+            });
+        }
+        return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new)).thenApply(all -> false);
+    }
+
+    /**
+     * Releases, announced, on every node that may hold this owner's key (a grant, one that came
+     * too late, or one whose reply was lost holds up other clients' waiters).
+     *
+     * @return a stage with true when a majority released this owner's key; failing when a node
+     *     that may hold the key could not be reached (calling again tries the nodes that are left)
+     */
+    @Override
+    public CompletionStage<Boolean> release() {
         stopWatching();
-        return releaseWhereHeld(true).thenAccept(left -> {
-            if (!left.isEmpty()) {
-                throw new BackendUnavailableException("Redlock clean-up of lock '" + request.name() + "' (owner "
-                        + request.owner() + ") could not reach every node that may hold it: " + String.join("; ", left));
+        return releaseWhereHeld(true).thenApply(outcome -> {
+            if (!outcome.left().isEmpty()) {
+                throw new BackendUnavailableException("Redlock release of lock '" + request.name() + "' (owner "
+                        + request.owner() + ") could not reach every node that may hold it: "
+                        + String.join("; ", outcome.left()));
             }
+            return outcome.released() >= backend.quorum().needed();
         });
     }
 
@@ -146,21 +149,27 @@ final class RedlockAcquisition implements Acquisition {
         OptionalLong uptimeWanted = backend.options().restartDetection()
                 ? OptionalLong.of(backend.options().quarantineSeconds()) : OptionalLong.empty();
         for (RedlockNode node : backend.nodes()) {
-            NodeResult.ask(node, connected -> connected.acquire(request, OptionalLong.of(floor), uptimeWanted))
-                    .thenAccept(result -> {
-                        if (result.sent() && !(result.ok() && !result.value().granted())) {
-                            mayHold.add(node); // granted, or its reply was lost; a refusal holds nothing
-                        }
-                        ballot.add(result);
-                    });
+            NodeResult.ask(node, connected -> {
+                // From the moment it is sent until a refusal comes back: a release sent meanwhile
+                // (the round decided without this node) must reach it too.
+                mayHold.add(node);
+                return connected.acquire(request, OptionalLong.of(floor), uptimeWanted);
+            }).thenAccept(result -> {
+                if (result.ok() && !result.value().granted()) {
+                    mayHold.remove(node); // a refusal holds nothing
+                }
+                ballot.add(result);
+            });
         }
         return ballot.decided().thenCompose(votes -> {
             List<Vote> granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();
             if (granted.size() < backend.quorum().needed()) {
-                AttemptResult failure = failure(votes);
-                logRound(votes, failure instanceof AttemptResult.Retry ? "split vote" : "no majority");
-                warnIfQuarantined(votes, failure);
-                return releaseWhereHeld(false).thenApply(left -> failure);
+                logRound(votes, "no majority");
+                return releaseWhereHeld(false).thenApply(released -> {
+                    AttemptResult failure = failure(votes);
+                    warnIfQuarantined(votes, failure);
+                    return failure;
+                });
             }
             long token = granted.stream().mapToLong(v -> v.result.value().value()).max().orElseThrow();
             boolean agreed = granted.stream().allMatch(v -> v.result.value().value() == token);
@@ -172,12 +181,12 @@ final class RedlockAcquisition implements Acquisition {
                     String why = !majority ? "could not settle the fencing token on a majority"
                             : "the round took " + elapsed.toMillis() + " ms, leaving no validity";
                     logRound(votes, why);
-                    return releaseWhereHeld(false).thenApply(left -> {
+                    return releaseWhereHeld(false).thenApply(released -> {
                         throw new BackendUnavailableException("Redlock acquisition of '" + request.name() + "': " + why);
                     });
                 }
                 logRound(votes, "acquired with token " + token + (agreed ? "" : " (raised on the majority)"));
-                return CompletableFuture.completedFuture(new AttemptResult.Granted(token));
+                return CompletableFuture.completedFuture(AttemptResult.Granted.withToken(token));
             });
         });
     }
@@ -199,27 +208,31 @@ final class RedlockAcquisition implements Acquisition {
      * @param announce whether to wake waiters; a round without a majority releases quietly, so
      *     that competing clients retry after their random delays rather than all at once, as the
      *     Redlock page advises
-     * @return a stage with the failures of the nodes that may still hold the key
      */
-    private CompletionStage<List<String>> releaseWhereHeld(boolean announce) {
+    private CompletionStage<Released> releaseWhereHeld(boolean announce) {
         List<RedlockNode> targets = List.copyOf(mayHold);
         if (targets.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
+            return CompletableFuture.completedFuture(new Released(0, List.of()));
         }
         Function<RedisNode, CompletionStage<Boolean>> release = node -> node.release(request.name(), request.owner(), announce);
         return NodeResult.fromAll(targets, release).thenApply(results -> {
-            backend.logPerNode("release after a failed acquisition", request, results);
+            backend.logPerNode(announce ? "release" : "release after a round without a majority", request, results);
+            int released = 0;
             List<String> left = new ArrayList<>();
             for (NodeResult<Boolean> result : results) {
                 if (result.ok()) {
                     mayHold.remove(result.node());
+                    released += result.value() ? 1 : 0;
                 } else {
                     left.add(result.failure());
                 }
             }
-            return left;
+            return new Released(released, left);
         });
     }
+
+    /** What a release found: how many nodes released this owner's key, and why the rest may still hold it. */
+    private record Released(int released, List<String> left) {}
 
     /**
      * What a round without a majority means, from every node's vote:

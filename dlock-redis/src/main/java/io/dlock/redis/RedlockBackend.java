@@ -5,10 +5,10 @@ import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
-import io.dlock.spi.LockBackend;
+import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * the later client wait that long before it counts the node). Without restart detection that
  * argument, and mutual exclusion itself, fail, as the Redlock page warns.
  */
-final class RedlockBackend implements LockBackend {
+final class RedlockBackend implements RenewingBackend {
 
     private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
 
@@ -134,6 +134,7 @@ final class RedlockBackend implements LockBackend {
 
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        capabilities().check(request);
         options.checkLease(request.lease());
         return new RedlockAcquisition(this, request, onChange);
     }
@@ -165,22 +166,6 @@ final class RedlockBackend implements LockBackend {
                 throw unavailable("renewal", results, failed);
             }
             return outcomes;
-        });
-    }
-
-    @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        return NodeResult.fromAll(nodes, node -> node.release(held.name(), held.owner(), true)).thenApply(results -> {
-            logPerNode("release", held, results);
-            long released = results.stream().filter(r -> r.ok() && r.value()).count();
-            long notHeld = results.stream().filter(r -> r.ok() && !r.value()).count();
-            if (released >= quorum.needed()) {
-                return true;
-            }
-            if (quorum.impossible((int) notHeld)) {
-                return false;
-            }
-            throw unavailable("release", results, results.stream().filter(r -> !r.ok()).count());
         });
     }
 
@@ -221,7 +206,7 @@ final class RedlockBackend implements LockBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(true, false);
+        return BackendCapabilities.mutex(true, false);
     }
 
     @Override

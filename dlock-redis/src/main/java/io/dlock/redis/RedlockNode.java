@@ -1,7 +1,7 @@
 package io.dlock.redis;
 
-import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
+import io.dlock.Scheduler;
+import io.dlock.Ticker;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.dlock.redis;
 
-import io.dlock.spi.Scheduler;
+import io.dlock.Scheduler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;

@@ -9,10 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One owner's acquisition on one Redis server: an acquire script per attempt. A waiter must
- * hear every release after its denial: when the lock's release channel is already subscribed,
- * it listens before its first attempt; otherwise, after the first denial, it subscribes and
- * then checks once more, so a release between the denial and the subscription is not missed.
+ * One owner's acquisition on one Redis server: an acquire script per attempt, the lock's release
+ * channel as its watch, and the release script as its release. When the channel is already
+ * subscribed (another waiter of this client listens), it listens from its first attempt on, at
+ * no cost, so a watch after a denial covers that attempt and needs no second look.
  */
 final class SingleNodeAcquisition implements Acquisition {
 
@@ -34,37 +34,46 @@ final class SingleNodeAcquisition implements Acquisition {
             watching = true; // the channel is live: a release after this attempt reaches us
         }
         return node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
+            mayHold = true; // granted, or the reply was lost and the script may have run
             if (error != null) {
-                mayHold = true; // the reply was lost: the script may have run
-                return CompletableFuture.<AttemptResult>failedFuture(error);
+                throw RedisFailures.asCompletion(error);
             }
             if (grant.granted()) {
-                mayHold = true;
                 stopWatching();
-                return CompletableFuture.<AttemptResult>completedFuture(new AttemptResult.Granted(grant.value()));
+                return AttemptResult.Granted.withToken(grant.value());
             }
-            if (watching) {
-                return CompletableFuture.completedFuture(denial(grant));
-            }
-            watching = true;
-            return node.watch(request.name(), onChange).handle((subscribed, failed) -> {
-                if (failed != null) {
-                    stopWatching(); // waiting falls back to timed retries; the next attempt subscribes again
-                    return CompletableFuture.completedFuture(denial(grant));
-                }
-                return attempt();
-            }).thenCompose(stage -> stage);
-        }).thenCompose(stage -> stage);
+            mayHold = false;
+            return grant.value() >= 0 ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
+                    : AttemptResult.Denied.untilNotified();
+        });
     }
 
     @Override
-    public CompletionStage<Void> abandon() {
+    public CompletionStage<Boolean> watch() {
+        if (watching) {
+            return CompletableFuture.completedFuture(true);
+        }
+        watching = true;
+        return node.watch(request.name(), onChange).handle((subscribed, failed) -> {
+            if (failed != null) {
+                stopWatching();
+                throw RedisFailures.asCompletion(failed);
+            }
+            return false;
+        });
+    }
+
+    /** Releases, announced: a grant, or one whose reply was lost, holds up other clients' waiters. */
+    @Override
+    public CompletionStage<Boolean> release() {
         stopWatching();
         if (!mayHold) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(false);
         }
-        // Announced: if the lost reply was a grant, waiters of other clients are blocked by it.
-        return node.release(request.name(), request.owner(), true).thenApply(released -> null);
+        return node.release(request.name(), request.owner(), true).thenApply(released -> {
+            mayHold = false;
+            return released;
+        });
     }
 
     private void stopWatching() {
@@ -72,11 +81,5 @@ final class SingleNodeAcquisition implements Acquisition {
             watching = false;
             node.unwatch(request.name(), onChange);
         }
-    }
-
-    private static AttemptResult denial(RedisNode.NodeGrant grant) {
-        return grant.value() >= 0
-                ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
-                : AttemptResult.Denied.untilNotified();
     }
 }

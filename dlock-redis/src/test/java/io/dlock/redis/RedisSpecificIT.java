@@ -209,7 +209,7 @@ class RedisSpecificIT {
             List<LockRequest> held = new ArrayList<>(count);
             List<CompletableFuture<RedisNode.NodeGrant>> grants = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                LockRequest request = new LockRequest("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
+                LockRequest request = LockRequest.mutex("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
                 held.add(request);
                 grants.add(node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).toCompletableFuture());
             }
@@ -218,7 +218,7 @@ class RedisSpecificIT {
             server.command("DEL", "dlock:{renew-batch:" + stolen + "}");
 
             List<LockRequest> longer = held.stream()
-                    .map(request -> new LockRequest(request.name(), request.owner(), Duration.ofSeconds(60))).toList();
+                    .map(request -> LockRequest.mutex(request.name(), request.owner(), Duration.ofSeconds(60))).toList();
             List<Boolean> renewed = node.renew(longer).toCompletableFuture().join();
 
             assertThat(renewed).hasSize(count);

@@ -6,14 +6,16 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
+import io.dlock.spi.RenewingBackend;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A backend that passes every call to another: the base of test decorators that count,
- * delay or deliberately break one operation and leave the rest alone.
+ * delay or deliberately break one operation and leave the rest alone. It renews where its
+ * delegate does.
  */
-public abstract class ForwardingLockBackend implements LockBackend {
+public abstract class ForwardingLockBackend implements RenewingBackend {
 
     /** The backend every call goes to unless a subclass overrides it. */
     protected final LockBackend delegate;
@@ -28,14 +30,18 @@ public abstract class ForwardingLockBackend implements LockBackend {
         return delegate.acquisition(request, onChange);
     }
 
+    /**
+     * Renews through the delegate.
+     *
+     * @throws UnsupportedOperationException if the delegate does not renew (the engine never
+     *     asks then: such a backend's capabilities say its server does not expire leases)
+     */
     @Override
     public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
-        return delegate.renew(held);
-    }
-
-    @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        return delegate.release(held);
+        if (delegate instanceof RenewingBackend renewing) {
+            return renewing.renew(held);
+        }
+        throw new UnsupportedOperationException(delegate + " does not renew");
     }
 
     @Override

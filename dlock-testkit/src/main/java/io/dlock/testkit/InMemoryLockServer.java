@@ -2,6 +2,7 @@ package io.dlock.testkit;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.LockState;
+import io.dlock.Ticker;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.BackendCapabilities;
@@ -9,7 +10,7 @@ import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.spi.Ticker;
+import io.dlock.spi.RenewingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,23 +25,25 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The reference lock service, in memory: the semantics of the single-node Redis backend (leases
  * that expire on the server's clock, owner-checked renew and release, release notifications,
  * fencing tokens seeded from the clock so they survive a data-losing restart) without a network.
  *
- * <p>It proves the engine against the contract suite on a {@link ManualTime} clock, and serves
- * as the model a new backend can be compared with. Connections ({@link #opener()}) can be cut
- * and restored to play a crashed or partitioned client. Every operation completes before it
- * returns; notifications are delivered after the server's state is updated, outside its lock.
+ * <p>It proves the engine against the contract suite on a {@link ManualTime} clock, and is the
+ * smallest complete backend on the SPI: a model for a new one. Connections ({@link #connect()})
+ * can be cut, held and made to lose a reply, to play a crashed, hung or partitioned client.
+ * Every operation completes before it returns; notifications run after the server's state is
+ * updated, outside its lock.
  */
 public final class InMemoryLockServer {
 
     private final Ticker clock;
     private final long epochMicros;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Grant> locks = new HashMap<>();
+    private final Map<String, Grant> grants = new HashMap<>();
     private final Map<String, Long> lastTokens = new HashMap<>();
     private final Map<String, Set<Runnable>> watchers = new HashMap<>();
     private final AtomicInteger acquireCalls = new AtomicInteger();
@@ -64,14 +67,12 @@ public final class InMemoryLockServer {
 
     /** Forgets every lock and token, like a Redis restart without persistence. */
     public void restartLosingData() {
-        lock.lock();
-        try {
-            locks.clear();
+        locked(() -> {
+            grants.clear();
             lastTokens.clear();
             watchers.clear();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** How many acquisition attempts reached the server. */
@@ -84,107 +85,93 @@ public final class InMemoryLockServer {
         return renewCalls.get();
     }
 
-    private long clockMicros() {
-        return epochMicros + clock.nanos() / 1_000;
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Call with the lock held: the live grant of {@code name}, dropping an expired one. */
-    private Grant live(String name) {
-        Grant grant = locks.get(name);
+    private Optional<Grant> live(String name) {
+        Grant grant = grants.get(name);
         if (grant != null && clock.nanos() - grant.expiresAt >= 0) {
-            locks.remove(name);
-            return null;
+            grants.remove(name);
+            return Optional.empty();
         }
-        return grant;
+        return Optional.ofNullable(grant);
+    }
+
+    /** Call with the lock held: the live grant of {@code name} if {@code owner} holds it. */
+    private Optional<Grant> heldBy(String name, String owner) {
+        return live(name).filter(grant -> grant.owner.equals(owner));
     }
 
     private AttemptResult tryAcquire(LockRequest request) {
         acquireCalls.incrementAndGet();
-        lock.lock();
-        try {
-            Grant current = live(request.name());
-            long expiresAt = clock.nanos() + request.lease().toNanos();
-            if (current != null && current.owner.equals(request.owner())) {
-                current.expiresAt = expiresAt;
-                return new AttemptResult.Granted(current.token);
+        long expiresAt = clock.nanos() + request.lease().toNanos();
+        return locked(() -> {
+            Optional<Grant> current = live(request.name());
+            if (current.isPresent() && !current.get().owner.equals(request.owner())) {
+                return AttemptResult.Denied.holderFor(Duration.ofNanos(current.get().expiresAt - clock.nanos()));
             }
-            if (current != null) {
-                return AttemptResult.Denied.holderFor(Duration.ofNanos(current.expiresAt - clock.nanos()));
-            }
-            long token = Math.max(lastTokens.getOrDefault(request.name(), 0L) + 1, clockMicros());
-            lastTokens.put(request.name(), token);
-            locks.put(request.name(), new Grant(request.owner(), token, expiresAt));
-            return new AttemptResult.Granted(token);
-        } finally {
-            lock.unlock();
-        }
+            Grant grant = current.orElseGet(() -> {
+                long token = Math.max(lastTokens.getOrDefault(request.name(), 0L) + 1, epochMicros + clock.nanos() / 1_000);
+                lastTokens.put(request.name(), token);
+                return new Grant(request.owner(), token);
+            });
+            grant.expiresAt = expiresAt;
+            grants.put(request.name(), grant);
+            return AttemptResult.Granted.withToken(grant.token);
+        });
     }
 
     private List<Renewal> renew(List<LockRequest> held) {
         renewCalls.incrementAndGet();
-        List<Renewal> renewed = new ArrayList<>(held.size());
-        lock.lock();
-        try {
-            for (LockRequest request : held) {
-                Grant current = live(request.name());
-                boolean mine = current != null && current.owner.equals(request.owner());
-                if (mine) {
-                    current.expiresAt = clock.nanos() + request.lease().toNanos();
-                }
-                renewed.add(mine ? Renewal.RENEWED : Renewal.NOT_HELD);
-            }
-        } finally {
-            lock.unlock();
-        }
-        return renewed;
+        return locked(() -> held.stream().map(request -> heldBy(request.name(), request.owner()).map(grant -> {
+            grant.expiresAt = clock.nanos() + request.lease().toNanos();
+            return Renewal.RENEWED;
+        }).orElse(Renewal.NOT_HELD)).toList());
     }
 
     private boolean release(LockRequest held) {
-        List<Runnable> toWake;
-        lock.lock();
-        try {
-            Grant current = live(held.name());
-            if (current == null || !current.owner.equals(held.owner())) {
-                return false;
+        List<Runnable> toWake = locked(() -> {
+            if (heldBy(held.name(), held.owner()).isEmpty()) {
+                return null;
             }
-            locks.remove(held.name());
-            toWake = new ArrayList<>(watchers.getOrDefault(held.name(), Set.of()));
-        } finally {
-            lock.unlock();
+            grants.remove(held.name());
+            return new ArrayList<>(watchers.getOrDefault(held.name(), Set.of()));
+        });
+        if (toWake == null) {
+            return false;
         }
         toWake.forEach(Runnable::run);
         return true;
     }
 
     private LockState inspect(String name) {
-        lock.lock();
-        try {
-            Grant current = live(name);
-            if (current == null) {
-                return LockState.free(name);
-            }
-            Duration remaining = Duration.ofNanos(current.expiresAt - clock.nanos());
-            return new LockState(name, Optional.of(new LockState.Holder(current.owner, current.token,
-                    Optional.of(remaining))), OptionalInt.empty());
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> live(name).map(grant -> new LockState(name, Optional.of(new LockState.Holder(grant.owner,
+                grant.token, Optional.of(Duration.ofNanos(grant.expiresAt - clock.nanos())))), OptionalInt.empty()))
+                .orElseGet(() -> LockState.free(name)));
     }
 
-    private void watch(String name, Runnable onChange, boolean on) {
-        lock.lock();
-        try {
+    /**
+     * Starts or stops calling {@code onChange} on releases of {@code name}.
+     *
+     * @param deniedBy the holder a denied attempt found, if any
+     * @return true if that holder still holds: then no release since the attempt was missed
+     */
+    private boolean watch(String name, Runnable onChange, boolean on, Optional<Grant> deniedBy) {
+        return locked(() -> {
             if (on) {
                 watchers.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(onChange);
             } else {
-                Set<Runnable> set = watchers.get(name);
-                if (set != null && set.remove(onChange) && set.isEmpty()) {
-                    watchers.remove(name);
-                }
+                watchers.getOrDefault(name, new LinkedHashSet<>()).remove(onChange);
             }
-        } finally {
-            lock.unlock();
-        }
+            return deniedBy.isPresent() && live(name).equals(deniedBy);
+        });
     }
 
     /** A held lock on the server. */
@@ -193,10 +180,9 @@ public final class InMemoryLockServer {
         final long token;
         long expiresAt;
 
-        Grant(String owner, long token, long expiresAt) {
+        Grant(String owner, long token) {
             this.owner = owner;
             this.token = token;
-            this.expiresAt = expiresAt;
         }
     }
 
@@ -205,7 +191,7 @@ public final class InMemoryLockServer {
      * {@link #holdReplies()} like a hung one, {@link #loseNextReply()} like a connection that
      * dies right after a request reached the server.
      */
-    public final class Connection implements LockBackend, Function<BackendContext, LockBackend> {
+    public final class Connection implements RenewingBackend, Function<BackendContext, LockBackend> {
 
         private final ReentrantLock heldLock = new ReentrantLock();
         private final List<Runnable> held = new ArrayList<>();
@@ -256,7 +242,7 @@ public final class InMemoryLockServer {
             return this;
         }
 
-        private <T> CompletionStage<T> call(java.util.function.Supplier<T> operation) {
+        private <T> CompletionStage<T> call(Supplier<T> operation) {
             if (cut) {
                 return CompletableFuture.failedFuture(
                         new BackendUnavailableException("in-memory lock server unreachable: connection cut by the test"));
@@ -283,27 +269,32 @@ public final class InMemoryLockServer {
 
         @Override
         public Acquisition acquisition(LockRequest request, Runnable onChange) {
+            capabilities().check(request);
             return new Acquisition() {
-                private boolean watching;
+                private volatile Optional<Grant> deniedBy = Optional.empty();
 
                 @Override
                 public CompletionStage<AttemptResult> attempt() {
-                    if (!watching) {
-                        watch(request.name(), onChange, true);
-                        watching = true;
-                    }
                     return call(() -> tryAcquire(request)).thenApply(result -> {
+                        deniedBy = result instanceof AttemptResult.Denied ? locked(() -> live(request.name()))
+                                : Optional.empty();
                         if (result instanceof AttemptResult.Granted) {
-                            watch(request.name(), onChange, false);
+                            InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
                         }
                         return result;
                     });
                 }
 
                 @Override
-                public CompletionStage<Void> abandon() {
-                    watch(request.name(), onChange, false);
-                    return call(() -> release(request)).thenApply(released -> null);
+                public CompletionStage<Boolean> watch() {
+                    return CompletableFuture.completedFuture(
+                            InMemoryLockServer.this.watch(request.name(), onChange, true, deniedBy));
+                }
+
+                @Override
+                public CompletionStage<Boolean> release() {
+                    InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
+                    return call(() -> InMemoryLockServer.this.release(request));
                 }
             };
         }
@@ -314,18 +305,13 @@ public final class InMemoryLockServer {
         }
 
         @Override
-        public CompletionStage<Boolean> release(LockRequest held) {
-            return call(() -> InMemoryLockServer.this.release(held));
-        }
-
-        @Override
         public CompletionStage<LockState> inspect(String name) {
             return call(() -> InMemoryLockServer.this.inspect(name));
         }
 
         @Override
         public BackendCapabilities capabilities() {
-            return new BackendCapabilities(true, false);
+            return BackendCapabilities.mutex(true, false);
         }
 
         @Override

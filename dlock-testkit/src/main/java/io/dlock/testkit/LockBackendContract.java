@@ -9,7 +9,7 @@ import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockState;
 import io.dlock.LockTimeoutException;
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.dlock.testkit;
 
-import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
+import io.dlock.Scheduler;
+import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.dlock.testkit;
 
-import io.dlock.spi.Scheduler;
+import io.dlock.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

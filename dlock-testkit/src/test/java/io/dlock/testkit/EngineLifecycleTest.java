@@ -110,7 +110,7 @@ class EngineLifecycleTest {
         LockClient client = LockClient.builder(context -> new ForwardingLockBackend(server.connect()) {
             @Override
             public BackendCapabilities capabilities() {
-                return new BackendCapabilities(false, false);
+                return BackendCapabilities.mutex(false, false);
             }
         }).time(time, time).defaultLease(LEASE).callbackExecutor(Runnable::run).build();
         clients.add(client);

@@ -386,8 +386,13 @@ class EngineTimingTest {
                     }
 
                     @Override
-                    public CompletionStage<Void> abandon() {
-                        return CompletableFuture.completedFuture(null);
+                    public CompletionStage<Boolean> watch() {
+                        throw new AssertionError("a split vote is not watched");
+                    }
+
+                    @Override
+                    public CompletionStage<Boolean> release() {
+                        return CompletableFuture.completedFuture(false);
                     }
                 };
             }

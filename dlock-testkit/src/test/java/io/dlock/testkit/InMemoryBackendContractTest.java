@@ -1,7 +1,7 @@
 package io.dlock.testkit;
 
 import io.dlock.LockClient;
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import java.time.Duration;
 
 /** The reference backend passes the contract every real backend must pass. */

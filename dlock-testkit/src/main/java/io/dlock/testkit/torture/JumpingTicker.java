@@ -1,6 +1,6 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

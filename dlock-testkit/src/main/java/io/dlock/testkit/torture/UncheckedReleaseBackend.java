@@ -1,5 +1,7 @@
 package io.dlock.testkit.torture;
 
+import io.dlock.spi.Acquisition;
+import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.testkit.ForwardingLockBackend;
@@ -14,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Negative control: a release without owner check. It releases whoever holds the lock (found
  * by inspecting it), and sends the release once more shortly after, as a client does that
  * retries a release whose reply it did not see; by then the lock often has a new holder, whose
- * lock the retry takes away. Works where a backend's release accepts any owner id (Redis).
+ * lock the retry takes away. Works where passing for another owner id takes its grant (Redis).
  */
 final class UncheckedReleaseBackend extends ForwardingLockBackend {
 
@@ -31,15 +33,39 @@ final class UncheckedReleaseBackend extends ForwardingLockBackend {
     }
 
     @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        retries.schedule(() -> releaseWhoeverHolds(held), RETRY_AFTER.toNanos(), TimeUnit.NANOSECONDS);
-        return releaseWhoeverHolds(held).thenApply(released -> true);
+    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        Acquisition own = delegate.acquisition(request, onChange);
+        return new Acquisition() {
+            @Override
+            public CompletionStage<AttemptResult> attempt() {
+                return own.attempt();
+            }
+
+            @Override
+            public CompletionStage<Boolean> watch() {
+                return own.watch();
+            }
+
+            @Override
+            public CompletionStage<Boolean> release() {
+                own.release();
+                retries.schedule(() -> releaseWhoeverHolds(request), RETRY_AFTER.toNanos(), TimeUnit.NANOSECONDS);
+                return releaseWhoeverHolds(request).thenApply(released -> true);
+            }
+        };
     }
 
-    private CompletableFuture<Boolean> releaseWhoeverHolds(LockRequest held) {
-        return delegate.inspect(held.name()).thenCompose(state -> state.holder()
-                .map(holder -> delegate.release(new LockRequest(held.name(), holder.owner(), held.lease())))
-                .orElseGet(() -> CompletableFuture.completedFuture(false))).toCompletableFuture();
+    /**
+     * Finds the holder and releases its grant by passing for it: an acquisition under the
+     * holder's owner id is granted what the holder has (Redis renews a grant its owner asks for
+     * again), and then released.
+     */
+    private CompletableFuture<Boolean> releaseWhoeverHolds(LockRequest request) {
+        return delegate.inspect(request.name()).thenCompose(state -> state.holder().map(holder -> {
+            Acquisition posing = delegate.acquisition(LockRequest.mutex(request.name(), holder.owner(), request.lease()),
+                    () -> { });
+            return posing.attempt().thenCompose(passed -> posing.release());
+        }).orElseGet(() -> CompletableFuture.completedFuture(false))).toCompletableFuture();
     }
 
     @Override

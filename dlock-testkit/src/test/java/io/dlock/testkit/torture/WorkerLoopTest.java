@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import io.dlock.testkit.InMemoryLockServer;
 import io.dlock.testkit.torture.Op.Kind;
 import io.dlock.testkit.torture.Op.Outcome;

@@ -1,4 +1,4 @@
-package io.dlock.spi;
+package io.dlock;
 
 import java.time.Duration;
 

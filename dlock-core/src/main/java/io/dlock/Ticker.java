@@ -1,4 +1,4 @@
-package io.dlock.spi;
+package io.dlock;
 
 /**
  * A monotonic time source in nanoseconds, the only clock the engine and the backends read.

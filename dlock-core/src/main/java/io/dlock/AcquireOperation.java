@@ -4,6 +4,7 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +40,7 @@ final class AcquireOperation {
     private final Duration lease;
     private final boolean renewed;
     private final Wait wait;
+    private final long startedAt;
     private final long deadline;
     private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
@@ -68,7 +70,8 @@ final class AcquireOperation {
         this.lease = lease;
         this.renewed = renewed;
         this.wait = wait;
-        this.deadline = engine.now() + wait.limit().map(Duration::toNanos).orElse(0L);
+        this.startedAt = engine.now();
+        this.deadline = startedAt + wait.limit().map(Duration::toNanos).orElse(0L);
         this.current = newTry();
     }
 
@@ -77,7 +80,7 @@ final class AcquireOperation {
         boolean first = !engine.waitsInLine(wait) || engine.localWaitQueues().join(this);
         // Registered after joining: if the operation was cancelled already (the client closed),
         // the completion runs now and leaves the line it just joined.
-        result.whenComplete((lease, error) -> onCompleted(error != null));
+        result.whenComplete((lease, error) -> onCompleted(error));
         if (result.isDone()) {
             return result;
         }
@@ -334,7 +337,10 @@ final class AcquireOperation {
                 + ": " + Engine.describe(lastError), lastError);
     }
 
-    private void onCompleted(boolean givenUp) {
+    private void onCompleted(Throwable error) {
+        Duration waited = Duration.ofNanos(engine.now() - startedAt);
+        engine.tell(listener -> listener.acquisitionEnded(name, outcome(error), waited));
+        boolean givenUp = error != null;
         engine.localWaitQueues().leave(this).ifPresent(AcquireOperation::activate);
         Try last;
         lock.lock();
@@ -349,6 +355,20 @@ final class AcquireOperation {
             lock.unlock();
         }
         abandon(last);
+    }
+
+    private static LockListener.AcquisitionOutcome outcome(Throwable error) {
+        Throwable cause = error == null ? null : Failures.unwrap(error);
+        if (cause == null) {
+            return LockListener.AcquisitionOutcome.ACQUIRED;
+        } else if (cause instanceof LockTimeoutException) {
+            return LockListener.AcquisitionOutcome.TIMED_OUT;
+        } else if (cause instanceof BackendUnavailableException) {
+            return LockListener.AcquisitionOutcome.UNAVAILABLE;
+        } else if (cause instanceof CancellationException) {
+            return LockListener.AcquisitionOutcome.CANCELLED;
+        }
+        return LockListener.AcquisitionOutcome.FAILED;
     }
 
     /** Cleans up after {@code given} once; the operation's clean-up completes when every try's has. */

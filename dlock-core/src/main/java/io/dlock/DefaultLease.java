@@ -3,6 +3,7 @@ package io.dlock;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.LockRequest;
 import java.lang.ref.WeakReference;
+import java.util.Objects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,10 @@ final class DefaultLease implements Lease {
     static final Duration UNBOUNDED = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Engine engine;
-    private final LockRequest request;
+    private volatile LockRequest request;
     private final Acquisition acquisition;
     private final long fencingToken;
+    private final long grantedAt;
     private final boolean renewed;
     private final boolean unbounded;
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -47,6 +49,7 @@ final class DefaultLease implements Lease {
         this.engine = engine;
         this.request = request;
         this.acquisition = acquisition;
+        this.grantedAt = engine.now();
         this.fencingToken = fencingToken;
         this.renewed = renewed;
         this.unbounded = unbounded;
@@ -109,6 +112,29 @@ final class DefaultLease implements Lease {
     }
 
     @Override
+    public void releaseAfter(Duration keepFor) {
+        Objects.requireNonNull(keepFor, "keepFor");
+        Duration checked = keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO
+                : engine.checkValidity(Limits.checkLease(keepFor));
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        if (!release.compareAndSet(null, started)) {
+            engine.awaitRelease(release.get());
+            return;
+        }
+        engine.release(this, started, checked);
+        engine.awaitRelease(started);
+    }
+
+    @Override
+    public boolean extend(Duration lease) {
+        if (renewed) {
+            throw new IllegalStateException("lease of lock '" + name() + "' is renewed by the watchdog; extend fixed"
+                    + " leases only");
+        }
+        return engine.extend(this, engine.checkValidity(Limits.checkLease(lease)));
+    }
+
+    @Override
     public CompletableFuture<Void> releaseAsync() {
         // A fresh future completed on the callback executor: the caller's dependent stages must
         // not run on the backend's I/O threads.
@@ -132,7 +158,7 @@ final class DefaultLease implements Lease {
         if (!release.compareAndSet(null, started)) {
             return release.get();
         }
-        engine.release(this, started);
+        engine.release(this, started, Duration.ZERO);
         return started;
     }
 
@@ -159,6 +185,17 @@ final class DefaultLease implements Lease {
         return deadlineNanos;
     }
 
+    /** Takes the new lease length of an extended fixed lease and its deadline, earlier or later. */
+    void extended(LockRequest longer, long newDeadline) {
+        stateLock.lock();
+        try {
+            request = longer;
+            deadlineNanos = newDeadline;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     /** Moves the deadline after a successful renewal; never moves it backwards. */
     void extendTo(long newDeadline) {
         stateLock.lock();
@@ -169,6 +206,11 @@ final class DefaultLease implements Lease {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /** How long this lease has been held, from its grant. */
+    Duration heldFor() {
+        return Duration.ofNanos(engine.now() - grantedAt);
     }
 
     /** Records that {@code thread} holds this lease through the {@link java.util.concurrent.locks.Lock} view. */
@@ -199,10 +241,11 @@ final class DefaultLease implements Lease {
      * Records the loss once and tells the listeners; a second loss or a loss after release
      * started is ignored.
      *
+     * @param cause the kind of loss, for the client's {@link LockListener}
      * @param evenIfReleasing true when the release itself discovered the loss
      * @return true if this call recorded the loss
      */
-    boolean markLost(String reason, boolean evenIfReleasing) {
+    boolean markLost(String reason, LockListener.LossCause cause, boolean evenIfReleasing) {
         List<LeaseLostListener> toTell;
         stateLock.lock();
         try {
@@ -215,7 +258,7 @@ final class DefaultLease implements Lease {
         } finally {
             stateLock.unlock();
         }
-        engine.notifyLost(this, toTell, reason);
+        engine.lost(this, toTell, reason, cause);
         return true;
     }
 }

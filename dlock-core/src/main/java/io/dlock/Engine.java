@@ -5,6 +5,7 @@ import io.dlock.spi.AttemptResult;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
+import io.dlock.spi.Renewal;
 import io.dlock.spi.RenewingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ final class Engine {
      * up and releases anything taken.
      */
     CompletableFuture<DefaultLease> acquire(String name, Wait wait, LeaseTerms terms) {
-        Duration lease = terms.fixed().map(settings::checkValidity).orElse(settings.defaultLease());
+        Duration lease = terms.fixed().map(this::checkValidity).orElse(settings.defaultLease());
         AcquireOperation operation = new AcquireOperation(this, name, lease, terms.isRenewed(), wait);
         pending.add(operation);
         CompletableFuture<DefaultLease> result = operation.start();
@@ -117,6 +118,16 @@ final class Engine {
             operation.cancel(); // close() may have looked at the pending operations before this one
         }
         return result;
+    }
+
+    /**
+     * Returns {@code lease} if it leaves some validity after the clock-drift allowance.
+     *
+     * @throws IllegalArgumentException naming the lease and the allowance when it does not
+     */
+    Duration checkValidity(Duration lease) {
+        backend.checkLease(lease);
+        return settings.checkValidity(lease);
     }
 
     LocalWaitQueues localWaitQueues() {
@@ -155,39 +166,47 @@ final class Engine {
             watchdog.watch(lease, sentAt);
         }
         if (granted.signalsLoss()) {
-            granted.lost().thenAccept(reason -> lease.markLost(reason, false));
+            granted.lost().thenAccept(reason -> lease.markLost(reason, LockListener.LossCause.BACKEND, false));
         }
         log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(),
                 granted.fencingToken());
         return lease;
     }
 
-    /** Releases {@code lease} on the backend and completes {@code done} as {@link Lease#releaseAsync()} promises. */
-    void release(DefaultLease lease, CompletableFuture<Void> done) {
+    /**
+     * Releases {@code lease} on the backend, at once or after {@code keepFor}, and completes
+     * {@code done} as {@link Lease#releaseAsync()} promises.
+     */
+    void release(DefaultLease lease, CompletableFuture<Void> done, Duration keepFor) {
         held.remove(lease);
         watchdog.forget(lease);
         if (lease.isPastDeadline()) {
-            lease.markLost(ranOut(lease), true);
+            lease.markLost(ranOut(lease), ranOutCause(lease), true);
         }
-        lease.acquisition().release().whenComplete((wasHeld, error) -> {
-            // The client's next waiter need not wait for the backend's notification.
-            localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
+        Supplier<CompletionStage<Boolean>> step = keepFor.isZero() ? lease.acquisition()::release
+                : () -> handBack(lease, keepFor);
+        step.get().whenComplete((wasHeld, error) -> {
+            if (keepFor.isZero()) {
+                // The client's next waiter need not wait for the backend's notification.
+                localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
+            }
             String lostBefore = lease.lossReason();
             if (error != null) {
                 log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
                         + " hold it", lease.name(), lease.owner(), describe(error));
-                cleanUp(lease.acquisition()::release, serverDropsAt(lease),
+                cleanUp(step::get, serverDropsAt(lease),
                         last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
                                 + " lease or session ends", lease.name(), lease.owner(), describe(last)));
                 if (!serverExpiresLease()) {
                     // A lease on a session is valid while the session lives, which the client
                     // cannot vouch for without the server: the session may have ended before.
                     lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
-                            + " session it lived in may have ended before it", true);
+                            + " session it lived in may have ended before it", LockListener.LossCause.FOUND_AT_RELEASE,
+                            true);
                 }
             } else if (!wasHeld && lostBefore == null) {
                 lease.markLost("found at release: the lock was no longer held by this owner"
-                        + " (it expired or was taken over)", true);
+                        + " (it expired or was taken over)", LockListener.LossCause.FOUND_AT_RELEASE, true);
             }
             String reason = lease.lossReason();
             if (reason != null) {
@@ -196,14 +215,79 @@ final class Engine {
                                 + ") ended before it was released: " + reason));
             } else {
                 log.debug("released lock '{}' held by {}", lease.name(), lease.owner());
+                tell(listener -> listener.leaseReleased(lease.name(), lease.heldFor()));
                 done.complete(null);
             }
         });
     }
 
+    /**
+     * Hands a released lease back for {@code keepFor}: a server that expires leases keeps it for
+     * that long by a renewal to that length; on a session, the engine releases it after that long.
+     *
+     * @return a stage with true if the owner still held the lock
+     */
+    private CompletionStage<Boolean> handBack(DefaultLease lease, Duration keepFor) {
+        if (!(backend instanceof RenewingBackend renewing) || !capabilities.serverExpiresLease()) {
+            settings.scheduler().schedule(() -> cleanUp(lease.acquisition()::release, Long.MAX_VALUE,
+                    last -> log.warn("could not release lock '{}' (owner {}) after keeping it for {}: {}; it stays"
+                            + " held until its session ends", lease.name(), lease.owner(), Durations.format(keepFor),
+                            describe(last))), keepFor);
+            return CompletableFuture.completedFuture(true);
+        }
+        return renewing.renew(List.of(lease.request().withLease(keepFor))).thenApply(outcomes -> switch (outcomes.get(0)) {
+            case RENEWED -> true;
+            case NOT_HELD -> false;
+            case UNDECIDED -> throw new BackendUnavailableException("too few servers answered to keep lock '"
+                    + lease.name() + "' for " + Durations.format(keepFor));
+        });
+    }
+
+    /**
+     * Sets a valid fixed lease to end {@code length} from now: on a server that expires leases by
+     * an owner-checked renewal to that length, and locally either way.
+     *
+     * @return true if the lease was still held and now ends then
+     */
+    boolean extend(DefaultLease lease, Duration length) {
+        if (!lease.isValid()) {
+            return false;
+        }
+        long sentAt = now();
+        LockRequest extended = lease.request().withLease(length);
+        if (capabilities.serverExpiresLease()) {
+            CompletableFuture<List<Renewal>> renewal =
+                    ((RenewingBackend) backend).renew(List.of(extended)).toCompletableFuture();
+            Renewal outcome;
+            try {
+                outcome = renewal.get().get(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockException("interrupted while extending lock '" + lease.name() + "'", e);
+            } catch (ExecutionException e) {
+                throw Failures.rethrow(e.getCause());
+            }
+            if (outcome == Renewal.UNDECIDED) {
+                throw new BackendUnavailableException("too few servers answered to extend lock '" + lease.name()
+                        + "'; it keeps the time it had");
+            }
+            if (outcome == Renewal.NOT_HELD) {
+                lease.markLost("extending found the lock no longer held by this owner (it expired or was taken"
+                        + " over)", LockListener.LossCause.RENEWAL_REFUSED, false);
+                return false;
+            }
+        }
+        if (!lease.isValid()) {
+            return false;
+        }
+        lease.extended(extended, deadline(sentAt, length));
+        watchdog.watch(lease, sentAt);
+        return true;
+    }
+
     /** Ends a fixed lease whose time is up: it is lost, and released where the server would not drop it by itself. */
     void expireFixed(DefaultLease lease) {
-        lease.markLost(ranOut(lease), false);
+        lease.markLost(ranOut(lease), ranOutCause(lease), false);
     }
 
     /**
@@ -215,6 +299,11 @@ final class Engine {
         log.warn("the thread that held lock '{}' (owner {}, fencing token {}) through the Lock view ended without"
                 + " unlocking it; releasing the lock", lease.name(), lease.owner(), lease.fencingToken());
         lease.startRelease().exceptionally(error -> null);
+    }
+
+    /** What a lease that reached its local deadline is lost for. */
+    static LockListener.LossCause ranOutCause(DefaultLease lease) {
+        return lease.renewed() ? LockListener.LossCause.RENEWALS_FAILED : LockListener.LossCause.FIXED_LEASE_ENDED;
     }
 
     /** Why a lease that reached its local deadline is lost. */
@@ -272,11 +361,12 @@ final class Engine {
 
     /**
      * Forgets a lost lease (the caller may never close it), releases it where the server would
-     * keep it for the rest of a session, and tells its listeners, on the callback executor.
+     * keep it for the rest of a session, and tells the client's listener and the lease's.
      */
-    void notifyLost(DefaultLease lease, List<LeaseLostListener> listeners, String reason) {
+    void lost(DefaultLease lease, List<LeaseLostListener> listeners, String reason, LockListener.LossCause cause) {
         held.remove(lease);
         watchdog.forget(lease);
+        tell(listener -> listener.leaseLost(lease.name(), cause, lease.heldFor()));
         if (!lease.isReleased()) {
             log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
                     lease.name(), lease.owner(), lease.fencingToken(), reason);
@@ -290,6 +380,11 @@ final class Engine {
                         lease.name(), lease.owner(), describe(last)));
             }
         }
+        notifyLost(lease, listeners, reason);
+    }
+
+    /** Tells {@code listeners} of the loss of {@code lease}, on the callback executor. */
+    void notifyLost(DefaultLease lease, List<LeaseLostListener> listeners, String reason) {
         for (LeaseLostListener listener : listeners) {
             settings.callbackExecutor().execute(() -> {
                 try {
@@ -298,6 +393,15 @@ final class Engine {
                     log.error("lease-lost listener of lock '{}' failed", lease.name(), e);
                 }
             });
+        }
+    }
+
+    /** Tells the client's {@link LockListener}, which must not be able to break the engine. */
+    void tell(Consumer<LockListener> event) {
+        try {
+            event.accept(settings.listener());
+        } catch (RuntimeException e) {
+            log.warn("the client's LockListener failed; ignored", e);
         }
     }
 

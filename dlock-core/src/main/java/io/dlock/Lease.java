@@ -64,6 +64,34 @@ public interface Lease extends AutoCloseable {
     void close();
 
     /**
+     * Releases this lease, but keeps the lock taken for {@code keepFor} from now: nobody else gets
+     * it before that, and it is free once it passes (a "hold at least" rule, such as ShedLock's
+     * {@code lockAtLeastFor}). The lease ends now for its holder, as with {@link #close()}: it is
+     * no longer valid, and it is not reported lost when the time passes. A {@code keepFor} below
+     * the shortest lease (10 ms), zero or negative releases at once.
+     *
+     * @throws LeaseLostException as {@link #close()} does
+     * @throws IllegalArgumentException if {@code keepFor} is longer than a lease may be (30 days,
+     *     or less where the backend says so, such as Redlock's restart quarantine)
+     * @throws BackendUnavailableException if the server could not be reached to hand the lock back
+     *     for that time (it is retried, then the lock ends with its lease)
+     */
+    void releaseAfter(Duration keepFor);
+
+    /**
+     * Sets this fixed lease to end {@code lease} from now, longer or shorter than it had left, on
+     * the server (owner-checked) and locally.
+     *
+     * @return true if the lease was still held and now ends {@code lease} from now; false if it
+     *     had been lost, released or had run out (then nothing changes)
+     * @throws IllegalStateException if the lease is renewed by the watchdog (extend fixed leases)
+     * @throws IllegalArgumentException if {@code lease} is out of range (10 ms to 30 days, and
+     *     longer than the clock-drift allowance)
+     * @throws BackendUnavailableException if the server could not be reached to decide
+     */
+    boolean extend(Duration lease);
+
+    /**
      * Releases like {@link #close()} without blocking.
      *
      * @return a stage completing, on the client's callback executor, when the backend answered;

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +38,8 @@ import java.util.function.Function;
  * leases are 10 ms to 30 days; waits are 0 to 30 days.
  */
 public final class LockClient implements AutoCloseable {
+
+    private static final int HEALTH_WAIT_SECONDS = 5;
 
     private final String id;
     private final Engine engine;
@@ -103,6 +107,30 @@ public final class LockClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw Failures.rethrow(e.getCause());
         }
+    }
+
+    /**
+     * Checks whether the lock service can grant locks now (see {@link Health}); waits at most
+     * {@value #HEALTH_WAIT_SECONDS} seconds for the answer.
+     *
+     * @throws IllegalStateException if the client is closed
+     */
+    public Health health() {
+        checkOpen();
+        try {
+            return backend.health().toCompletableFuture().get(HEALTH_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Health.down(backend.kind(), "interrupted while checking");
+        } catch (ExecutionException | TimeoutException e) {
+            return Health.down(backend.kind(), e instanceof TimeoutException
+                    ? "no answer within " + HEALTH_WAIT_SECONDS + " s" : Engine.describe(e.getCause()));
+        }
+    }
+
+    /** The backend's kind in lower case: {@code redis}, {@code redlock}, {@code zookeeper}, …. */
+    public String backendKind() {
+        return backend.kind();
     }
 
     /** This client's id, the prefix of every owner id it hands out. */
@@ -181,6 +209,7 @@ public final class LockClient implements AutoCloseable {
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
         private Executor callbackExecutor;
+        private LockListener listener = LockListener.NONE;
 
         private Builder(Function<BackendContext, LockBackend> opener) {
             this.opener = opener;
@@ -229,6 +258,15 @@ public final class LockClient implements AutoCloseable {
         }
 
         /**
+         * Who is told of acquisitions, releases, losses and renewals, for metrics (default:
+         * nobody). See {@link LockListener} for the threads it is called on.
+         */
+        public Builder listener(LockListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * The clock and timers the engine uses (default: {@link System#nanoTime()} and one
          * daemon timer thread). Tests pass a manual pair to jump time.
          */
@@ -260,7 +298,7 @@ public final class LockClient implements AutoCloseable {
                 }
             };
             ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
-                    ownCallbacks != null ? ownCallbacks : callbackExecutor);
+                    ownCallbacks != null ? ownCallbacks : callbackExecutor, listener);
             LockBackend backend = null;
             try {
                 settings.checkValidity(defaultLease);

@@ -166,7 +166,7 @@ final class Watchdog {
 
     private void end(DefaultLease lease) {
         if (lease.renewed()) {
-            lease.markLost(Engine.ranOut(lease), false);
+            lease.markLost(Engine.ranOut(lease), Engine.ranOutCause(lease), false);
         } else {
             engine.expireFixed(lease);
         }
@@ -184,7 +184,9 @@ final class Watchdog {
             }
             for (int i = 0; i < leases.size(); i++) {
                 DefaultLease lease = leases.get(i);
-                switch (error != null ? Renewal.UNDECIDED : outcomes.get(i)) {
+                Renewal outcome = error != null ? Renewal.UNDECIDED : outcomes.get(i);
+                engine.tell(listener -> listener.leaseRenewed(lease.name(), LockListener.RenewalOutcome.valueOf(outcome.name())));
+                switch (outcome) {
                     case RENEWED -> {
                         lease.extendTo(engine.deadline(sentAt, lease.request().lease()));
                         schedule(lease, sentAt + interval(lease), false);
@@ -192,7 +194,7 @@ final class Watchdog {
                     case NOT_HELD -> {
                         forget(lease);
                         lease.markLost("renewal was refused: the lock is no longer held by this owner"
-                                + " (it expired or was taken over)", false);
+                                + " (it expired or was taken over)", LockListener.LossCause.RENEWAL_REFUSED, false);
                     }
                     case UNDECIDED -> {
                         long retry = engine.now() + Math.min(RETRY_AFTER_ERROR.toNanos(), interval(lease));

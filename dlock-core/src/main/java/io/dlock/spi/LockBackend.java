@@ -1,6 +1,8 @@
 package io.dlock.spi;
 
+import io.dlock.Health;
 import io.dlock.LockState;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,8 +33,31 @@ public interface LockBackend extends AutoCloseable {
      */
     Acquisition acquisition(LockRequest request, Runnable onChange);
 
+    /**
+     * Checks that this backend can serve a grant of {@code lease}: a fixed lease, an extension,
+     * a time a released grant is kept for. Called before any I/O.
+     *
+     * @implSpec The default accepts every lease the engine's own limits allow.
+     * @throws IllegalArgumentException naming the lease and the setting it contradicts
+     */
+    default void checkLease(Duration lease) {}
+
     /** Reads who holds {@code name}, for how long and with which token; changes nothing. */
     CompletionStage<LockState> inspect(String name);
+
+    /**
+     * Checks whether the service can grant locks now, with one round trip at most (a ping, each
+     * node's at once, the session's state).
+     *
+     * @return a stage with the health; it does not fail: an unreachable service is reported down
+     */
+    CompletionStage<Health> health();
+
+    /**
+     * The backend's kind in lower case, such as {@code redis}, {@code redlock} or
+     * {@code zookeeper}: for metrics tags and health reports.
+     */
+    String kind();
 
     /** What this backend does by itself; constant for the backend's lifetime. */
     BackendCapabilities capabilities();

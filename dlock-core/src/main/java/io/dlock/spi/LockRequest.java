@@ -30,6 +30,11 @@ public record LockRequest(String name, String owner, Duration lease, int permits
         }
     }
 
+    /** This request with another lease: to renew for a different time, or hand a grant back to expire. */
+    public LockRequest withLease(Duration otherLease) {
+        return new LockRequest(name, owner, otherLease, permits, capacity, mode);
+    }
+
     /** A mutex: one permit of one, exclusive. */
     public static LockRequest mutex(String name, String owner, Duration lease) {
         return new LockRequest(name, owner, lease, 1, 1, Mode.EXCLUSIVE);

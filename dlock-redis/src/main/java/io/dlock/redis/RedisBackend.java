@@ -1,5 +1,6 @@
 package io.dlock.redis;
 
+import io.dlock.Health;
 import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
@@ -10,6 +11,7 @@ import io.dlock.Scheduler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +57,18 @@ final class RedisBackend implements RenewingBackend {
     @Override
     public CompletionStage<LockState> inspect(String name) {
         return node.inspect(name);
+    }
+
+    @Override
+    public CompletionStage<Health> health() {
+        return node.ping().handle((pong, error) -> error == null
+                ? new Health(true, kind(), Map.of("server", node.endpoint().toString()))
+                : Health.down(kind(), RedisFailures.translate(error, node.endpoint()).getMessage()));
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
     }
 
     @Override

@@ -193,6 +193,16 @@ final class RedisNode implements AutoCloseable {
                 .thenApply(released -> ((Long) released) == 1);
     }
 
+    /** Asks the server to answer, for health checks. */
+    CompletionStage<Void> ping() {
+        return commands.ping().toCompletableFuture().handle((pong, error) -> {
+            if (error != null) {
+                throw RedisFailures.asCompletion(RedisFailures.translate(error, endpoint));
+            }
+            return null;
+        });
+    }
+
     /** Reads the holder, its remaining lease and its token. */
     CompletionStage<LockState> inspect(String name) {
         return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)})

@@ -1,6 +1,7 @@
 package io.dlock.redis;
 
 import io.dlock.BackendUnavailableException;
+import io.dlock.Health;
 import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +137,6 @@ final class RedlockBackend implements RenewingBackend {
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
         capabilities().check(request);
-        options.checkLease(request.lease());
         return new RedlockAcquisition(this, request, onChange);
     }
 
@@ -167,6 +168,11 @@ final class RedlockBackend implements RenewingBackend {
             }
             return outcomes;
         });
+    }
+
+    @Override
+    public void checkLease(Duration lease) {
+        options.checkLease(lease);
     }
 
     @Override
@@ -202,6 +208,26 @@ final class RedlockBackend implements RenewingBackend {
         return new BackendUnavailableException("Redlock " + what + " reached " + (quorum.nodes() - failed) + " of "
                 + quorum.nodes() + " nodes, too few to decide; unreachable: "
                 + results.stream().filter(r -> !r.ok()).map(NodeResult::failure).collect(Collectors.joining("; ")));
+    }
+
+    /** Pings every node at once: up while a majority answers; details name each node's state and k/N usable. */
+    @Override
+    public CompletionStage<Health> health() {
+        return NodeResult.fromAll(nodes, RedisNode::ping).thenApply(results -> {
+            Map<String, String> details = new LinkedHashMap<>();
+            long usable = results.stream().filter(NodeResult::ok).count();
+            details.put("usableNodes", usable + "/" + nodes.size());
+            details.put("majority", Integer.toString(quorum.needed()));
+            for (NodeResult<Void> result : results) {
+                details.put(result.node().toString(), result.ok() ? "up" : result.failure());
+            }
+            return new Health(usable >= quorum.needed(), kind(), details);
+        });
+    }
+
+    @Override
+    public String kind() {
+        return "redlock";
     }
 
     @Override

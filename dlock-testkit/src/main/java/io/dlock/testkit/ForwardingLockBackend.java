@@ -1,5 +1,6 @@
 package io.dlock.testkit;
 
+import io.dlock.Health;
 import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
@@ -47,6 +48,16 @@ public abstract class ForwardingLockBackend implements RenewingBackend {
     @Override
     public CompletionStage<LockState> inspect(String name) {
         return delegate.inspect(name);
+    }
+
+    @Override
+    public CompletionStage<Health> health() {
+        return delegate.health();
+    }
+
+    @Override
+    public String kind() {
+        return delegate.kind();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dlock.testkit;
 
 import io.dlock.BackendUnavailableException;
+import io.dlock.Health;
 import io.dlock.LockState;
 import io.dlock.Ticker;
 import io.dlock.spi.Acquisition;
@@ -307,6 +308,17 @@ public final class InMemoryLockServer {
         @Override
         public CompletionStage<LockState> inspect(String name) {
             return call(() -> InMemoryLockServer.this.inspect(name));
+        }
+
+        @Override
+        public CompletionStage<Health> health() {
+            return CompletableFuture.completedFuture(cut ? Health.down(kind(), "connection cut by the test")
+                    : new Health(true, kind(), Map.of()));
+        }
+
+        @Override
+        public String kind() {
+            return "in-memory";
         }
 
         @Override

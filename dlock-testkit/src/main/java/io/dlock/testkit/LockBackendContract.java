@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.DistributedLock;
+import io.dlock.Health;
 import io.dlock.Lease;
 import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
@@ -36,6 +37,9 @@ public abstract class LockBackendContract {
 
     /** Slack for "promptly" on a loaded two-core machine. */
     protected static final Duration MARGIN = Duration.ofSeconds(3);
+
+    /** How much sooner than asked a lock may come free: the clock-drift allowance and a server's rounding. */
+    private static final Duration MARGIN_FOR_DRIFT = Duration.ofMillis(100);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private String lockName;
@@ -176,6 +180,44 @@ public abstract class LockBackendContract {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void aFixedLeaseExtendedHoldsPastItsFirstEnd() throws Exception {
+        Lease lease = newClient().lock(name()).acquire(Duration.ofSeconds(5), Duration.ofMillis(1_500));
+        assertThat(lease.extend(Duration.ofSeconds(4))).isTrue();
+        LockClient other = newClient();
+        Poll.throughout(Duration.ofSeconds(3), () -> {
+            assertThat(lease.isValid()).as("past the first 1.5 s").isTrue();
+            assertThat(other.inspect(name()).holder().map(LockState.Holder::owner)).contains(lease.owner());
+        });
+        lease.close();
+        assertThat(lease.extend(Duration.ofSeconds(4))).as("released").isFalse();
+    }
+
+    @Test
+    void releaseAfterKeepsTheLockTakenForThatLongThenFreesIt() throws Exception {
+        Lease lease = newClient().lock(name()).acquire(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        Duration keep = Duration.ofSeconds(3);
+        long handedBack = System.nanoTime();
+        lease.releaseAfter(keep);
+        assertThat(lease.isValid()).isFalse();
+        LockClient other = newClient();
+        assertThat(other.lock(name()).tryAcquire(Duration.ZERO)).as("still kept").isEmpty();
+        Poll.throughout(Duration.ofMillis(1_500), () -> assertThat(other.inspect(name()).isHeld())
+                .as("kept past the end of the lease it had").isTrue());
+        Lease next = other.lock(name()).acquire(keep.plus(MARGIN));
+        assertThat(Duration.ofNanos(System.nanoTime() - handedBack)).as("not before the time it was kept for")
+                .isGreaterThanOrEqualTo(keep.minus(MARGIN_FOR_DRIFT));
+        next.close();
+    }
+
+    @Test
+    void healthReportsAReachableService() {
+        LockClient client = newClient();
+        Health health = client.health();
+        assertThat(health.up()).as("%s", health).isTrue();
+        assertThat(health.backend()).isEqualTo(client.backendKind()).isNotBlank();
     }
 
     @Test

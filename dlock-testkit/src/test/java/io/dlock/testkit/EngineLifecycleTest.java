@@ -1,10 +1,13 @@
 package io.dlock.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.DistributedLock;
+import io.dlock.Health;
 import io.dlock.Lease;
 import io.dlock.LockClient;
+import io.dlock.LockListener;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.LockRequest;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +123,99 @@ class EngineLifecycleTest {
         assertThat(remaining.toMillis()).isGreaterThan(Duration.ofDays(365 * 200).toMillis());
         assertThat(remaining.toNanos()).isEqualTo(Long.MAX_VALUE);
         assertThat(remaining.toSeconds()).isPositive();
+    }
+
+    @Test
+    void theListenerHearsOfEachAcquisitionRenewalAndEndOnce() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+                .callbackExecutor(Runnable::run).listener(new LockListener() {
+                    @Override
+                    public void acquisitionEnded(String lock, AcquisitionOutcome outcome, Duration waited) {
+                        events.add(lock + " " + outcome + " after " + waited.toMillis() + " ms");
+                    }
+
+                    @Override
+                    public void leaseReleased(String lock, Duration held) {
+                        events.add(lock + " released after " + held.toMillis() + " ms");
+                    }
+
+                    @Override
+                    public void leaseLost(String lock, LossCause cause, Duration held) {
+                        events.add(lock + " lost (" + cause + ") after " + held.toMillis() + " ms");
+                    }
+
+                    @Override
+                    public void leaseRenewed(String lock, RenewalOutcome outcome) {
+                        events.add(lock + " renewal " + outcome);
+                    }
+                }).build();
+        clients.add(client);
+        Lease kept = client.lock("kept").acquireAsync(Duration.ZERO).join();
+        client().lock("taken").acquireAsync(Duration.ZERO).join();
+        CompletableFuture<Lease> waiting = client.lock("taken").acquireAsync(Duration.ofSeconds(2));
+        time.advance(Duration.ofSeconds(2));
+        assertThat(waiting).isCompletedExceptionally();
+        time.advance(LEASE.dividedBy(3).minusSeconds(2));
+        kept.close();
+        Lease lost = client.lock("lost").acquireAsync(Duration.ZERO).join();
+        server.restartLosingData();
+        time.advance(LEASE.dividedBy(3));
+        assertThat(lost.isValid()).isFalse();
+        assertThat(events).containsExactly(
+                "kept ACQUIRED after 0 ms",
+                "taken TIMED_OUT after 2000 ms",
+                "kept renewal RENEWED",
+                "kept released after 10000 ms",
+                "lost ACQUIRED after 0 ms",
+                "lost renewal NOT_HELD",
+                "lost lost (RENEWAL_REFUSED) after 10000 ms");
+    }
+
+    @Test
+    void aFixedLeaseCanBeExtendedOrShortenedOnTheServerAndLocally() {
+        LockClient client = client();
+        Lease lease = client.lock("extended").acquireAsync(Duration.ZERO, Duration.ofSeconds(5)).join();
+        time.advance(Duration.ofSeconds(4));
+        assertThat(lease.extend(Duration.ofSeconds(10))).isTrue();
+        assertThat(client.inspect("extended").holder().orElseThrow().remaining()).contains(Duration.ofSeconds(10));
+        time.advance(Duration.ofSeconds(9));
+        assertThat(lease.isValid()).as("9 s after extending to 10 s").isTrue();
+        assertThat(lease.extend(Duration.ofSeconds(1))).as("shortened").isTrue();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(lease.isValid()).isFalse();
+        assertThat(lease.extend(Duration.ofSeconds(10))).as("once ended, it stays ended").isFalse();
+        Lease renewed = client.lock("renewed").acquireAsync(Duration.ZERO).join();
+        assertThatThrownBy(() -> renewed.extend(Duration.ofSeconds(10))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void releaseAfterKeepsTheLockTakenForThatLongThenFreesItWithoutALoss() {
+        List<String> losses = new CopyOnWriteArrayList<>();
+        LockClient client = client();
+        Lease lease = client.lock("at-least").acquireAsync(Duration.ZERO, Duration.ofMinutes(1)).join();
+        lease.onLost((l, why) -> losses.add(why));
+        lease.releaseAfter(Duration.ofSeconds(3));
+        assertThat(lease.isValid()).isFalse();
+        CompletableFuture<Lease> other = client().lock("at-least").acquireAsync(Duration.ofSeconds(10));
+        time.advance(Duration.ofMillis(2_999));
+        assertThat(other).as("kept for 3 s").isNotDone();
+        time.advance(Duration.ofMillis(10));
+        assertThat(other).as("free after 3 s").isCompleted();
+        assertThat(losses).isEmpty();
+        assertThatThrownBy(() -> lease.releaseAfter(Duration.ofDays(31))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void healthSaysWhetherTheServiceCanGrantLocks() {
+        InMemoryLockServer.Connection connection = server.connect();
+        LockClient client = LockClient.builder(connection).time(time, time).callbackExecutor(Runnable::run).build();
+        clients.add(client);
+        assertThat(client.health().up()).isTrue();
+        assertThat(client.backendKind()).isEqualTo("in-memory");
+        connection.cut();
+        assertThat(client.health()).matches(health -> !health.up()).extracting(Health::details).asString()
+                .contains("connection cut");
     }
 
     @Test

@@ -16,14 +16,15 @@
 -- the start time or a later save; only when that is shorter than the quarantine does the script
 -- pay for INFO.
 --
--- Single node: the token is max(last token + 1, the server's clock in microseconds). The
--- counter makes it strictly increasing while it is remembered. Once it is forgotten (ARGV[5]
--- after the last grant, or at once by a restart that lost every key), the clock takes over:
--- the last token was at most the clock at its grant (a token runs ahead of the clock only if
--- grants of one name come faster than one per microsecond, which a single-threaded server that
--- must run a release script between two grants does not do), and that grant lies further back
--- than the counter's memory or the restart. This assumes the server's clock never steps back
--- by more than that (see the README).
+-- Single node: the token is the last token + 1 while the counter is remembered, otherwise the
+-- server's clock in microseconds (TIME runs only then, off the hot path). The counter makes
+-- tokens strictly increasing while it is remembered. Every token is at most the clock at its
+-- grant: a chain of + 1 starts at the clock and runs ahead of it only if grants of one name come
+-- faster than one per microsecond, which a single-threaded server that must run a release script
+-- between two grants does not do. So once the counter is forgotten (ARGV[5] after the last grant,
+-- or at once by a restart that lost every key), the clock is above every earlier token, provided
+-- the server's clock never stepped back by more than the time since the last grant: the counter's
+-- memory, or the time the restart took (see the README).
 --
 -- Redlock: the token is max(last token + 1, the client's floor), so nodes whose last tokens are
 -- below the floor all answer the same token; the client raises the others (raise.lua).
@@ -45,15 +46,17 @@ end
 if owner then
   return {0, redis.call('PTTL', KEYS[1]), uptime, owner}
 end
-local floor
-if ARGV[3] == '' then
-  local time = redis.call('TIME')
-  floor = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local last = redis.call('GET', KEYS[2])
+local token
+if ARGV[3] ~= '' then
+  token = math.max(tonumber(last or '0') + 1, tonumber(ARGV[3]))
+elseif last then
+  token = tonumber(last) + 1
 else
-  floor = tonumber(ARGV[3])
+  local time = redis.call('TIME')
+  token = tonumber(time[1]) * 1000000 + tonumber(time[2])
 end
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-local token = string.format('%.0f', math.max(last + 1, floor))
+token = string.format('%.0f', token)
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], token, 'PX', ARGV[5])

@@ -561,6 +561,25 @@ class DlockCommandIT {
         assertThat(part(out, 1)).contains("Redlock").contains("redis-server-6.2").contains("acquired 'demo:report'");
         String stoppedFirst = only(part(out, 2), "stopped (redis://\\S+)");
         String stoppedSecond = only(part(out, 3), "stopped (redis://\\S+)");
+        // The Redlock backend's connection report, logged at INFO, is told in the story, indented under its heading line.
+        Matcher started = Pattern.compile("started (redis://\\S+)").matcher(part(out, 1));
+        List<String> nodes = new ArrayList<>();
+        while (started.find()) {
+            nodes.add(started.group(1));
+        }
+        assertThat(nodes).hasSize(3).contains(stoppedFirst, stoppedSecond);
+        for (String node : nodes) {
+            assertThat(part(out, 1)).containsPattern("(?m)^ {5}node " + Pattern.quote(node) + " connected$");
+            assertThat(part(out, 2)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                    + (node.equals(stoppedFirst) ? " unreachable: Connection refused$" : " connected$"));
+            assertThat(part(out, 3)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                    + (node.equals(stoppedFirst) || node.equals(stoppedSecond) ? " unreachable: Connection refused$" : " connected$"));
+        }
+        assertThat(part(out, 1)).containsPattern("(?m)^ {5}Redlock with 3/3 usable nodes$");
+        assertThat(part(out, 2)).containsPattern("(?m)^ {5}Redlock with 2/3 usable nodes$");
+        assertThat(part(out, 3)).containsPattern("(?m)^ {5}Redlock with 1/3 usable nodes$");
+        assertThat(demo.err()).as("the report is not also logged").doesNotContain("usable nodes").doesNotContain(" INFO ")
+                .doesNotContain("SLF4J");
         String refusal = only(part(out, 3), "(?m)^\\s+(Redlock needs a majority.*)$");
         String unreachable = refusal.substring(refusal.indexOf("unreachable: "));
         assertThat(unreachable).as(refusal).contains(stoppedFirst).contains(stoppedSecond);

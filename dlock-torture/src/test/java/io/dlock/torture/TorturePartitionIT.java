@@ -18,7 +18,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +40,7 @@ class TorturePartitionIT {
         Duration duration = Duration.ofSeconds(backend == BackendKind.ZOOKEEPER ? 25 : 15);
         RunResult result = TortureRun.run(Scenario.of(backend, EnumSet.of(Fault.PARTITION), SEED, duration));
         System.out.println(result.summary());
-        skipOnlyWhereAllowed(result.skipped().isPresent(), result.summary());
+        TortureAssertions.skipOnlyWhereAllowed(result.skipped().isPresent(), result.summary());
         // A ZooKeeper partition after which the majority elected no new leader is a problem, so
         // this also checks that the leader really was cut off from its peers.
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
@@ -50,18 +49,6 @@ class TorturePartitionIT {
             assertThat(result.faults()).extracting(FaultEvent::observed).as(result.summary())
                     .allMatch(o -> o.contains("led the majority"));
         }
-    }
-
-    /**
-     * Skips the test when the partition tier could not run here (not root, no iptables), unless
-     * {@code DLOCK_REQUIRE_PARTITIONS=1} (CI sets it): there a skipped tier fails.
-     */
-    private static void skipOnlyWhereAllowed(boolean skipped, String why) {
-        if (skipped && "1".equals(System.getenv("DLOCK_REQUIRE_PARTITIONS"))) {
-            throw new AssertionError("the partition tier must run here (DLOCK_REQUIRE_PARTITIONS=1) but was skipped: "
-                    + why);
-        }
-        Assumptions.assumeFalse(skipped, why);
     }
 
     /**
@@ -79,7 +66,7 @@ class TorturePartitionIT {
             Poll.until("the isolated run's workers are up, or the run ended", Duration.ofSeconds(90),
                     () -> !run.isAlive() || workers(run) == 3);
             String output = Files.readString(out, StandardCharsets.UTF_8);
-            skipOnlyWhereAllowed(output.contains("SKIPPED partition tier"), output);
+            TortureAssertions.skipOnlyWhereAllowed(output.contains("SKIPPED partition tier"), output);
             assertThat(run.isAlive()).as(output).isTrue();
             List<ProcessHandle> descendants = run.descendants().toList();
             // By its marker: the JDK reads no more than 4,096 characters of a command line.

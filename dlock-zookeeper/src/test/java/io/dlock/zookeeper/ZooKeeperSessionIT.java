@@ -124,6 +124,46 @@ class ZooKeeperSessionIT {
     }
 
     /**
+     * Simple mode: an attempt's creation of the holder node reached the server but its reply was
+     * lost, and the client moved to a new session while the old one lives on at the server, node
+     * and all. The acquisition's next attempt finds the node with its own owner id; a lease on it
+     * would be lost at once (its session is not the client's), so the attempt deletes it and
+     * creates it anew, in the current session.
+     */
+    @Test
+    void aSimpleModeAttemptThatFindsItsOwnNodeOfAPastSessionCreatesItAnew() throws Exception {
+        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+        toClose.add(proxy);
+        String simple = "zk://" + proxy.hostAndPort() + root + "?sessionTimeout=30s&mode=simple";
+        AtomicReference<ZooKeeperBackend> backend = new AtomicReference<>();
+        LockClient client = client(LockClient.builder(context -> {
+            backend.set((ZooKeeperBackend) new ZooKeeperBackendProvider().open(simple, context));
+            return backend.get();
+        }));
+        long pastSession = currentSession(backend.get());
+        // Keeps the lock's container, so that the creation needs no reply before it reaches the server.
+        tree.client().create().creatingParentContainersIfNeeded().forPath(root + "/recovered/keeper");
+
+        proxy.freezeReplies();
+        CompletableFuture<Lease> acquiring = client.lock("recovered").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the server created the holder node although its reply is held back", MARGIN,
+                () -> tree.lockNodes(root, "recovered").contains(LockPaths.HOLDER));
+        proxy.freeze();
+        proxy.dropConnections(); // the attempt fails with its connection; the session lives on at the server
+        handleOf(backend.get()).getTestable().injectSessionExpiration(); // the client gives that session up
+        proxy.thaw();
+
+        Lease lease = acquiring.get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        long session = currentSession(backend.get());
+        assertThat(session).as("the client's session").isNotIn(0L, pastSession);
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
+        assertThat(tree.stat(root + "/recovered/" + LockPaths.HOLDER).getEphemeralOwner())
+                .as("the holder node's session").isEqualTo(session);
+        lease.close();
+        tree.client().delete().forPath(root + "/recovered/keeper");
+    }
+
+    /**
      * Curator replaces its handle on its own (its reset, as on a change of connection string):
      * the old session is closed at the servers and its nodes go. Curator reports that LOST
      * before the new session's RECONNECTED (it compares handle instances), so the holder is told

@@ -61,6 +61,11 @@ final class SessionRequests {
         }
     }
 
+    /** The id of the last request the server received from the session, syncs included. */
+    long receivedRequestId() {
+        return requestId(server.fourLetterWord("cons"));
+    }
+
     private long requestId(String connections) {
         Matcher found = connection.matcher(connections);
         if (!found.find()) {

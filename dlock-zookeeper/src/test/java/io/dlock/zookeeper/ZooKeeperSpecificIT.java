@@ -263,6 +263,26 @@ class ZooKeeperSpecificIT {
         secondLease.close();
     }
 
+    /**
+     * The cost of having the leader confirm the session: an idle client sends one sync every
+     * sixth of the session timeout (after the previous one's answer), which its server passes to
+     * the leader; nothing else but heartbeats, which are not numbered.
+     */
+    @Test
+    void anIdleClientSendsOneSyncEverySixthOfTheSessionTimeout() throws Exception {
+        CountedClient counted = countedClient(uri(server.hostAndPort(), ""), builder -> builder);
+        SessionRequests requests = requestsOf(counted, "warm-up");
+        long others = requests.lastRequestId();
+        long period = SESSION.dividedBy(6).toNanos();
+        long start = System.nanoTime();
+        long first = requests.receivedRequestId();
+        Poll.throughout(SESSION, () -> assertThat(requests.receivedRequestId() - first).as("requests while idle")
+                .isLessThanOrEqualTo((System.nanoTime() - start) / period + 1));
+        assertThat(requests.receivedRequestId() - first).as("syncs in " + SESSION.toMillis() + " ms")
+                .isGreaterThanOrEqualTo(3);
+        assertThat(requests.lastRequestId()).as("requests other than syncs").isEqualTo(others);
+    }
+
     /** A counted client whose waiters only wake up on a release's notification, never on a timer, within a test. */
     private CountedClient waiterWithoutTimedRetries() {
         return countedClient(uri(server.hostAndPort(), ""), builder -> builder.maxRetryDelay(Duration.ofMinutes(10)));

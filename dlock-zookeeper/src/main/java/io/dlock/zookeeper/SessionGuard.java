@@ -53,13 +53,13 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     SessionGuard(CuratorFramework client, CurrentHandle handle, ZooKeeperCalls calls, SuspendPolicy policy,
             LeaseLossSink sink, Duration sessionTimeout, Scheduler timer, LeaderConfirmation confirmation) {
         this.client = client;
-        this.confirmation = confirmation;
         this.handle = handle;
         this.calls = calls;
         this.policy = policy;
         this.sink = sink;
         this.sessionTimeout = sessionTimeout;
         this.timer = timer;
+        this.confirmation = confirmation;
     }
 
     /**

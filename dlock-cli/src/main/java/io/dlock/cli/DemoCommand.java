@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration QUARANTINE = Duration.ofSeconds(3);
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final String LOCK = "demo:report";
+    /** The Redlock backend's logger, which reports each node at INFO when a client connects. */
+    private static final String REDLOCK_LOGGER = "io.dlock.redis.RedlockBackend";
 
     @Spec
     private CommandSpec spec;
@@ -90,7 +92,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         say.say("a node's vote counts once it has been up %ds: a node that just (re)started may have", QUARANTINE.toSeconds());
         say.say("forgotten the locks it held (the Redlock page's \"delayed restart\", done by the client)");
-        try (LockClient client = redlockClient()) {
+        say.say("a client connects to every node at once and reports:");
+        try (LockClient client = redlockClientReportingNodes()) {
             try (Lease lease = client.lock(LOCK).acquire(Duration.ofSeconds(10))) {
                 say.say("acquired '%s' on a majority with fencing token %d", LOCK, lease.fencingToken());
                 showNodes();
@@ -104,7 +107,8 @@ final class DemoCommand implements Callable<Integer> {
         say.heading("One node stopped: two of three still make a majority");
         redis.get(2).kill();
         say.say("stopped %s", redis.get(2).uri());
-        try (LockClient client = redlockClient();
+        say.say("a new client reports:");
+        try (LockClient client = redlockClientReportingNodes();
                 Lease lease = client.lock(LOCK).acquire(Duration.ofSeconds(10))) {
             say.say("acquired '%s' with fencing token %d", LOCK, lease.fencingToken());
             showNodes();
@@ -115,8 +119,9 @@ final class DemoCommand implements Callable<Integer> {
         say.heading("Two nodes stopped: no majority, so no lock");
         redis.get(1).kill();
         say.say("stopped %s", redis.get(1).uri());
+        say.say("a new client reports:");
         try {
-            redlockClient().close();
+            redlockClientReportingNodes().close();
             say.say("unexpected: a client was created with one node of three");
         } catch (LockException refused) {
             say.say("dlock refuses to create the client:");
@@ -191,6 +196,16 @@ final class DemoCommand implements Callable<Integer> {
 
     private LockClient redlockClient() {
         return LockClient.builder(redlock).defaultLease(LEASE).build();
+    }
+
+    /**
+     * A Redlock client whose connection report (each node, then how many are usable), which the
+     * backend logs at INFO, is shown in the story while the log stays at WARN.
+     */
+    private LockClient redlockClientReportingNodes() {
+        try (TappableLogger.Tap report = TappableLogger.tap(REDLOCK_LOGGER, line -> say.say("  %s", line))) {
+            return redlockClient();
+        }
     }
 
     /** Prints, for each node, whether it holds the demo lock and with which token. */

@@ -13,9 +13,9 @@ import java.util.Map;
  *
  * <p>After SIGINT or SIGTERM the JVM exits with 128 + the signal's number once its shutdown hooks
  * are done, as a shell reports a program that the signal stopped. {@code dlock run} keeps that:
- * its hook passes the signal on, waits for the command and releases the lock, and then dlock
- * exits {@link #INTERRUPTED} or {@link #TERMINATED} whatever the command's own code was, because
- * dlock was asked to stop.
+ * its hook passes the signal on to all of the command's processes, waits until none runs and
+ * releases the lock, and then dlock exits {@link #INTERRUPTED} or {@link #TERMINATED} whatever the
+ * command's own code was, because dlock was asked to stop.
  */
 final class ExitCodes {
 
@@ -64,19 +64,19 @@ final class ExitCodes {
                 list.put(code(LAUNCHER_CONFIG), "the ./dlock launcher found no dlock.jar or no java");
                 list.put(code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND), "run: the command could not be executed / was not found");
                 list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
-                        + " and exits once its command has, demo once it stopped its servers");
+                        + " and exits once its command's processes have, demo once it stopped its servers");
                 list.put("n", "run: otherwise, the command's exit code");
             }
             case "run" -> {
-                list.put("n", "the command's exit code");
+                list.put("n", "the command's exit code, also when dlock stopped processes it left running");
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "lock not acquired within --wait; the command did not run");
-                list.put(code(LEASE_LOST), "the lease was lost while the command ran (it was stopped, or it had"
-                        + " already exited and the loss was found at release): it may not have run alone");
+                list.put(code(LEASE_LOST), "the lease was lost while the command ran (all its processes were stopped,"
+                        + " or it had already exited and the loss was found at release): it may not have run alone");
                 list.put(code(CANNOT_EXECUTE), "the command was found but could not be executed; the lock was released");
                 list.put(code(COMMAND_NOT_FOUND), "the command was not found; the lock was released");
-                list.put(code(INTERRUPTED), "dlock got SIGINT: passed on as SIGTERM; dlock exits once the command has"
-                        + " exited and the lock is released, whatever the command's code");
+                list.put(code(INTERRUPTED), "dlock got SIGINT: passed on as SIGTERM to all the command's processes;"
+                        + " dlock exits once none runs and the lock is released, whatever the command's code");
                 list.put(code(TERMINATED), "dlock got SIGTERM: the same");
             }
             case "status" -> {

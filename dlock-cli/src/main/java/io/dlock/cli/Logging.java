@@ -2,8 +2,9 @@ package io.dlock.cli;
 
 /**
  * Logging of the command: SLF4J's simple binding, to stderr, WARN by default and DEBUG for
- * dlock with {@code --verbose}. The simple binding reads these settings when the first logger
- * is created, which happens after picocli has parsed the options.
+ * dlock with {@code --verbose}, through {@link TappableLoggingProvider} so that the demo can show
+ * what is logged at INFO in its story. The simple binding reads these settings when the first
+ * logger is created, which happens after picocli has parsed the options.
  */
 final class Logging {
 
@@ -13,6 +14,9 @@ final class Logging {
 
     /** Sets the defaults; call before anything logs. */
     static void useDefaults() {
+        System.setProperty("slf4j.provider", TappableLoggingProvider.class.getName());
+        // SLF4J says at INFO which provider it was told to load: not worth a line on every run
+        System.setProperty("slf4j.internal.verbosity", "WARN");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");

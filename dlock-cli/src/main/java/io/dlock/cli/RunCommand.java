@@ -17,16 +17,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dlock run}: runs a command while holding a lock, like {@code flock} across machines.
- * The lease is renewed while the command runs; if it is lost anyway, the command is stopped.
+ * The lease is renewed while the command runs; if it is lost anyway, the command is stopped,
+ * with every process it started.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a command while holding a lock.",
             "%nThe command inherits stdin, stdout and stderr, and gets DLOCK_LOCK, DLOCK_FENCING_TOKEN and"
-                + " DLOCK_OWNER in its environment. The lease is renewed while it runs and released when it"
-                + " exits. If the lease is lost, the command gets SIGTERM, then SIGKILL after --grace."
-                + " SIGINT and SIGTERM sent to dlock are passed on as SIGTERM; the lock is released after"
-                + " the command has exited, and dlock then exits 128 + the signal's number (130, 143), as a"
-                + " shell reports a program stopped by that signal.%n"})
+                + " DLOCK_OWNER in its environment. With setsid(1) on the PATH (Linux) it runs in a session of its"
+                + " own, with every process it starts, and without a controlling terminal. The lease is renewed"
+                + " while it runs and released once none of its processes runs: those it leaves running when it"
+                + " exits get SIGTERM, then SIGKILL after --grace. If the lease is lost, all of its processes get"
+                + " SIGTERM, then SIGKILL after --grace. SIGINT and SIGTERM sent to dlock are passed on to all of"
+                + " them as SIGTERM; the lock is released after they have exited, and dlock then exits 128 + the"
+                + " signal's number (130, 143), as a shell reports a program stopped by that signal. Without"
+                + " setsid, dlock stops the command and the processes it finds descending from it.%n"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -72,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
                         + wait.limit().map(w -> w.isZero() ? "" : " within " + w.toMillis() + " ms").orElse("") + holder);
                 return ExitCodes.LOCK_NOT_ACQUIRED;
             }
-            return new ChildSupervisor(held.get(), command, grace, spec.commandLine().getErr()).run();
+            return new ChildSupervisor(held.get(), command, grace, spec.commandLine().getErr(),
+                    CommandLauncher.forThisSystem()).run();
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +51,31 @@ class DlockCommandIT {
 
     /** Every process the current test started, stopped with what it started if the test failed midway. */
     private final List<Process> processes = new ArrayList<>();
+    /** The trees the current test watched: what they saw is killed too, also orphans no longer below dlock. */
+    private final List<ProcessTree> trees = new ArrayList<>();
 
     @AfterEach
     void stopLeftovers() throws InterruptedException {
+        trees.forEach(ProcessTree::killSurvivors);
         for (Process process : processes) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Watches the processes {@code dlock} starts; they are killed after the test if it leaves any. */
+    private ProcessTree watch(Dlock dlock) {
+        ProcessTree tree = new ProcessTree(dlock.process);
+        trees.add(tree);
+        return tree;
+    }
+
+    /** Samples {@code tree} until it has seen processes with each of these exact command lines. */
+    private static void awaitCommands(ProcessTree tree, String... commandLines) {
+        Poll.until("processes " + List.of(commandLines) + " run", MARGIN.multipliedBy(3), () -> {
+            tree.sample();
+            return Stream.of(commandLines).allMatch(tree::sawCommand);
+        });
     }
 
     /** A {@code dlock} process with stdout and stderr in files, and DLOCK_BACKEND set. */
@@ -275,6 +294,107 @@ class DlockCommandIT {
         assertThat(held("cli:signal")).as("lock released").isFalse();
     }
 
+    /** A pipeline writing a dump, as in {@code pg_dump | gzip > f}: its processes show as these two command lines. */
+    private String pipeline() {
+        return "sleep 3601 | gzip -c > '" + dir.resolve("dump.gz") + "'";
+    }
+
+    @Test
+    void aLostLeaseStopsEveryProcessOfTheCommandBeforeDlockExits() throws Exception {
+        Path started = dir.resolve("started");
+        Duration lease = Duration.ofSeconds(2);
+        Duration grace = Duration.ofSeconds(1);
+        // The pipeline in the foreground, and in the background a grandchild that ignores SIGTERM.
+        Dlock run = new Dlock("run", "--lock", "cli:lost-tree", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms",
+                "--", "sh", "-c", "(trap '' TERM; exec sleep 3603) & touch '" + started + "'; " + pipeline());
+        ProcessTree tree = watch(run);
+        awaitCommands(tree, "sleep 3601", "gzip -c", "sleep 3603");
+        long deleted = System.nanoTime();
+        assertThat(redis.command("DEL", "dlock:{cli:lost-tree}")).isEqualTo(":1");
+        tree.awaitExit(lease.plus(grace).plus(MARGIN.multipliedBy(3)));
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+                .as("stopped within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
+        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
+        assertThat(run.err()).contains("lost lock 'cli:lost-tree'").contains("was stopped")
+                .contains("ignored SIGTERM for 1000 ms; sending SIGKILL");
+    }
+
+    @Test
+    void sigtermToDlockStopsEveryProcessOfTheCommandAndFreesTheLockAfterTheLast() throws Exception {
+        Path started = dir.resolve("started");
+        Path terminated = dir.resolve("terminated");
+        Path proceed = dir.resolve("proceed");
+        // On SIGTERM the background grandchild tells us and waits for our check: it outlives its parent.
+        String grandchild = "(" + trapTerm("touch '" + terminated + "'; " + awaitFile(proceed), 0, started) + ") & ";
+        Dlock run = new Dlock("run", "--lock", "cli:signal-tree", "--grace", "120s", "--", "sh", "-c", grandchild + pipeline());
+        ProcessTree tree = watch(run);
+        awaitCommands(tree, "sleep 3601", "gzip -c");
+        Poll.until("the grandchild runs", MARGIN.multipliedBy(3), () -> {
+            tree.sample();
+            return Files.exists(started);
+        });
+        ProcessHandle command = run.process.children().findFirst().orElseThrow();
+        assertThat(held("cli:signal-tree")).isTrue();
+        run.process.destroy();
+        Poll.until("the grandchild gets SIGTERM", MARGIN.multipliedBy(3), () -> Files.exists(terminated));
+        Poll.until("the command and its pipeline are gone", MARGIN.multipliedBy(3), () -> !ProcessTree.runs(command)
+                && !tree.isRunning("sleep 3601") && !tree.isRunning("gzip -c"));
+        assertThat(run.process.isAlive()).as("dlock waits for the grandchild").isTrue();
+        assertThat(held("cli:signal-tree")).as("the lock is held while the grandchild runs").isTrue();
+        Files.createFile(proceed);
+        tree.awaitExit(MARGIN.multipliedBy(3));
+        assertThat(run.exit()).as("128 + SIGTERM").isEqualTo(ExitCodes.TERMINATED);
+        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
+        assertThat(held("cli:signal-tree")).as("lock released").isFalse();
+    }
+
+    @Test
+    void processesLeftRunningByACommandThatExitedAreStoppedBeforeTheRelease() throws Exception {
+        Path started = dir.resolve("started");
+        Path terminated = dir.resolve("terminated");
+        Path proceed = dir.resolve("proceed");
+        Path pid = dir.resolve("pid");
+        // The command starts a background grandchild, waits until it runs, and exits 3 without it.
+        String grandchild = "(" + trapTerm("touch '" + terminated + "'; " + awaitFile(proceed), 0, started) + ") & ";
+        Dlock run = new Dlock("run", "--lock", "cli:leftover", "--grace", "120s", "--", "sh", "-c",
+                grandchild + "echo $! > '" + pid + "'; " + awaitFile(started) + "; exit 3");
+        Poll.until("the grandchild runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
+        ProcessHandle left = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+        try {
+            Poll.until("the grandchild gets SIGTERM after the command exited", MARGIN.multipliedBy(3),
+                    () -> Files.exists(terminated));
+            assertThat(run.process.isAlive()).as("dlock waits for the grandchild").isTrue();
+            assertThat(held("cli:leftover")).as("the lock is held while the grandchild runs").isTrue();
+            Files.createFile(proceed);
+            assertThat(run.exit()).as("the command's own code").isEqualTo(3);
+            assertThat(ProcessTree.runs(left)).as("the grandchild is gone when dlock exits").isFalse();
+            assertThat(held("cli:leftover")).as("lock released").isFalse();
+            assertThat(run.err()).contains("the command exited with code 3").contains("left");
+        } finally {
+            left.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withoutSetsidALostLeaseStillStopsTheCommandAndItsDescendants() throws Exception {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        for (String tool : List.of("sh", "sleep", "gzip", "touch")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
+        }
+        Duration lease = Duration.ofSeconds(2);
+        Duration grace = Duration.ofSeconds(5);
+        Dlock run = new Dlock(Map.of("PATH", bin.toString()), "run", "--lock", "cli:no-setsid", "--lease", lease.toMillis() + "ms",
+                "--grace", grace.toMillis() + "ms", "--", "sh", "-c", pipeline());
+        ProcessTree tree = watch(run);
+        awaitCommands(tree, "sleep 3601", "gzip -c");
+        assertThat(redis.command("DEL", "dlock:{cli:no-setsid}")).isEqualTo(":1");
+        tree.awaitExit(lease.plus(grace).plus(MARGIN.multipliedBy(3)));
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.LEASE_LOST);
+        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
+        assertThat(run.err()).contains("lost lock 'cli:no-setsid'").contains("no setsid");
+    }
+
     @Test
     void statusShowsTheHolderAsTextAndJsonWithExitCodes() throws Exception {
         Path started = dir.resolve("started");
@@ -441,6 +561,25 @@ class DlockCommandIT {
         assertThat(part(out, 1)).contains("Redlock").contains("redis-server-6.2").contains("acquired 'demo:report'");
         String stoppedFirst = only(part(out, 2), "stopped (redis://\\S+)");
         String stoppedSecond = only(part(out, 3), "stopped (redis://\\S+)");
+        // The Redlock backend's connection report, logged at INFO, is told in the story, indented under its heading line.
+        Matcher started = Pattern.compile("started (redis://\\S+)").matcher(part(out, 1));
+        List<String> nodes = new ArrayList<>();
+        while (started.find()) {
+            nodes.add(started.group(1));
+        }
+        assertThat(nodes).hasSize(3).contains(stoppedFirst, stoppedSecond);
+        for (String node : nodes) {
+            assertThat(part(out, 1)).containsPattern("(?m)^ {5}node " + Pattern.quote(node) + " connected$");
+            assertThat(part(out, 2)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                    + (node.equals(stoppedFirst) ? " unreachable: Connection refused$" : " connected$"));
+            assertThat(part(out, 3)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                    + (node.equals(stoppedFirst) || node.equals(stoppedSecond) ? " unreachable: Connection refused$" : " connected$"));
+        }
+        assertThat(part(out, 1)).containsPattern("(?m)^ {5}Redlock with 3/3 usable nodes$");
+        assertThat(part(out, 2)).containsPattern("(?m)^ {5}Redlock with 2/3 usable nodes$");
+        assertThat(part(out, 3)).containsPattern("(?m)^ {5}Redlock with 1/3 usable nodes$");
+        assertThat(demo.err()).as("the report is not also logged").doesNotContain("usable nodes").doesNotContain(" INFO ")
+                .doesNotContain("SLF4J");
         String refusal = only(part(out, 3), "(?m)^\\s+(Redlock needs a majority.*)$");
         String unreachable = refusal.substring(refusal.indexOf("unreachable: "));
         assertThat(unreachable).as(refusal).contains(stoppedFirst).contains(stoppedSecond);

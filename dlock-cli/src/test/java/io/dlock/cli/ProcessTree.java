@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,6 +67,45 @@ final class ProcessTree {
         return seen.values().stream().anyMatch(command -> command.contains(text));
     }
 
+    /** Whether a descendant whose command line is exactly {@code commandLine} was seen. */
+    boolean sawCommand(String commandLine) {
+        return seen.containsValue(commandLine);
+    }
+
+    /** Whether a descendant seen with exactly {@code commandLine} still runs. */
+    boolean isRunning(String commandLine) {
+        return seen.entrySet().stream().anyMatch(e -> e.getValue().equals(commandLine) && runs(e.getKey()));
+    }
+
+    /** The descendants seen that still run, PID and command line. */
+    List<String> stillRunning() {
+        return seen.entrySet().stream().filter(e -> runs(e.getKey()))
+                .map(e -> e.getKey().pid() + " " + e.getValue()).toList();
+    }
+
+    /**
+     * Whether {@code process} runs: alive and, where {@code /proc} tells, not a zombie. The JDK
+     * counts an exited process that waits for its reaping as alive, and orphans on this machine
+     * wait seconds for init to reap them.
+     */
+    static boolean runs(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException goneOrNotLinux) {
+            return process.isAlive();
+        }
+    }
+
+    /** Kills every descendant seen that still runs, also those no longer below the root: clean-up for a failed test. */
+    void killSurvivors() {
+        seen.keySet().forEach(ProcessHandle::destroyForcibly);
+    }
+
     /** The descendants seen, PID and command line, for failure messages. */
     @Override
     public String toString() {
@@ -76,10 +116,9 @@ final class ProcessTree {
     void awaitNoneLeft(Duration within) {
         try {
             Poll.until("no process left of those " + root.pid() + " started", within,
-                    () -> seen.keySet().stream().noneMatch(ProcessHandle::isAlive));
+                    () -> seen.keySet().stream().noneMatch(ProcessTree::runs));
         } catch (AssertionError notYet) {
-            throw new AssertionError(notYet.getMessage() + "; still running: " + seen.entrySet().stream()
-                    .filter(e -> e.getKey().isAlive()).map(e -> e.getKey().pid() + " " + e.getValue()).toList(), notYet);
+            throw new AssertionError(notYet.getMessage() + "; still running: " + stillRunning(), notYet);
         }
     }
 }

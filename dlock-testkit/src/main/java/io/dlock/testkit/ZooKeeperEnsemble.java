@@ -32,9 +32,20 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      * rules; waits until every one serves.
      */
     public static ZooKeeperEnsemble start(int size, IntFunction<List<String>> commandPrefix) {
+        return start(size, Map.of(), commandPrefix);
+    }
+
+    /**
+     * Starts {@code size} servers with {@code settings} in their {@code zoo.cfg} over the test
+     * kit's own (e.g. ZooKeeper's sample {@code tickTime=2000} and {@code syncLimit=5} instead of
+     * the fast 250 ms tick), each JVM through the command {@code commandPrefix} gives for its id;
+     * waits until every one serves.
+     */
+    public static ZooKeeperEnsemble start(int size, Map<String, String> settings,
+            IntFunction<List<String>> commandPrefix) {
         List<ZooKeeperServer> servers = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
-            servers.add(new ZooKeeperServer(id, Map.of(), commandPrefix.apply(id)));
+            servers.add(new ZooKeeperServer(id, settings, commandPrefix.apply(id)));
         }
         ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(servers);
         try {

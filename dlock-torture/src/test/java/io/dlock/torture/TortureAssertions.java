@@ -9,6 +9,7 @@ import io.dlock.testkit.torture.FaultEvent;
 import io.dlock.testkit.torture.RunResult;
 import java.util.EnumSet;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 
 /** What the torture ITs check beyond the broken promises: that the faults they name happened and did their work. */
 final class TortureAssertions {
@@ -23,6 +24,18 @@ final class TortureAssertions {
         EnumSet<Fault> faults = EnumSet.copyOf(backend.toleratedFaults());
         faults.remove(Fault.PARTITION);
         return faults;
+    }
+
+    /**
+     * Skips the test when the partition tier could not run here (not root, no iptables), unless
+     * {@code DLOCK_REQUIRE_PARTITIONS=1} (CI sets it): there a skipped tier fails.
+     */
+    static void skipOnlyWhereAllowed(boolean skipped, String why) {
+        if (skipped && "1".equals(System.getenv("DLOCK_REQUIRE_PARTITIONS"))) {
+            throw new AssertionError("the partition tier must run here (DLOCK_REQUIRE_PARTITIONS=1) but was skipped: "
+                    + why);
+        }
+        Assumptions.assumeFalse(skipped, why);
     }
 
     /** Every kind of fault of the run's scenario was injected at least once. */

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * tracks the locks this client holds and, on the connection events Curator reports, tells the
  * engine which are lost, by the configured {@link SuspendPolicy}.
  *
+ * <p>Whatever the connection says, a lock is also reported lost when the leader's confirmation of
+ * its session runs out ({@link LeaderConfirmation}): the client's server may answer on its own
+ * while cut off from the leader, which expires the session. A grant is refused while the session
+ * is unconfirmed.
+ *
  * <p>A lock reported lost while its session is still alive (a suspension that ended) keeps its
  * node until the connection is back; the node is then deleted, so a lock nobody believes held
  * never blocks the queue. So are the nodes of failed releases and abandoned attempts
@@ -36,6 +41,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private final SuspendPolicy policy;
     private final LeaseLossSink sink;
     private final Scheduler timer;
+    private final LeaderConfirmation confirmation;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Hold> holds = new HashMap<>();
     private final List<Leftover> leftovers = new ArrayList<>();
@@ -45,7 +51,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private Scheduler.Cancellable grace;
 
     SessionGuard(CuratorFramework client, CurrentHandle handle, ZooKeeperCalls calls, SuspendPolicy policy,
-            LeaseLossSink sink, Duration sessionTimeout, Scheduler timer) {
+            LeaseLossSink sink, Duration sessionTimeout, Scheduler timer, LeaderConfirmation confirmation) {
         this.client = client;
         this.handle = handle;
         this.calls = calls;
@@ -53,6 +59,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         this.sink = sink;
         this.sessionTimeout = sessionTimeout;
         this.timer = timer;
+        this.confirmation = confirmation;
     }
 
     /**
@@ -99,6 +106,14 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code hold} may be granted: the leader's confirmation of its session has not run
+     * out. A hold registered and then refused is to be {@link #forget forgotten}.
+     */
+    boolean leaderVouchesFor(Hold hold) {
+        return confirmation.vouchesFor(hold.sessionId());
+    }
+
     /** Stops tracking the lock of {@code owner}, for its release; empty when it is not held (any more). */
     Optional<Hold> forget(String owner) {
         lock.lock();
@@ -142,7 +157,10 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         return handle.sessionId();
     }
 
-    /** Records that the client connected at start, with the session timeout the servers granted. */
+    /**
+     * Records that the client connected at start, with the session timeout the servers granted,
+     * and starts confirming the session with the leader.
+     */
     void connected(Duration negotiatedTimeout) {
         lock.lock();
         try {
@@ -151,12 +169,21 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        confirmation.start(this::leaderSilent);
+    }
+
+    /** The leader's confirmation of the session, for tests that count the session's requests. */
+    LeaderConfirmation confirmation() {
+        return confirmation;
     }
 
     @Override
     public void stateChanged(CuratorFramework changed, ConnectionState state) {
         switch (state) {
-            case CONNECTED, RECONNECTED -> reconnected();
+            case CONNECTED, RECONNECTED -> {
+                reconnected();
+                confirmation.connected();
+            }
             case SUSPENDED, READ_ONLY -> suspended();
             case LOST -> loseAll("the ZooKeeper session was lost (expired, or the connection stayed down"
                     + " for the whole session timeout)", false);
@@ -165,6 +192,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
     @Override
     public void close() {
+        confirmation.close();
         lock.lock();
         try {
             if (grace != null) {
@@ -204,6 +232,26 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                     + " that held the lock ended (it expired, or the client replaced it); the client is now on"
                     + " session 0x" + Long.toHexString(session));
         }
+        deleteLeftovers();
+    }
+
+    /**
+     * Reports every held lock lost because the leader's confirmation of the session ran out; the
+     * session may live on, so their nodes are deleted (now, while the connection is up, else once
+     * it is back).
+     */
+    private void leaderSilent(String reason) {
+        List<Hold> lost;
+        lock.lock();
+        try {
+            lossEpoch++;
+            lost = new ArrayList<>(holds.values());
+            holds.clear();
+            leftovers.addAll(lost);
+        } finally {
+            lock.unlock();
+        }
+        report(lost, reason);
         deleteLeftovers();
     }
 

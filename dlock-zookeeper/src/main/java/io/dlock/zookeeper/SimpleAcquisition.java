@@ -1,5 +1,6 @@
 package io.dlock.zookeeper;
 
+import io.dlock.BackendUnavailableException;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
@@ -89,11 +90,29 @@ final class SimpleAcquisition implements Acquisition {
                     return againAtOnce(); // released between the create and the read: no watch was set
                 }
                 if (Arrays.equals(holder.get().data(), owner)) {
-                    return stepBackFromQueue(holder.get().stat()); // created by an attempt whose reply was lost
+                    return recover(holder.get().stat()); // created by an attempt whose reply was lost
                 }
                 return CompletableFuture.completedFuture(Optional.<Hold>empty());
             });
         });
+    }
+
+    /**
+     * Holds with the holder node an earlier attempt of this owner created without learning it, if
+     * the node lives in the client's current session. A node created in an earlier session died
+     * with it, or lingers until that session expires: a lease on it would be lost from the start,
+     * so it is deleted and the engine attempts again at once, creating it anew.
+     */
+    private CompletionStage<Optional<Hold>> recover(Stat stat) {
+        long session = guard.currentSession();
+        if (stat.getEphemeralOwner() == session) {
+            return stepBackFromQueue(stat);
+        }
+        if (session == 0) {
+            return CompletableFuture.failedFuture(new BackendUnavailableException("lock '" + request.name()
+                    + "' may be granted, but the ZooKeeper session is being re-established; try again"));
+        }
+        return calls.delete(paths.holder(), stat.getVersion(), false).thenCompose(deleted -> againAtOnce());
     }
 
     /** Holds with {@code stat} if no fair-mode waiter queued first; otherwise deletes it and waits for the queue. */

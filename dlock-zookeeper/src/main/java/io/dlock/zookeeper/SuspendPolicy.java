@@ -3,7 +3,8 @@ package io.dlock.zookeeper;
 /**
  * What a suspended connection (ZooKeeper's Disconnected) means for the locks this client holds.
  * Whatever the policy, a lock is reported lost before its session can have expired at the
- * servers, and when the session is found expired.
+ * servers, and when the session is found expired; and whatever the connection says, when the
+ * leader's confirmation of the session runs out ({@link LeaderConfirmation}).
  */
 enum SuspendPolicy {
     /**
@@ -19,7 +20,9 @@ enum SuspendPolicy {
      * every held lock is reported lost. The client notices a silent connection after two thirds
      * of the session timeout, so the server cannot expire the session sooner than a third of it
      * after the suspension; the grace leaves a twelfth of the session timeout for the last
-     * heartbeat's round trip and for event delivery.
+     * heartbeat's round trip and for event delivery. Locks survive a failover when the client
+     * notices the suspension at once (its server died or dropped it); when the connection goes
+     * silent instead, the leader's confirmation runs out before the client suspends it.
      */
     GRACE
 }

@@ -23,7 +23,7 @@ import org.apache.curator.framework.CuratorFramework;
 /**
  * The ZooKeeper backend: locks are ephemeral nodes, so a lock lives as long as its holder's
  * session; the servers never expire it on their own, and the {@link SessionGuard} reports it lost
- * when the session is in doubt. Fair mode queues waiters in sequence-node order
+ * when the session is in doubt (its connection suspended, or no longer confirmed by the leader). Fair mode queues waiters in sequence-node order
  * ({@link FairAcquisition}); simple mode races for one node ({@link SimpleAcquisition}). Tokens are
  * creation zxids, which only grow in an ensemble, also across restarts.
  */
@@ -50,10 +50,13 @@ final class ZooKeeperBackend implements LockBackend {
      *     the connection timeout
      */
     static ZooKeeperBackend connect(ZooKeeperEndpoint endpoint, BackendContext context) {
-        CurrentHandle handle = new CurrentHandle();
+        CurrentHandle handle = new CurrentHandle(context.ticker());
         CuratorFramework client = CuratorClients.create(endpoint, handle);
-        SessionGuard guard = new SessionGuard(client, handle, new ZooKeeperCalls(client, endpoint),
-                endpoint.suspendPolicy(), context.lossSink(), endpoint.sessionTimeout(), context.scheduler());
+        ZooKeeperCalls calls = new ZooKeeperCalls(client, endpoint);
+        LeaderConfirmation confirmation = new LeaderConfirmation(calls, handle, endpoint.sessionTimeout(),
+                context.ticker(), context.scheduler(), context.clockDrift());
+        SessionGuard guard = new SessionGuard(client, handle, calls, endpoint.suspendPolicy(), context.lossSink(),
+                endpoint.sessionTimeout(), context.scheduler(), confirmation);
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {
@@ -176,6 +179,14 @@ final class ZooKeeperBackend implements LockBackend {
      */
     CuratorFramework curator() {
         return client;
+    }
+
+    /**
+     * What confirms this client's session with the leader (a sync every sixth of the session
+     * timeout), for tests that count the session's requests at a server.
+     */
+    LeaderConfirmation confirmation() {
+        return guard.confirmation();
     }
 
     private static void close(CuratorFramework client, SessionGuard guard) {

@@ -150,6 +150,16 @@ final class ZooKeeperCalls {
                 });
     }
 
+    /**
+     * ZooKeeper's {@code sync}: the client's server asks the leader to catch it up, and answers
+     * once the leader's reply is back, so an answer shows that the two were in touch. The stage
+     * completes with the result code: OK, or why not (connection loss, session expired, …);
+     * exceptionally only when Curator would not send it (the client is closed).
+     */
+    CompletionStage<KeeperException.Code> sync() {
+        return call("/", callback -> client.sync().inBackground(callback).forPath("/"), ZooKeeperCalls::code);
+    }
+
     private Created created(CuratorEvent event, LockPaths paths) {
         require(event, paths.container());
         return new Created(ZKPaths.getNodeFromPath(event.getName()), Optional.ofNullable(event.getStat()));

@@ -51,7 +51,17 @@
  *   <li>{@code onSuspend=grace}: held locks stay valid for {@code T/4} after SUSPENDED; if the
  *       same session is back within it (a failover, a short network blip), nothing is lost.
  *       Otherwise they are reported lost at the end of the grace, still {@code T/12} before the
- *       earliest expiry, a margin for the last heartbeat's round trip and event delivery.</li>
+ *       earliest expiry, a margin for the last heartbeat's round trip and event delivery. This
+ *       holds for a suspension the client notices at once (its server died or dropped it); a
+ *       connection that goes silent is suspended only after {@code 2T/3}, by when the leader's
+ *       confirmation (next) has run out.</li>
+ *   <li>Whatever the connection says, the leader must confirm the session: a follower cut off
+ *       from the leader answers its clients for {@code syncLimit × tickTime} while the leader
+ *       expires their sessions after {@code T}. The client sends a {@code sync} through the
+ *       leader every {@code T/6}, and every lock is reported lost, and none granted, once
+ *       {@code T - T/12} (less the clock-drift allowance) has passed since the latest moment the
+ *       syncs prove the leader heard of the session; see {@code LeaderConfirmation}, which also
+ *       states the condition: a session timeout of at least two server ticks.</li>
  *   <li>Either way, LOST (the session expired, or Curator gave it up after {@code T} without a
  *       connection) and a reconnection with a different session report every lock lost.</li>
  * </ul>

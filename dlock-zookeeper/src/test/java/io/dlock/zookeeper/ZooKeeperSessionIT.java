@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dlock.Lease;
 import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
+import io.dlock.spi.ClockDrift;
+import io.dlock.spi.Ticker;
 import io.dlock.testkit.PausableScheduler;
 import io.dlock.testkit.Poll;
 import io.dlock.testkit.TcpProxy;
@@ -122,6 +124,46 @@ class ZooKeeperSessionIT {
     }
 
     /**
+     * Simple mode: an attempt's creation of the holder node reached the server but its reply was
+     * lost, and the client moved to a new session while the old one lives on at the server, node
+     * and all. The acquisition's next attempt finds the node with its own owner id; a lease on it
+     * would be lost at once (its session is not the client's), so the attempt deletes it and
+     * creates it anew, in the current session.
+     */
+    @Test
+    void aSimpleModeAttemptThatFindsItsOwnNodeOfAPastSessionCreatesItAnew() throws Exception {
+        TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
+        toClose.add(proxy);
+        String simple = "zk://" + proxy.hostAndPort() + root + "?sessionTimeout=30s&mode=simple";
+        AtomicReference<ZooKeeperBackend> backend = new AtomicReference<>();
+        LockClient client = client(LockClient.builder(context -> {
+            backend.set((ZooKeeperBackend) new ZooKeeperBackendProvider().open(simple, context));
+            return backend.get();
+        }));
+        long pastSession = currentSession(backend.get());
+        // Keeps the lock's container, so that the creation needs no reply before it reaches the server.
+        tree.client().create().creatingParentContainersIfNeeded().forPath(root + "/recovered/keeper");
+
+        proxy.freezeReplies();
+        CompletableFuture<Lease> acquiring = client.lock("recovered").acquireAsync(Duration.ofSeconds(60));
+        Poll.until("the server created the holder node although its reply is held back", MARGIN,
+                () -> tree.lockNodes(root, "recovered").contains(LockPaths.HOLDER));
+        proxy.freeze();
+        proxy.dropConnections(); // the attempt fails with its connection; the session lives on at the server
+        handleOf(backend.get()).getTestable().injectSessionExpiration(); // the client gives that session up
+        proxy.thaw();
+
+        Lease lease = acquiring.get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        long session = currentSession(backend.get());
+        assertThat(session).as("the client's session").isNotIn(0L, pastSession);
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
+        assertThat(tree.stat(root + "/recovered/" + LockPaths.HOLDER).getEphemeralOwner())
+                .as("the holder node's session").isEqualTo(session);
+        lease.close();
+        tree.client().delete().forPath(root + "/recovered/keeper");
+    }
+
+    /**
      * Curator replaces its handle on its own (its reset, as on a change of connection string):
      * the old session is closed at the servers and its nodes go. Curator reports that LOST
      * before the new session's RECONNECTED (it compares handle instances), so the holder is told
@@ -165,14 +207,17 @@ class ZooKeeperSessionIT {
         toClose.add(proxy);
         ZooKeeperEndpoint endpoint = ZooKeeperEndpoint.parse("zk://" + proxy.hostAndPort() + root
                 + "?sessionTimeout=20s&onSuspend=grace");
-        CurrentHandle handle = new CurrentHandle();
+        CurrentHandle handle = new CurrentHandle(Ticker.system());
         CuratorFramework curator = CuratorClients.create(endpoint, handle);
         toClose.add(curator);
         PausableScheduler timers = new PausableScheduler();
         toClose.add(timers);
         List<String> reports = new CopyOnWriteArrayList<>();
-        SessionGuard guard = new SessionGuard(curator, handle, new ZooKeeperCalls(curator, endpoint), SuspendPolicy.GRACE,
-                (name, owner, reason) -> reports.add(name + " of " + owner + ": " + reason), SESSION, timers);
+        ZooKeeperCalls calls = new ZooKeeperCalls(curator, endpoint);
+        SessionGuard guard = new SessionGuard(curator, handle, calls, SuspendPolicy.GRACE,
+                (name, owner, reason) -> reports.add(name + " of " + owner + ": " + reason), SESSION, timers,
+                new LeaderConfirmation(calls, handle, SESSION, Ticker.system(), timers,
+                        new ClockDrift(0.01, Duration.ofMillis(2))));
         toClose.add(guard);
         curator.getConnectionStateListenable().addListener(guard);
         curator.start();
@@ -192,16 +237,18 @@ class ZooKeeperSessionIT {
     }
 
     /**
-     * {@code onSuspend=grace} keeps a lock through a suspension shorter than T/4 and reports it
-     * lost at T/4 otherwise, which the package documentation says is still T/12 before the
-     * servers can expire the session. Here the holder's connection goes silent for good: its
-     * lease must read invalid before the waiter's grant comes back. The margin is T/12, less
-     * the holder's own delays (noticing the silence, delivering the event, running the timer):
-     * 0.9 s of a 12 s session on an idle machine; a 24 s session leaves 2 s for a loaded one.
+     * {@code onSuspend=grace} keeps a lock through a suspension shorter than T/4, but a
+     * connection that goes silent is suspended only after 2T/3 without an answer, and by then the
+     * leader's confirmation of the session has run out (7T/12 after the last answered sync, less
+     * three round trips): a silent server and a server cut off from the leader look the same to
+     * the client. Here the holder's connection goes silent for good: its lease must read invalid,
+     * for want of the leader's confirmation, before the waiter's grant comes back, about T/3
+     * later. (The grace's own end, T/4 after a suspension the client notices at once, is
+     * {@code ZooKeeperFailoverIT}'s.)
      */
     @Test
     void withOnSuspendGraceAFrozenHoldersLeaseReadsInvalidBeforeAnyoneElseIsGranted() throws Exception {
-        Duration session = Duration.ofSeconds(24);
+        Duration session = Duration.ofSeconds(12);
         TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
         toClose.add(proxy);
         LockClient holder = client(LockClient.builder("zk://" + proxy.hostAndPort() + root + "?sessionTimeout="
@@ -219,7 +266,7 @@ class ZooKeeperSessionIT {
         Lease lease = next.get(session.plus(MARGIN).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(order).as("what happened, in order").hasSize(2)
                 .last().isEqualTo("waiter granted while the holder's lease reads invalid");
-        assertThat(order.get(0)).contains("quarter of the session timeout");
+        assertThat(order.get(0)).contains("no sync through the ZooKeeper leader confirmed session");
         assertThat(lease.fencingToken()).isGreaterThan(stale.fencingToken());
         proxy.thaw();
         assertThatThrownBy(stale::close).isInstanceOf(LeaseLostException.class);

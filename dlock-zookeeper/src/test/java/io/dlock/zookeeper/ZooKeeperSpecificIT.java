@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -184,14 +185,16 @@ class ZooKeeperSpecificIT {
         try {
             TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
             toClose.add(proxy);
-            LockClient client = client("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s");
-            SessionRequests requests = requestsOf(client, "one-trip");
+            CountedClient counted = countedClient("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s",
+                    builder -> builder);
+            LockClient client = counted.client();
+            SessionRequests requests = requestsOf(counted, "one-trip");
             long before = requests.lastRequestId();
 
             proxy.freezeReplies();
             CompletableFuture<Lease> acquiring = client.lock("one-trip").acquireAsync(Duration.ofSeconds(30));
             Poll.until("the server received the queue node's creation and the queue's reading", MARGIN,
-                    () -> requests.lastRequestId() == before + 2);
+                    () -> requests.lastRequestIdAtMost() == before + 2);
             assertThat(acquiring).as("acquired before any reply reached the client").isNotDone();
             proxy.thaw();
             Lease lease = acquiring.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
@@ -208,10 +211,10 @@ class ZooKeeperSpecificIT {
         String keeper = root + "/keeper";
         tree.client().create().creatingParentContainersIfNeeded().forPath(keeper); // keeps the root from being reaped
         try {
-            LockClient client = client();
-            SessionRequests requests = requestsOf(client, "warm-up");
+            CountedClient counted = countedClient(uri(server.hostAndPort(), ""), builder -> builder);
+            SessionRequests requests = requestsOf(counted, "warm-up");
             long before = requests.lastRequestId();
-            Lease lease = client.lock("no-container-yet").acquire(Duration.ZERO);
+            Lease lease = counted.client().lock("no-container-yet").acquire(Duration.ZERO);
             // The node's creation fails for want of a container, with the reading sent alongside;
             // then the container, the node and the reading go together.
             assertThat(requests.lastRequestId()).as("requests sent to acquire").isEqualTo(before + 5);
@@ -236,16 +239,16 @@ class ZooKeeperSpecificIT {
     void theWaiterRightBehindTheHolderTakesOverWithoutARequestAndOneFurtherBackReadsTheQueueOnce()
             throws Exception {
         Lease held = client().lock("hand-over").acquire(Duration.ZERO);
-        LockClient first = waiterWithoutTimedRetries();
-        LockClient second = waiterWithoutTimedRetries();
+        CountedClient first = waiterWithoutTimedRetries();
+        CountedClient second = waiterWithoutTimedRetries();
         SessionRequests firstRequests = requestsOf(first, "warm-up");
         SessionRequests secondRequests = requestsOf(second, "warm-up");
         long firstBefore = firstRequests.lastRequestId();
         long secondBefore = secondRequests.lastRequestId();
-        CompletableFuture<Lease> firstWaiting = first.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        CompletableFuture<Lease> firstWaiting = first.client().lock("hand-over").acquireAsync(Duration.ofSeconds(60));
         Poll.until("the first waiter queued and watches the holder", MARGIN,
                 () -> firstRequests.lastRequestId() == firstBefore + 3);
-        CompletableFuture<Lease> secondWaiting = second.lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        CompletableFuture<Lease> secondWaiting = second.client().lock("hand-over").acquireAsync(Duration.ofSeconds(60));
         Poll.until("the second waiter queued and watches the first", MARGIN,
                 () -> secondRequests.lastRequestId() == secondBefore + 3);
 
@@ -261,21 +264,51 @@ class ZooKeeperSpecificIT {
         secondLease.close();
     }
 
-    /** A client whose waiters only wake up on a release's notification, never on a timer, within a test. */
-    private LockClient waiterWithoutTimedRetries() {
-        LockClient client = LockClient.builder(uri(server.hostAndPort(), ""))
-                .maxRetryDelay(Duration.ofMinutes(10)).build();
-        toClose.add(client);
-        return client;
+    /**
+     * The cost of having the leader confirm the session: an idle client sends one sync every
+     * sixth of the session timeout (after the previous one's answer), which its server passes to
+     * the leader; nothing else but heartbeats, which are not numbered.
+     */
+    @Test
+    void anIdleClientSendsOneSyncEverySixthOfTheSessionTimeout() throws Exception {
+        CountedClient counted = countedClient(uri(server.hostAndPort(), ""), builder -> builder);
+        SessionRequests requests = requestsOf(counted, "warm-up");
+        long others = requests.lastRequestId();
+        long period = SESSION.dividedBy(6).toNanos();
+        long start = System.nanoTime();
+        long first = requests.receivedRequestId();
+        Poll.throughout(SESSION, () -> assertThat(requests.receivedRequestId() - first).as("requests while idle")
+                .isLessThanOrEqualTo((System.nanoTime() - start) / period + 1));
+        assertThat(requests.receivedRequestId() - first).as("syncs in " + SESSION.toMillis() + " ms")
+                .isGreaterThanOrEqualTo(3);
+        assertThat(requests.lastRequestId()).as("requests other than syncs").isEqualTo(others);
     }
 
-    /** The request counter of {@code client}'s session, found through lock {@code name}, taken and released. */
-    private SessionRequests requestsOf(LockClient client, String name) throws InterruptedException {
-        try (Lease lease = client.lock(name).acquire(Duration.ZERO)) {
+    /** A counted client whose waiters only wake up on a release's notification, never on a timer, within a test. */
+    private CountedClient waiterWithoutTimedRetries() {
+        return countedClient(uri(server.hostAndPort(), ""), builder -> builder.maxRetryDelay(Duration.ofMinutes(10)));
+    }
+
+    /** A client whose requests a test counts at the server, and what sends its background syncs. */
+    private record CountedClient(LockClient client, LeaderConfirmation syncs) {}
+
+    /** A client of {@code uri}, built with {@code settings}, whose requests a test can count. */
+    private CountedClient countedClient(String uri, UnaryOperator<LockClient.Builder> settings) {
+        AtomicReference<ZooKeeperBackend> backend = new AtomicReference<>();
+        LockClient client = client(settings.apply(LockClient.builder(context -> {
+            backend.set((ZooKeeperBackend) new ZooKeeperBackendProvider().open(uri, context));
+            return backend.get();
+        })));
+        return new CountedClient(client, backend.get().confirmation());
+    }
+
+    /** The request counter of {@code counted}'s session, found through lock {@code name}, taken and released. */
+    private SessionRequests requestsOf(CountedClient counted, String name) throws InterruptedException {
+        try (Lease lease = counted.client().lock(name).acquire(Duration.ZERO)) {
             String container = root + "/" + LockNames.encode(name);
             String node = tree.children(container).stream().filter(child -> child.contains(LockPaths.QUEUE_NODE))
                     .findFirst().orElseThrow();
-            return new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner());
+            return new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner(), counted.syncs());
         }
     }
 

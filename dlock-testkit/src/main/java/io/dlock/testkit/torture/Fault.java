@@ -36,9 +36,12 @@ public enum Fault {
     /**
      * A network partition for two to four leases: iptables silently drops every packet on the
      * links cut (no reset; senders retransmit until it heals), inside a private network namespace
-     * ({@link NetworkIsolation}: needs root, else the run is skipped, loudly). ZooKeeper: the
-     * leader and one worker are cut off from the other two servers and workers, so the majority
-     * elects a new leader while the old one sits in a minority with its client. Redlock: one node
+     * ({@link NetworkIsolation}: needs root, else the run is skipped, loudly). ZooKeeper, in turn:
+     * the leader and one worker are cut off from the other two servers and workers, so the
+     * majority elects a new leader while the old one sits in a minority with its client; or a
+     * follower (the one the worker is connected to, if it is on a follower) and the worker, so
+     * the follower answers the worker until it misses the leader for {@code syncLimit × tickTime}
+     * while the leader, keeping its quorum, expires the worker's session. Redlock: one node
      * is cut off from every worker, or one worker and one node from the rest. Redis: one worker
      * is cut off from the node.
      */

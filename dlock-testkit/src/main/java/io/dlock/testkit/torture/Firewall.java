@@ -1,5 +1,6 @@
 package io.dlock.testkit.torture;
 
+import io.dlock.testkit.ZooKeeperServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,20 @@ final class Firewall {
         }
     }
 
+    /**
+     * Cuts ensemble member {@code member} (an index into {@code servers}, whose ids count from 1
+     * in that order) off from every other member, both ways: the connections it opened to their
+     * quorum and election ports, and the ones they opened to its.
+     */
+    void cutZooKeeperMember(List<ZooKeeperServer> servers, int member) {
+        for (int other = 0; other < servers.size(); other++) {
+            if (other != member) {
+                drop(member + 1, peerPorts(servers.get(other)));
+                drop(other + 1, peerPorts(servers.get(member)));
+            }
+        }
+    }
+
     /** How many packets the drop rules have dropped since they were added. */
     long droppedPackets() {
         long dropped = 0;
@@ -93,6 +108,11 @@ final class Firewall {
     /** Removes every drop rule: the links carry packets again, including the retransmitted ones. */
     void heal() {
         iptables("-F", CHAIN);
+    }
+
+    /** The ports a ZooKeeper member's peers connect to: quorum and election. */
+    private static List<Integer> peerPorts(ZooKeeperServer server) {
+        return List.of(server.quorumPort(), server.electionPort());
     }
 
     private static List<List<Integer>> chunks(List<Integer> ports) {

@@ -229,14 +229,19 @@ final class LockCluster implements AutoCloseable {
      * A partition the firewall holds.
      *
      * @param description what is cut off from what
-     * @param isolated for ZooKeeper, the index of the cut-off leader; empty otherwise
+     * @param isolated for ZooKeeper, the index of the cut-off member; empty otherwise
      * @param majority for ZooKeeper, the indexes of the servers on the majority side; empty otherwise
+     * @param leaderIsolated for ZooKeeper, whether the cut-off member led (else a follower was
+     *     cut off, and the leader keeps its quorum)
      */
-    record Partition(String description, List<Integer> isolated, List<Integer> majority) {}
+    record Partition(String description, List<Integer> isolated, List<Integer> majority, boolean leaderIsolated) {}
 
     /**
      * Cuts the links {@code planned} names (see {@link Schedule.Planned}); {@link #healPartition()}
-     * restores them. For ZooKeeper the isolated server is the one that leads now.
+     * restores them. For ZooKeeper the isolated server is the one that leads now, or a follower:
+     * the one the worker left with it is connected to, if it is on a follower (a holder behind a
+     * follower cut off from the leader is the case worth trying), else the first follower (the
+     * worker then loses its connection to the leader and can reach only that follower).
      *
      * @throws IllegalStateException without a firewall (outside the partition tier), or when no
      *     ZooKeeper member leads
@@ -252,7 +257,7 @@ final class LockCluster implements AutoCloseable {
                 cut.add(proxiesByWorker.get(planned.target() - 1).get(0).port());
                 firewall.drop(cut);
                 return new Partition("worker " + planned.target() + " cut off from " + nodes.get(0).name(), List.of(),
-                        List.of());
+                        List.of(), false);
             }
             case REDLOCK -> {
                 int node = planned.target();
@@ -266,28 +271,33 @@ final class LockCluster implements AutoCloseable {
                 }
                 firewall.drop(cut);
                 return new Partition(with == 0 ? nodes.get(node).name() + " cut off from every worker"
-                        : "worker " + with + " and " + nodes.get(node).name() + " cut off from the rest", List.of(), List.of());
+                        : "worker " + with + " and " + nodes.get(node).name() + " cut off from the rest", List.of(), List.of(),
+                        false);
             }
             case ZOOKEEPER -> {
                 int leader = zooKeeperLeader(indexes()).orElseThrow(
                         () -> new IllegalStateException("no ZooKeeper member leads; nothing to partition"));
                 int with = planned.target();
+                boolean leaderIsolated = planned.second() == Schedule.LEADER;
+                OptionalInt workersFollower = followerOf(with, leader);
+                int isolated = leaderIsolated ? leader
+                        : workersFollower.orElse(indexes().stream().filter(n -> n != leader).findFirst().orElseThrow());
                 List<Integer> majority = new ArrayList<>(indexes());
-                majority.remove(Integer.valueOf(leader));
-                for (int n : majority) {
-                    firewall.drop(leader + 1, peerPorts(n));
-                    firewall.drop(n + 1, peerPorts(leader));
-                }
+                majority.remove(Integer.valueOf(isolated));
+                firewall.cutZooKeeperMember(zookeeper.servers(), isolated);
                 for (int w = 1; w <= workers; w++) {
                     for (int n = 0; n < nodes.size(); n++) {
-                        if ((n == leader) != (w == with)) {
+                        if ((n == isolated) != (w == with)) {
                             cut.add(proxiesByWorker.get(w - 1).get(n).port());
                         }
                     }
                 }
                 firewall.drop(cut);
-                return new Partition("leader " + nodes.get(leader).name() + " and worker " + with
-                        + " cut off from the other servers and workers", List.of(leader), List.copyOf(majority));
+                String member = leaderIsolated ? "leader " + nodes.get(isolated).name()
+                        : "follower " + nodes.get(isolated).name() + (workersFollower.isPresent()
+                                ? " (worker " + with + "'s server)" : " (worker " + with + " was on the leader)");
+                return new Partition(member + " and worker " + with + " cut off from the other servers and workers",
+                        List.of(isolated), List.copyOf(majority), leaderIsolated);
             }
         }
         throw new IllegalStateException("unknown backend " + scenario.backend());
@@ -315,14 +325,49 @@ final class LockCluster implements AutoCloseable {
         return OptionalInt.empty();
     }
 
-    private List<Integer> indexes() {
-        return IntStream.range(0, nodes.size()).boxed().toList();
+    /**
+     * Whether ZooKeeper member {@code n} (an index into {@link #nodes()}) answers as a follower;
+     * a member cut off from its leader stops serving once it misses the leader for
+     * {@code syncLimit × tickTime}.
+     */
+    boolean zooKeeperFollows(int n) {
+        ZooKeeperServer server = zookeeper.servers().get(n);
+        try {
+            return server.isRunning() && server.fourLetterWord("srvr").contains("Mode: follower");
+        } catch (UncheckedIOException e) {
+            return false;
+        }
     }
 
-    /** The ports a ZooKeeper member's peers connect to: quorum and election. */
-    private List<Integer> peerPorts(int n) {
-        ZooKeeperServer server = zookeeper.servers().get(n);
-        return List.of(server.quorumPort(), server.electionPort());
+    /** The follower worker {@code worker}'s session is on, if it is on one. */
+    private OptionalInt followerOf(int worker, int leader) {
+        List<Integer> ports = proxiesByWorker.get(worker - 1).stream()
+                .flatMap(proxy -> proxy.upstreamPorts().stream()).toList();
+        for (int n : indexes()) {
+            if (n != leader && !ports.isEmpty() && connectedFrom(n, ports)) {
+                return OptionalInt.of(n);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Whether ZooKeeper member {@code n} has a client session on a connection from one of {@code ports}. */
+    private boolean connectedFrom(int n, List<Integer> ports) {
+        try {
+            Matcher line = CONNECTION.matcher(zookeeper.servers().get(n).fourLetterWord("cons"));
+            while (line.find()) {
+                if (ports.contains(Integer.parseInt(line.group(1))) && !line.group(2).equals("0x0")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private List<Integer> indexes() {
+        return IntStream.range(0, nodes.size()).boxed().toList();
     }
 
     /** Waits until every server serves again (a restarted ZooKeeper member has rejoined its ensemble). */

@@ -23,8 +23,11 @@ final class Nemesis implements AutoCloseable {
     /** How long a cut-off looks for the worker's ZooKeeper session (it may be reconnecting). */
     private static final Duration SESSION_SEARCH = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(50);
-    /** How long a ZooKeeper partition may take to bring about a new leader before it counts as failed. */
-    private static final Duration NEW_LEADER_PATIENCE = Duration.ofSeconds(30);
+    /**
+     * How long a ZooKeeper partition may take to bring about a new leader (the leader cut off) or
+     * the cut-off follower's stepping out before it counts as failed.
+     */
+    private static final Duration PARTITION_PATIENCE = Duration.ofSeconds(30);
 
     private final LockCluster cluster;
     private final WorkerFleet workers;
@@ -185,7 +188,8 @@ final class Nemesis implements AutoCloseable {
                 try {
                     long end = start + length;
                     if (!cut.majority().isEmpty()) {
-                        end = awaitNewLeader(cut, start, end, observed);
+                        end = cut.leaderIsolated() ? awaitNewLeader(cut, start, end, observed)
+                                : awaitFollowerOut(cut, start, end, observed);
                     }
                     parkFor(end - System.nanoTime());
                 } finally {
@@ -255,7 +259,7 @@ final class Nemesis implements AutoCloseable {
      * the new leader, so the cut-off client's session can expire on the majority's side.
      */
     private long awaitNewLeader(LockCluster.Partition cut, long start, long plannedEnd, StringBuilder observed) {
-        long patience = start + NEW_LEADER_PATIENCE.toNanos();
+        long patience = start + PARTITION_PATIENCE.toNanos();
         OptionalLong steppedDown = OptionalLong.empty();
         while (System.nanoTime() - patience < 0) {
             if (steppedDown.isEmpty() && cluster.zooKeeperLeader(cut.isolated()).isEmpty()) {
@@ -273,7 +277,37 @@ final class Nemesis implements AutoCloseable {
             LockSupport.parkNanos(POLL.toNanos());
         }
         fail("PARTITION (" + cut.description() + "): the majority elected no new leader within "
-                + NEW_LEADER_PATIENCE.toSeconds() + " s");
+                + PARTITION_PATIENCE.toSeconds() + " s");
+        return plannedEnd;
+    }
+
+    /**
+     * While a ZooKeeper follower is cut off, waits until it stops serving its clients (it does
+     * once it misses the leader for {@code syncLimit × tickTime}; a partition that does not bring
+     * that about is a failure of the fault) and checks that the leader kept leading the majority;
+     * returns when to heal: the planned end, but at least one session timeout after the cut, so
+     * that the leader can expire the cut-off client's session.
+     */
+    private long awaitFollowerOut(LockCluster.Partition cut, long start, long plannedEnd, StringBuilder observed) {
+        int follower = cut.isolated().get(0);
+        long patience = start + PARTITION_PATIENCE.toNanos();
+        while (System.nanoTime() - patience < 0) {
+            if (!cluster.zooKeeperFollows(follower)) {
+                long out = System.nanoTime();
+                OptionalInt leader = cluster.zooKeeperLeader(cut.majority());
+                observed.append(cluster.nodes().get(follower).name()).append(" stopped serving after ")
+                        .append(millis(out - start)).append("; ").append(leader.isPresent()
+                                ? cluster.nodes().get(leader.getAsInt()).name() + " kept leading the majority"
+                                : "no member of the majority led then");
+                if (leader.isEmpty()) {
+                    fail("PARTITION (" + cut.description() + "): the majority lost its leader when a follower was cut off");
+                }
+                return Math.max(plannedEnd, start + cluster.lease().toNanos());
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+        fail("PARTITION (" + cut.description() + "): the cut-off follower still served its clients "
+                + PARTITION_PATIENCE.toSeconds() + " s after the cut");
         return plannedEnd;
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The partition tier: runs a scenario with {@link Fault#PARTITION} in a JVM of its own inside a
+ * The partition tier: runs a scenario with {@link Fault#PARTITION} (or another
+ * {@link IsolatedTask}, such as {@link FollowerPartitionTrial}'s) in a JVM of its own inside a
  * fresh, private network namespace ({@code unshare -n}, loopback brought up), where
  * {@link Firewall} may change iptables rules without touching this machine's. Everything the run
  * starts (servers, proxies, workers) lives in that namespace; the namespace has no name and
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NetworkIsolation {
 
-    /** Set in the isolated JVM (its value is the directory of the scenario it runs). */
+    /** Set in the isolated JVM (its value is the directory of the task it runs). */
     static final String INSIDE_PROPERTY = "dlock.torture.isolated";
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final String KEEP_PROPERTY = "dlock.torture.keep";
@@ -105,13 +106,31 @@ final class NetworkIsolation {
             System.err.println("SKIPPED partition tier: " + reason.get());
             return RunResult.skipped(scenario, "partition tier: " + reason.get());
         }
+        Outcome outcome = runInside(new ScenarioRun(scenario), Outcome.class);
+        return new RunResult(scenario, outcome.check(), outcome.faults(), outcome.problems(), Optional.empty());
+    }
+
+    /**
+     * Runs {@code task} in a JVM inside a fresh network namespace and returns what it returned
+     * there. Callers check {@link #unavailable()} first.
+     *
+     * @throws IllegalStateException if the tier cannot run here, or the isolated JVM failed
+     *     without a result (its log's tail says why)
+     * @throws InterruptedException if interrupted; the isolated JVM, and with it everything it
+     *     started, is stopped
+     */
+    static <R extends Serializable> R runInside(IsolatedTask<R> task, Class<R> resultType) throws InterruptedException {
+        Optional<String> reason = unavailable();
+        if (reason.isPresent()) {
+            throw new IllegalStateException("the partition tier cannot run here: " + reason.get());
+        }
         Path directory = ManagedProcesses.scratchDirectory("dlock-isolated-");
         try {
-            Path scenarioFile = directory.resolve("scenario.bin");
-            Path outcomeFile = directory.resolve("outcome.bin");
+            Path taskFile = directory.resolve("task.bin");
+            Path resultFile = directory.resolve("result.bin");
             Path log = directory.resolve("isolated.log");
-            write(scenarioFile, scenario);
-            Process process = start(directory, scenarioFile, outcomeFile, log);
+            write(taskFile, task);
+            Process process = start(directory, taskFile, resultFile, log);
             try {
                 process.waitFor();
             } catch (InterruptedException e) {
@@ -120,21 +139,49 @@ final class NetworkIsolation {
             } finally {
                 ManagedProcesses.unregister(process);
             }
-            if (process.exitValue() != 0 || !Files.exists(outcomeFile)) {
-                throw new IllegalStateException("the isolated run of " + scenario.backend() + " under "
-                        + scenario.faultLabel() + " failed (exit " + process.exitValue() + "): " + tail(log));
+            if (process.exitValue() != 0 || !Files.exists(resultFile)) {
+                throw new IllegalStateException("the isolated run of " + task.description() + " failed (exit "
+                        + process.exitValue() + "): " + tail(log));
             }
-            Outcome outcome = read(outcomeFile, Outcome.class);
-            return new RunResult(scenario, outcome.check(), outcome.faults(), outcome.problems(), Optional.empty());
+            return read(resultFile, resultType);
         } finally {
             ManagedProcesses.deleteQuietly(directory);
         }
     }
 
-    /** What the isolated JVM hands back. */
+    /**
+     * Work that runs inside the private network namespace, in a JVM of its own; it crosses to
+     * that JVM serialized, and so does its result. Only the suite's own types and the JDK's are
+     * read back ({@link #read}), so tasks and results live in this package.
+     */
+    interface IsolatedTask<R extends Serializable> extends Serializable {
+
+        /** Does the work; runs where {@link #inside()} is true. */
+        R runInside() throws InterruptedException;
+
+        /** What the task is, for error messages. */
+        String description();
+    }
+
+    /** A torture run of {@code scenario} in the namespace. */
+    record ScenarioRun(Scenario scenario) implements IsolatedTask<Outcome> {
+
+        @Override
+        public Outcome runInside() throws InterruptedException {
+            RunResult result = TortureRun.run(scenario);
+            return new Outcome(result.check(), result.faults(), result.problems());
+        }
+
+        @Override
+        public String description() {
+            return scenario.backend() + " under " + scenario.faultLabel();
+        }
+    }
+
+    /** What the isolated JVM hands back from a {@link ScenarioRun}. */
     record Outcome(CheckResult check, List<FaultEvent> faults, List<String> problems) implements Serializable {}
 
-    private static Process start(Path directory, Path scenarioFile, Path outcomeFile, Path log) {
+    private static Process start(Path directory, Path taskFile, Path resultFile, Path log) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String marker = "-D" + INSIDE_PROPERTY + "=" + directory;
         List<String> command = new ArrayList<>(List.of("unshare", "-n", "--", "sh", "-c",
@@ -145,7 +192,7 @@ final class NetworkIsolation {
             command.add("-D" + KEEP_PROPERTY + "=" + keep);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), IsolatedRun.class.getName(),
-                scenarioFile.toString(), outcomeFile.toString()));
+                taskFile.toString(), resultFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("PATH", PATH);

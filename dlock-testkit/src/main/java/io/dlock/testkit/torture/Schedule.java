@@ -14,6 +14,10 @@ import java.util.SplittableRandom;
  */
 final class Schedule {
 
+    /** A ZooKeeper partition's {@link Planned#second}: the leader is cut off with the worker. */
+    static final int LEADER = 0;
+    /** A ZooKeeper partition's {@link Planned#second}: a follower is cut off with the worker. */
+    static final int FOLLOWER = 1;
     /** Quiet time before the first fault, so every worker is up. */
     static final Duration WARM_UP = Duration.ofSeconds(1);
     /** Quiet time after the last fault is healed, to measure recovery. */
@@ -30,7 +34,8 @@ final class Schedule {
      *     leader; Redlock: the node cut off
      * @param second for {@link Fault#ROLLING_RESTART}, the server restarted empty while the target
      *     is down; for a Redlock {@link Fault#PARTITION}, the worker left with the node, or 0 for
-     *     none (the node is cut off from every worker)
+     *     none (the node is cut off from every worker); for a ZooKeeper {@link Fault#PARTITION},
+     *     which member is cut off with the worker: {@link #LEADER} or {@link #FOLLOWER}, in turn
      * @param amount for {@link Fault#LATENCY} the added latency, for {@link Fault#CLOCK_JUMP} the jump;
      *     zero otherwise
      */
@@ -50,6 +55,7 @@ final class Schedule {
         long at = WARM_UP.toMillis();
         long end = scenario.duration().toMillis() - COOL_DOWN.toMillis();
         List<Fault> round = new ArrayList<>();
+        int zooKeeperPartitions = 0;
         while (true) {
             if (round.isEmpty()) {
                 round.addAll(faults);
@@ -78,7 +84,9 @@ final class Schedule {
                     || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP
                     || (fault == Fault.PARTITION && !redlockPartition);
             int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
+            boolean zooKeeperPartition = fault == Fault.PARTITION && scenario.backend() == BackendKind.ZOOKEEPER;
             int second = redlockPartition ? random.nextInt(scenario.workers() + 1)
+                    : zooKeeperPartition ? (zooKeeperPartitions++ % 2 == 0 ? LEADER : FOLLOWER)
                     : onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
             long amount = switch (fault) {
                 case LATENCY -> between(random, 20, 200);

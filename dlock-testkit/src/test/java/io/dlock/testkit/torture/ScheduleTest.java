@@ -77,6 +77,10 @@ class ScheduleTest {
                 assertThat(plan).extracting(Schedule.Planned::second).as("both shapes").contains(0)
                         .anyMatch(w -> w > 0);
             }
+            if (backend == BackendKind.ZOOKEEPER) {
+                assertThat(plan).extracting(Schedule.Planned::second).as("the leader and a follower cut off in turn")
+                        .startsWith(Schedule.LEADER, Schedule.FOLLOWER, Schedule.LEADER, Schedule.FOLLOWER);
+            }
         }
     }
 

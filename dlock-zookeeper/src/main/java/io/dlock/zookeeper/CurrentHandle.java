@@ -1,6 +1,6 @@
 package io.dlock.zookeeper;
 
-import io.dlock.spi.Ticker;
+import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

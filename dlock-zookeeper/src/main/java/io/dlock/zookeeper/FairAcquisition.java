@@ -18,18 +18,17 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
  * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again.
- * The lowest node holds the lock, and a denied owner sets a watch on its immediate predecessor
- * only, so a release wakes exactly one waiter. A waiter right behind the first node holds as soon
- * as that node is gone (no node can join ahead of it); one further back reads the queue again
- * when its predecessor goes, since that may have been a waiter giving up. The token is the
- * holding node's creation zxid. Abandoning deletes the node. A create whose reply was lost
- * fails the attempt (Curator does not retry it); Curator's protection then finds the node by its
- * protection id and deletes it in the background, retrying until it can, and the engine's next
- * attempt adds a new node.
+ * The lowest node holds the lock. A denied owner's watch is on its immediate predecessor only,
+ * so a release wakes exactly one waiter; the watch covers the denied attempt when that
+ * predecessor is still there. A waiter right behind the first node holds as soon as that node is
+ * gone (no node can join ahead of it); one further back reads the queue again when its
+ * predecessor goes, since that may have been a waiter giving up. The token is the holding node's
+ * creation zxid. Releasing deletes the node. A create whose reply was lost fails the attempt
+ * (Curator does not retry it); Curator's protection then finds the node by its protection id and
+ * deletes it in the background, retrying until it can, and the next attempt adds a new node.
  *
- * <p>Each attempt is one logical try, as the SPI asks: when the queue changed under it (the node
- * it was to watch is gone, or its own node died with an expired session) it returns a denial and
- * signals a change, so that the engine attempts again at once; it never loops on its own.
+ * <p>An attempt whose own node is gone (its session expired while it waited) answers
+ * {@link AttemptResult.Retry}: the next attempt adds the node anew, at the back of the queue.
  */
 final class FairAcquisition implements Acquisition {
 
@@ -38,13 +37,14 @@ final class FairAcquisition implements Acquisition {
     private final SessionGuard guard;
     private final LockPaths paths;
     private final LockRequest request;
-    private final Runnable onChange;
     private final Watcher watcher;
     private volatile boolean finished;
     private volatile String node;
     private volatile Stat nodeStat;
-    private volatile String watchedHead;
+    private volatile String blocker;
+    private volatile boolean blockerIsHead;
     private volatile boolean headGone;
+    private volatile Hold hold;
 
     FairAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
             Runnable onChange) {
@@ -53,9 +53,9 @@ final class FairAcquisition implements Acquisition {
         this.guard = guard;
         this.paths = LockPaths.of(request.name());
         this.request = request;
-        this.onChange = onChange;
         this.watcher = event -> {
-            if (event.getType() == Watcher.Event.EventType.NodeDeleted && event.getPath().equals(watchedHead)) {
+            if (event.getType() == Watcher.Event.EventType.NodeDeleted && blockerIsHead
+                    && event.getPath().equals(blocker)) {
                 headGone = true;
             }
             if (!finished) {
@@ -66,63 +66,81 @@ final class FairAcquisition implements Acquisition {
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
-        return Grants.deliver(tryOnce(), guard);
-    }
-
-    @Override
-    public CompletionStage<Void> abandon() {
-        finished = true;
-        watches.removeAll();
         String mine = node;
         if (mine == null) {
-            return CompletableFuture.completedFuture(null);
+            return QueueEntry.enter(calls, paths, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
+                node = created.node();
+                nodeStat = created.stat().orElse(null);
+            }).thenCompose(order -> order.contains(node) ? decide(order, false) : readQueue(false));
         }
-        guard.forget(request.owner());
-        return calls.delete(paths.child(mine), -1, true).thenApply(deleted -> (Void) null);
+        return headGone ? grant(mine) : readQueue(true);
     }
 
-    private CompletionStage<Optional<Hold>> tryOnce() {
-        String mine = node;
-        if (mine != null) {
-            return headGone ? grant(mine, true) : check(true);
-        }
-        return QueueEntry.enter(calls, paths, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
-            node = created.node();
-            nodeStat = created.stat().orElse(null);
-        }).thenCompose(order -> order.contains(node) ? decide(order, false) : check(false));
+    /** Reads the queue and decides, as {@link #decide} does. */
+    private CompletionStage<AttemptResult> readQueue(boolean mayRecreate) {
+        return calls.children(paths.container()).thenCompose(children -> decide(QueueOrder.of(children), mayRecreate));
     }
 
     /**
-     * Reads the queue; grants, or watches the blocker.
+     * Watches the node ahead of this owner's; the watch covers the denied attempt when that node
+     * is still there. A head found gone means this owner holds (the next attempt grants without
+     * reading the queue).
+     */
+    @Override
+    public CompletionStage<Boolean> watch() {
+        String watched = blocker;
+        if (watched == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return watches.calls().exists(watched, Optional.of(watcher)).thenApply(stat -> {
+            if (stat.isEmpty() && blockerIsHead) {
+                headGone = true;
+            }
+            return stat.isPresent();
+        });
+    }
+
+    /**
+     * Deletes this owner's node: the held lock's, only if it still holds in the current session;
+     * a queue node by path, with Curator's guarantee to retry.
+     */
+    @Override
+    public CompletionStage<Boolean> release() {
+        finished = true;
+        watches.removeAll();
+        Hold held = hold;
+        if (held != null) {
+            guard.forget(held);
+            return NodeRemoval.deleteIfStillHeld(calls, held, guard.currentSession());
+        }
+        String mine = node;
+        if (mine == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return calls.delete(paths.child(mine), -1, true).thenApply(deleted -> false);
+    }
+
+    /**
+     * Grants, or denies naming the node to watch, by a reading of the queue taken after this
+     * owner's node was created.
      *
      * @param mayRecreate true when a node found missing (its session expired while it waited) is
      *     to be added again, at the back of the queue
      */
-    private CompletionStage<Optional<Hold>> check(boolean mayRecreate) {
-        return calls.children(paths.container()).thenCompose(children -> decide(QueueOrder.of(children), mayRecreate));
-    }
-
-    /** Grants, or watches the blocker, by a reading of the queue taken after this owner's node was created. */
-    private CompletionStage<Optional<Hold>> decide(QueueOrder order, boolean mayRecreate) {
+    private CompletionStage<AttemptResult> decide(QueueOrder order, boolean mayRecreate) {
         String mine = node;
         if (!order.contains(mine)) {
             return recreate(mayRecreate);
         }
-        Optional<String> blocker = order.blockerOf(mine);
-        if (blocker.isEmpty()) {
-            return grant(mine, mayRecreate);
+        Optional<String> ahead = order.blockerOf(mine);
+        if (ahead.isEmpty()) {
+            return grant(mine);
         }
         // The reading came after this node's creation, so no node can join ahead of it: once a
         // head that this node comes right after is gone, this node holds, with no need to read again.
-        boolean head = order.isHead(blocker.get());
-        String blockerPath = paths.child(blocker.get());
-        watchedHead = head ? blockerPath : null;
-        return watches.calls().exists(blockerPath, Optional.of(watcher)).thenCompose(stat -> {
-            if (stat.isPresent()) {
-                return CompletableFuture.completedFuture(Optional.<Hold>empty());
-            }
-            return head ? grant(mine, mayRecreate) : againAtOnce(); // a waiter ahead gave up: read the queue again
-        });
+        blockerIsHead = order.isHead(ahead.get());
+        blocker = paths.child(ahead.get());
+        return CompletableFuture.completedFuture(AttemptResult.Denied.untilNotified());
     }
 
     /**
@@ -130,14 +148,14 @@ final class FairAcquisition implements Acquisition {
      * node whose creation was seen in an earlier session died with it, or lingers until that
      * session expires, and a lease on it would be dead from the start.
      */
-    private CompletionStage<Optional<Hold>> grant(String mine, boolean mayRecreate) {
+    private CompletionStage<AttemptResult> grant(String mine) {
         Stat known = nodeStat;
         CompletionStage<Optional<Stat>> stat = known != null
                 ? CompletableFuture.completedFuture(Optional.of(known))
                 : calls.exists(paths.child(mine), Optional.empty());
         return stat.thenCompose(found -> {
             if (found.isEmpty()) {
-                return recreate(mayRecreate);
+                return recreate(true);
             }
             long session = guard.currentSession();
             long owner = found.get().getEphemeralOwner();
@@ -147,33 +165,27 @@ final class FairAcquisition implements Acquisition {
                             + "' may be granted, but the ZooKeeper session is being re-established; try again"));
                 }
                 calls.delete(paths.child(mine), -1, true); // if it lingers in the old session, it must not block the queue
-                return recreate(mayRecreate);
+                return recreate(true);
             }
+            Hold granted = new Hold(paths, request.owner(), mine, found.get().getCzxid(), owner);
+            CompletionStage<String> lost = guard.track(granted); // refuses while the leader is silent
+            hold = granted;
             finished = true;
             watches.removeAll();
-            return CompletableFuture.completedFuture(Optional.of(new Hold(paths, request.owner(), mine,
-                    found.get().getCzxid(), owner)));
+            return CompletableFuture.completedFuture(new AttemptResult.Granted(granted.token(), lost));
         });
     }
 
     /** Forgets this owner's node, gone with an expired session, so that the next attempt adds a new one. */
-    private CompletionStage<Optional<Hold>> recreate(boolean mayRecreate) {
+    private CompletionStage<AttemptResult> recreate(boolean mayRecreate) {
         node = null;
         nodeStat = null;
-        watchedHead = null;
+        blocker = null;
         headGone = false;
         if (!mayRecreate) {
             return CompletableFuture.failedFuture(new BackendUnavailableException("the queue node of lock '"
                     + request.name() + "' vanished right after its creation: the ZooKeeper session expired"));
         }
-        return againAtOnce();
-    }
-
-    /** A denial after which the engine attempts again at once: the queue changed during this attempt. */
-    private CompletionStage<Optional<Hold>> againAtOnce() {
-        if (!finished) {
-            onChange.run();
-        }
-        return CompletableFuture.completedFuture(Optional.empty());
+        return CompletableFuture.completedFuture(new AttemptResult.Retry());
     }
 }

@@ -1,7 +1,5 @@
 package io.dlock.zookeeper;
 
-import java.util.concurrent.CompletionStage;
-
 /**
  * A lock this client holds: the node that holds it and the session that node lives in.
  *
@@ -11,17 +9,11 @@ import java.util.concurrent.CompletionStage;
  * @param token the fencing token: the node's creation zxid
  * @param sessionId the session the node is ephemeral to
  */
-record Hold(LockPaths paths, String owner, String node, long token, long sessionId) implements Leftover {
+record Hold(LockPaths paths, String owner, String node, long token, long sessionId) {
 
-    @Override
-    public String lockName() {
+    /** The lock's name, for messages. */
+    String lockName() {
         return paths.name();
-    }
-
-    /** Deletes the holding node, a leftover once the lock was reported lost; see {@link NodeRemoval}. */
-    @Override
-    public CompletionStage<Boolean> delete(ZooKeeperCalls calls, long currentSession) {
-        return NodeRemoval.deleteIfStillHeld(calls, this, currentSession);
     }
 
     /** The holding node's path. */

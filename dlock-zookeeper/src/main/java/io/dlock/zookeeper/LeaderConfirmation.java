@@ -1,8 +1,8 @@
 package io.dlock.zookeeper;
 
 import io.dlock.spi.ClockDrift;
-import io.dlock.spi.Scheduler;
-import io.dlock.spi.Ticker;
+import io.dlock.Scheduler;
+import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

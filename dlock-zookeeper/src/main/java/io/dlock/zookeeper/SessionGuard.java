@@ -1,152 +1,99 @@
 package io.dlock.zookeeper;
 
-import io.dlock.spi.LeaseLossSink;
-import io.dlock.spi.Scheduler;
+import io.dlock.BackendUnavailableException;
+import io.dlock.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the promise that a lock is never believed held after its session may have expired: it
- * tracks the locks this client holds and, on the connection events Curator reports, tells the
- * engine which are lost, by the configured {@link SuspendPolicy}.
+ * tracks the grants this client holds, each with its loss signal, and completes those signals on
+ * the connection events Curator reports, by the configured {@link SuspendPolicy}.
  *
- * <p>Whatever the connection says, a lock is also reported lost when the leader's confirmation of
- * its session runs out ({@link LeaderConfirmation}): the client's server may answer on its own
- * while cut off from the leader, which expires the session. A grant is refused while the session
- * is unconfirmed.
+ * <p>Whatever the connection says, a grant is also lost when the leader's confirmation of its
+ * session runs out ({@link LeaderConfirmation}): the client's server may answer on its own while
+ * cut off from the leader, which expires the session. A grant is refused while the session is
+ * unconfirmed.
  *
- * <p>A lock reported lost while its session is still alive (a suspension that ended) keeps its
- * node until the connection is back; the node is then deleted, so a lock nobody believes held
- * never blocks the queue. So are the nodes of failed releases and abandoned attempts
- * ({@link Leftover}s) handed over by {@link #deleteWhenConnected(Leftover)}. Thread-safe; never
- * blocks.
+ * <p>A grant starts being tracked when its attempt succeeds ({@link #track}); if the session is
+ * in doubt at that moment its signal is completed at once, so no loss falls between a grant and
+ * its lease. The nodes of lost grants are released by the engine through their acquisitions.
+ * Thread-safe; never blocks.
  */
 final class SessionGuard implements ConnectionStateListener, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
-
     private final CuratorFramework client;
     private final CurrentHandle handle;
-    private final ZooKeeperCalls calls;
     private final SuspendPolicy policy;
-    private final LeaseLossSink sink;
     private final Scheduler timer;
     private final LeaderConfirmation confirmation;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Hold> holds = new HashMap<>();
-    private final List<Leftover> leftovers = new ArrayList<>();
-    private long lossEpoch;
+    private final Map<Hold, CompletableFuture<String>> holds = new HashMap<>();
     private boolean connected;
     private Duration sessionTimeout;
     private Scheduler.Cancellable grace;
 
-    SessionGuard(CuratorFramework client, CurrentHandle handle, ZooKeeperCalls calls, SuspendPolicy policy,
-            LeaseLossSink sink, Duration sessionTimeout, Scheduler timer, LeaderConfirmation confirmation) {
+    SessionGuard(CuratorFramework client, CurrentHandle handle, SuspendPolicy policy, Duration sessionTimeout,
+            Scheduler timer, LeaderConfirmation confirmation) {
         this.client = client;
         this.handle = handle;
-        this.calls = calls;
         this.policy = policy;
-        this.sink = sink;
         this.sessionTimeout = sessionTimeout;
         this.timer = timer;
         this.confirmation = confirmation;
     }
 
     /**
-     * Starts tracking a grant before the engine learns of it.
+     * Starts tracking a grant and returns its loss signal: completed at once when the session is
+     * in doubt now (the connection was lost and no grace runs, or the client is on another
+     * session already), later when the guard finds it lost.
      *
-     * @return the loss epoch to pass to {@link #confirm(Hold, long)} once the engine knows the lease
+     * @throws BackendUnavailableException when no sync through the leader has confirmed the
+     *     hold's session lately (its server may be cut off from the leader): the grant is refused,
+     *     and its node stays until the acquisition is released
      */
-    long register(Hold hold) {
-        lock.lock();
-        try {
-            holds.put(hold.owner(), hold);
-            return lossEpoch;
-        } finally {
-            lock.unlock();
+    CompletionStage<String> track(Hold hold) {
+        if (!confirmation.vouchesFor(hold.sessionId())) {
+            throw new BackendUnavailableException("lock '" + hold.lockName() + "' could be granted, but no sync"
+                    + " through the ZooKeeper leader has confirmed session 0x" + Long.toHexString(hold.sessionId())
+                    + " lately (its server may be cut off from the leader); try again");
         }
-    }
-
-    /**
-     * Reports {@code hold} lost if a loss was declared since {@link #register(Hold)} (that report
-     * came before the engine knew the lease and was ignored), or if the connection is down now
-     * and no later event will report it. Connection events reach this guard later than replies
-     * reach the acquisitions, so the client's own current state is read too.
-     */
-    void confirm(Hold hold, long epochAtRegister) {
+        // Connection events reach this guard later than replies reach the acquisitions, so the
+        // handle's own current state is read too.
         boolean handleConnected = client.getZookeeperClient().isConnected();
-        boolean lost;
+        CompletableFuture<String> lost = new CompletableFuture<>();
         lock.lock();
         try {
-            lost = holds.get(hold.owner()) == hold
-                    && (lossEpoch != epochAtRegister
-                            || (!handleConnected && !connected && grace == null)
-                            || (handleConnected && currentSession() != hold.sessionId()));
-            if (lost) {
-                holds.remove(hold.owner());
-                leftovers.add(hold);
+            boolean inDoubt = (!handleConnected && !connected && grace == null)
+                    || (handleConnected && handle.sessionId() != hold.sessionId());
+            if (inDoubt) {
+                lost.complete("the ZooKeeper connection was interrupted while the lock was being granted");
+            } else {
+                holds.put(hold, lost);
             }
         } finally {
             lock.unlock();
         }
-        if (lost) {
-            String reason = "the ZooKeeper connection was interrupted while the lock was being granted";
-            sink.lost(hold.paths().name(), hold.owner(), reason); // the engine keeps it for a grant on its way
-            deleteLeftovers();
-        }
+        return lost;
     }
 
-    /**
-     * Whether {@code hold} may be granted: the leader's confirmation of its session has not run
-     * out. A hold registered and then refused is to be {@link #forget forgotten}.
-     */
-    boolean leaderVouchesFor(Hold hold) {
-        return confirmation.vouchesFor(hold.sessionId());
-    }
-
-    /** Stops tracking the lock of {@code owner}, for its release; empty when it is not held (any more). */
-    Optional<Hold> forget(String owner) {
+    /** Stops tracking {@code hold}, for its release. */
+    void forget(Hold hold) {
         lock.lock();
         try {
-            return Optional.ofNullable(holds.remove(owner));
+            holds.remove(hold);
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The hold of {@code owner}, while it is held. */
-    Optional<Hold> held(String owner) {
-        lock.lock();
-        try {
-            return Optional.ofNullable(holds.get(owner));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Takes over a node whose deletion failed (a release, an abandoned attempt): it is deleted
-     * now if the connection is up, else once it is back, so that it does not block the lock for
-     * the session's life.
-     */
-    void deleteWhenConnected(Leftover leftover) {
-        lock.lock();
-        try {
-            leftovers.add(leftover);
-        } finally {
-            lock.unlock();
-        }
-        deleteLeftovers();
     }
 
     /**
@@ -155,6 +102,12 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
      */
     long currentSession() {
         return handle.sessionId();
+    }
+
+    /** Whether the client is connected and the leader's confirmation of its session has not run out. */
+    boolean healthy() {
+        long session = handle.sessionId();
+        return client.getZookeeperClient().isConnected() && confirmation.vouchesFor(session);
     }
 
     /**
@@ -169,7 +122,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        confirmation.start(this::leaderSilent);
+        confirmation.start(this::loseAll);
     }
 
     /** The leader's confirmation of the session, for tests that count the session's requests. */
@@ -185,8 +138,8 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                 confirmation.connected();
             }
             case SUSPENDED, READ_ONLY -> suspended();
-            case LOST -> loseAll("the ZooKeeper session was lost (expired, or the connection stayed down"
-                    + " for the whole session timeout)", false);
+            case LOST -> disconnected("the ZooKeeper session was lost (expired, or the connection stayed down"
+                    + " for the whole session timeout)");
         }
     }
 
@@ -204,20 +157,13 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         }
     }
 
+    /**
+     * The connection is back. Grants of another session need no sweep here: Curator reports
+     * LOST whenever the client's session changes (an expiry, a replaced handle), before this.
+     */
     private void reconnected() {
-        long session = handle.sessionId();
-        List<Hold> expired = new ArrayList<>();
         lock.lock();
         try {
-            for (Hold hold : holds.values()) {
-                if (hold.sessionId() != session) {
-                    expired.add(hold); // its node ended with its session, or ends when the servers expire it
-                }
-            }
-            if (!expired.isEmpty()) {
-                lossEpoch++;
-                expired.forEach(hold -> holds.remove(hold.owner()));
-            }
             sessionTimeout = handle.sessionTimeout().orElse(sessionTimeout);
             connected = true;
             if (grace != null) {
@@ -227,45 +173,18 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (Hold hold : expired) {
-            sink.lost(hold.paths().name(), hold.owner(), "the ZooKeeper session 0x" + Long.toHexString(hold.sessionId())
-                    + " that held the lock ended (it expired, or the client replaced it); the client is now on"
-                    + " session 0x" + Long.toHexString(session));
-        }
-        deleteLeftovers();
-    }
-
-    /**
-     * Reports every held lock lost because the leader's confirmation of the session ran out; the
-     * session may live on, so their nodes are deleted (now, while the connection is up, else once
-     * it is back).
-     */
-    private void leaderSilent(String reason) {
-        List<Hold> lost;
-        lock.lock();
-        try {
-            lossEpoch++;
-            lost = new ArrayList<>(holds.values());
-            holds.clear();
-            leftovers.addAll(lost);
-        } finally {
-            lock.unlock();
-        }
-        report(lost, reason);
-        deleteLeftovers();
     }
 
     private void suspended() {
         if (policy == SuspendPolicy.LOSE) {
-            loseAll("the connection to ZooKeeper was suspended; the session may expire before it is back", true);
+            disconnected("the connection to ZooKeeper was suspended; the session may expire before it is back");
             return;
         }
         lock.lock();
         try {
             connected = false;
             if (grace == null) {
-                Duration window = sessionTimeout.dividedBy(4);
-                grace = timer.schedule(this::graceEnded, window);
+                grace = timer.schedule(this::graceEnded, sessionTimeout.dividedBy(4));
             }
         } finally {
             lock.unlock();
@@ -282,69 +201,38 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        loseAll("the connection to ZooKeeper stayed suspended for a quarter of the session timeout; the session"
-                + " may expire before it is back", true);
+        disconnected("the connection to ZooKeeper stayed suspended for a quarter of the session timeout; the"
+                + " session may expire before it is back");
     }
 
-    /**
-     * Reports every held lock lost.
-     *
-     * @param sessionMayLive true when the nodes may still exist, to be deleted once reconnected
-     */
-    private void loseAll(String reason, boolean sessionMayLive) {
-        List<Hold> lost;
+    /** The connection is gone for the guard's purpose: grants from now on are lost at once until it is back. */
+    private void disconnected(String reason) {
         lock.lock();
         try {
             connected = false;
-            lossEpoch++;
+        } finally {
+            lock.unlock();
+        }
+        loseAll(reason);
+    }
+
+    /**
+     * Completes the loss signal of every tracked grant; the leader's silence (a lapse of its
+     * confirmation) comes here directly, since the connection itself may be fine.
+     */
+    private void loseAll(String reason) {
+        List<CompletableFuture<String>> lost;
+        lock.lock();
+        try {
             if (grace != null) {
                 grace.cancel();
                 grace = null;
             }
             lost = new ArrayList<>(holds.values());
             holds.clear();
-            if (sessionMayLive) {
-                leftovers.addAll(lost);
-            }
         } finally {
             lock.unlock();
         }
-        report(lost, reason);
-    }
-
-    private void report(List<Hold> lost, String reason) {
-        for (Hold hold : lost) {
-            sink.lost(hold.paths().name(), hold.owner(), reason);
-        }
-    }
-
-    /** Deletes, while connected, the leftover nodes; those it cannot delete now wait for the next connection. */
-    private void deleteLeftovers() {
-        List<Leftover> toDelete;
-        lock.lock();
-        try {
-            if (!connected || leftovers.isEmpty()) {
-                return;
-            }
-            toDelete = new ArrayList<>(leftovers);
-            leftovers.clear();
-        } finally {
-            lock.unlock();
-        }
-        long session = currentSession();
-        for (Leftover leftover : toDelete) {
-            leftover.delete(calls, session).whenComplete((deleted, error) -> {
-                if (error != null) {
-                    lock.lock();
-                    try {
-                        leftovers.add(leftover);
-                    } finally {
-                        lock.unlock();
-                    }
-                    log.warn("could not delete the node of lock '{}' that nobody holds yet; retrying after the next"
-                            + " reconnection: {}", leftover.lockName(), error.getMessage());
-                }
-            });
-        }
+        lost.forEach(signal -> signal.complete(reason));
     }
 }

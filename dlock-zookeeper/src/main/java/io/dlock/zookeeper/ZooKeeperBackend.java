@@ -1,6 +1,7 @@
 package io.dlock.zookeeper;
 
 import io.dlock.BackendUnavailableException;
+import io.dlock.Health;
 import io.dlock.LockException;
 import io.dlock.LockState;
 import io.dlock.spi.Acquisition;
@@ -8,24 +9,26 @@ import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
-import io.dlock.spi.Renewal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * The ZooKeeper backend: locks are ephemeral nodes, so a lock lives as long as its holder's
- * session; the servers never expire it on their own, and the {@link SessionGuard} reports it lost
- * when the session is in doubt (its connection suspended, or no longer confirmed by the leader). Fair mode queues waiters in sequence-node order
- * ({@link FairAcquisition}); simple mode races for one node ({@link SimpleAcquisition}). Tokens are
- * creation zxids, which only grow in an ensemble, also across restarts.
+ * session; the servers never expire it on their own, nothing renews it, and each grant's loss
+ * signal fires when the {@link SessionGuard} finds the session in doubt (its connection
+ * suspended, or no longer confirmed by the leader). Fair mode queues waiters in sequence-node
+ * order ({@link FairAcquisition}); simple mode races for one node ({@link SimpleAcquisition}).
+ * Tokens are creation zxids, which only grow in an ensemble, also across restarts.
  */
 final class ZooKeeperBackend implements LockBackend {
 
@@ -55,8 +58,8 @@ final class ZooKeeperBackend implements LockBackend {
         ZooKeeperCalls calls = new ZooKeeperCalls(client, endpoint);
         LeaderConfirmation confirmation = new LeaderConfirmation(calls, handle, endpoint.sessionTimeout(),
                 context.ticker(), context.scheduler(), context.clockDrift());
-        SessionGuard guard = new SessionGuard(client, handle, calls, endpoint.suspendPolicy(), context.lossSink(),
-                endpoint.sessionTimeout(), context.scheduler(), confirmation);
+        SessionGuard guard = new SessionGuard(client, handle, endpoint.suspendPolicy(), endpoint.sessionTimeout(),
+                context.scheduler(), confirmation);
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {
@@ -80,6 +83,7 @@ final class ZooKeeperBackend implements LockBackend {
 
     @Override
     public Acquisition acquisition(LockRequest request, Runnable onChange) {
+        capabilities().check(request);
         return switch (endpoint.mode()) {
             case FAIR -> new FairAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
             case SIMPLE ->
@@ -88,44 +92,44 @@ final class ZooKeeperBackend implements LockBackend {
     }
 
     /**
-     * Answers, per request, whether its owner still holds the lock: its node still exists, with
-     * the grant's token, in this client's current session. There is nothing to extend, since a
-     * lock lives as long as the session. The engine never calls this (the capabilities say the
-     * server does not expire leases, so it does not renew); it is here because the SPI asks every
-     * backend for it, for decorators and tools that check leases through the SPI.
+     * Reads the holder after a {@code sync}, so the answer is at least as recent as the call: the
+     * client's server may lag behind the leader, and another client's grant or release that
+     * completed before this call must show.
      */
     @Override
-    public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
-        List<CompletableFuture<Renewal>> checks = new ArrayList<>();
-        for (LockRequest request : held) {
-            checks.add(stillHeld(request).thenApply(yes -> yes ? Renewal.RENEWED : Renewal.NOT_HELD)
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-                .thenApply(done -> checks.stream().map(CompletableFuture::join).toList());
-    }
-
-    @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        Optional<Hold> hold = guard.forget(held.owner());
-        if (hold.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return NodeRemoval.deleteIfStillHeld(calls, hold.get(), guard.currentSession()).whenComplete((deleted, error) -> {
-            if (error != null) {
-                guard.deleteWhenConnected(hold.get());
+    public CompletionStage<LockState> inspect(String name) {
+        return calls.sync().thenCompose(code -> {
+            if (code != KeeperException.Code.OK) {
+                throw ZooKeeperFailures.of(code, "/", endpoint);
             }
+            return inspect(LockPaths.of(name), INSPECT_READS);
         });
     }
 
+    /**
+     * Up while the client is connected and the leader has confirmed its session lately (the
+     * state grants need); no round trip: the session's own syncs are the probe.
+     */
     @Override
-    public CompletionStage<LockState> inspect(String name) {
-        return inspect(LockPaths.of(name), INSPECT_READS);
+    public CompletionStage<Health> health() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("servers", endpoint.toString());
+        details.put("mode", endpoint.mode().name().toLowerCase(Locale.ROOT));
+        details.put("session", "0x" + Long.toHexString(guard.currentSession()));
+        details.put("state", client.getZookeeperClient().isConnected() ? "connected" : "disconnected");
+        boolean up = guard.healthy();
+        details.put("leaderConfirmed", Boolean.toString(up));
+        return CompletableFuture.completedFuture(new Health(up, kind(), details));
+    }
+
+    @Override
+    public String kind() {
+        return "zookeeper";
     }
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(false, endpoint.mode() == LockMode.FAIR);
+        return BackendCapabilities.mutex(false, endpoint.mode() == LockMode.FAIR);
     }
 
     @Override
@@ -135,18 +139,7 @@ final class ZooKeeperBackend implements LockBackend {
 
     @Override
     public String toString() {
-        return "ZooKeeperBackend[" + endpoint + ", " + endpoint.mode().name().toLowerCase(java.util.Locale.ROOT) + "]";
-    }
-
-    /** True if the owner's node still exists in this client's current session: there is nothing to extend. */
-    private CompletionStage<Boolean> stillHeld(LockRequest request) {
-        Optional<Hold> hold = guard.held(request.owner());
-        if (hold.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return calls.exists(hold.get().path(), Optional.empty()).thenApply(stat -> stat.isPresent()
-                && stat.get().getCzxid() == hold.get().token()
-                && stat.get().getEphemeralOwner() == guard.currentSession());
+        return "ZooKeeperBackend[" + endpoint + ", " + endpoint.mode().name().toLowerCase(Locale.ROOT) + "]";
     }
 
     /** Reads the holder and the queue; re-reads when the holder left between the two reads. */

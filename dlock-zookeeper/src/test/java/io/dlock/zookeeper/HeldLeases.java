@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The leases a test's clients still hold, as their backends saw them: granted, and not released,
- * abandoned or reported lost since. Their tokens are their nodes' creation zxids, so a test can
- * tell a lock node that a lease stands for from an orphan.
+ * The leases a test's clients still hold, as their backends saw them: granted, and not released
+ * or lost since. Their tokens are their nodes' creation zxids, so a test can tell a lock node that
+ * a lease stands for from an orphan.
  */
 final class HeldLeases {
 
@@ -22,11 +22,9 @@ final class HeldLeases {
 
     /** Opens a backend with {@code opener}, so that its grants and their ends are tracked here. */
     LockBackend track(BackendContext context, Function<BackendContext, LockBackend> opener) {
-        BackendContext tracked = new BackendContext(context.ticker(), (name, owner, reason) -> {
-            tokensByOwner.remove(owner);
-            context.lossSink().lost(name, owner, reason);
-        }, context.clockDrift(), context.defaultLease(), context.scheduler());
-        return new ObservedBackend(opener.apply(tracked), (request, token) -> tokensByOwner.put(request.owner(), token),
-                request -> tokensByOwner.remove(request.owner()));
+        return new ObservedBackend(opener.apply(context), (request, granted) -> {
+            tokensByOwner.put(request.owner(), granted.fencingToken());
+            granted.lost().thenRun(() -> tokensByOwner.remove(request.owner()));
+        }, request -> tokensByOwner.remove(request.owner()));
     }
 }

@@ -14,19 +14,20 @@ import java.util.function.Consumer;
 /**
  * A backend that lets a test see what the engine hears: each grant, as the attempt's reply comes
  * back and before the engine makes a lease of it, and the end of each acquisition or lease (its
- * {@code abandon()} or release), with the completion of every abandon.
+ * release), with the completion of every release.
  */
 final class ObservedBackend extends ForwardingLockBackend {
 
-    private final BiConsumer<LockRequest, Long> onGrant;
+    private final BiConsumer<LockRequest, AttemptResult.Granted> onGrant;
     private final Consumer<LockRequest> onEnd;
-    private final List<CompletionStage<Void>> abandons = new CopyOnWriteArrayList<>();
+    private final List<CompletionStage<Boolean>> releases = new CopyOnWriteArrayList<>();
 
     /**
-     * Observes {@code delegate}: {@code onGrant} gets each granted request and its token, on the
-     * thread that completes the attempt; {@code onEnd} each request abandoned or released.
+     * Observes {@code delegate}: {@code onGrant} gets each granted request and its grant, on the
+     * thread that completes the attempt; {@code onEnd} each request released (granted or not).
      */
-    ObservedBackend(LockBackend delegate, BiConsumer<LockRequest, Long> onGrant, Consumer<LockRequest> onEnd) {
+    ObservedBackend(LockBackend delegate, BiConsumer<LockRequest, AttemptResult.Granted> onGrant,
+            Consumer<LockRequest> onEnd) {
         super(delegate);
         this.onGrant = onGrant;
         this.onEnd = onEnd;
@@ -34,17 +35,17 @@ final class ObservedBackend extends ForwardingLockBackend {
 
     /** Observes {@code delegate}; {@code onGrant} runs on the thread that completes each granting attempt. */
     ObservedBackend(LockBackend delegate, Runnable onGrant) {
-        this(delegate, (request, token) -> onGrant.run(), request -> { });
+        this(delegate, (request, granted) -> onGrant.run(), request -> { });
     }
 
-    /** Observes only the abandons of {@code delegate}. */
+    /** Observes only the releases of {@code delegate}. */
     ObservedBackend(LockBackend delegate) {
         this(delegate, () -> { });
     }
 
-    /** Returns true when some acquisition was abandoned and every abandon so far has completed. */
-    boolean abandonsDone() {
-        return !abandons.isEmpty() && abandons.stream().allMatch(stage -> stage.toCompletableFuture().isDone());
+    /** Returns true when some acquisition was released and every release so far has completed. */
+    boolean releasesDone() {
+        return !releases.isEmpty() && releases.stream().allMatch(stage -> stage.toCompletableFuture().isDone());
     }
 
     @Override
@@ -55,25 +56,24 @@ final class ObservedBackend extends ForwardingLockBackend {
             public CompletionStage<AttemptResult> attempt() {
                 return acquisition.attempt().thenApply(result -> {
                     if (result instanceof AttemptResult.Granted granted) {
-                        onGrant.accept(request, granted.fencingToken());
+                        onGrant.accept(request, granted);
                     }
                     return result;
                 });
             }
 
             @Override
-            public CompletionStage<Void> abandon() {
+            public CompletionStage<Boolean> watch() {
+                return acquisition.watch();
+            }
+
+            @Override
+            public CompletionStage<Boolean> release() {
                 onEnd.accept(request);
-                CompletionStage<Void> abandon = acquisition.abandon();
-                abandons.add(abandon);
-                return abandon;
+                CompletionStage<Boolean> release = acquisition.release();
+                releases.add(release);
+                return release;
             }
         };
-    }
-
-    @Override
-    public CompletionStage<Boolean> release(LockRequest held) {
-        onEnd.accept(held);
-        return delegate.release(held);
     }
 }

@@ -381,7 +381,7 @@ class ZooKeeperSpecificIT {
                     () -> lockNodes("lost-reply").size() == 1);
             proxy.dropConnections();
             Poll.until("the acquisition gave up and its clean-up ran", MARGIN.multipliedBy(2),
-                    () -> attempt.isDone() && observed.get().abandonsDone());
+                    () -> attempt.isDone() && observed.get().releasesDone());
             assertThat(attempt).isCompletedExceptionally();
             assertThat(lockNodes("lost-reply")).as("the orphan while its client is cut off").hasSize(1);
 
@@ -407,30 +407,6 @@ class ZooKeeperSpecificIT {
             String node = tree.lockNodes(root, "session-probe").get(0);
             return tree.stat(root + "/" + LockNames.encode("session-probe") + "/" + node).getEphemeralOwner();
         }
-    }
-
-    @Test
-    void renewThroughTheSpiAnswersWhetherTheOwnerStillHoldsTheLock() throws Exception {
-        AtomicReference<LockBackend> backend = new AtomicReference<>();
-        LockClient client = client(LockClient.builder(context -> {
-            backend.set(new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context));
-            return backend.get();
-        }));
-        assertThat(backend.get().capabilities().serverExpiresLease()).as("why the engine never renews").isFalse();
-        Lease lease = client.lock("renewed").acquire(Duration.ZERO);
-        LockRequest mine = new LockRequest("renewed", lease.owner(), Duration.ofSeconds(30));
-        LockRequest stranger = new LockRequest("renewed", client.id() + ":999", Duration.ofSeconds(30));
-        assertThat(renew(backend.get(), mine, stranger)).containsExactly(Renewal.RENEWED, Renewal.NOT_HELD);
-
-        String node = root + "/renewed/" + tree.lockNodes(root, "renewed").get(0);
-        tree.client().delete().forPath(node); // taken away behind the holder's back
-        assertThat(renew(backend.get(), mine)).as("after the node was deleted").containsExactly(Renewal.NOT_HELD);
-        assertThatThrownBy(lease::close).isInstanceOf(LeaseLostException.class);
-        assertThat(renew(backend.get(), mine)).as("after the release").containsExactly(Renewal.NOT_HELD);
-    }
-
-    private static List<Renewal> renew(LockBackend backend, LockRequest... requests) throws Exception {
-        return backend.renew(List.of(requests)).toCompletableFuture().get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wait loop of one acquisition, as an asynchronous state machine, the same for every backend:
@@ -25,15 +27,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * left behind; a clean-up that fails (the server is still unreachable) is retried with backoff
  * until the last attempt's lease would have run out on the server anyway.
  *
- * <p>A grant that arrives after its own validity ended (its reply was delayed past the lease)
- * is never handed out: it is given back and counts as a failed attempt, and the operation goes on
- * with a fresh owner id while its wait lasts.
+ * <p>A grant that arrives invalid (its reply was delayed past the lease, or its loss signal fired
+ * already) is never handed out: it is given back and counts as a failed attempt, and the
+ * operation goes on with a fresh owner id while its wait lasts.
  *
  * <p>An operation that waits on a backend without a fair queue first lines up behind the
  * client's other waiters for the same name ({@link LocalWaitQueues}) and makes no attempt until
  * it is first; its deadline runs all the same.
  */
 final class AcquireOperation {
+
+    private static final Logger log = LoggerFactory.getLogger(LockClient.class);
 
     private final Engine engine;
     private final String name;
@@ -184,6 +188,10 @@ final class AcquireOperation {
     }
 
     private void onAttemptDone(Try trying, long sentAt, AttemptResult outcome, Throwable error) {
+        if (log.isDebugEnabled()) {
+            log.debug("attempt on lock '{}' as {}: {}", name, trying.request.owner(),
+                    error != null ? "failed: " + Engine.describe(error) : outcome);
+        }
         boolean changed = endStep(outcome instanceof AttemptResult.Granted);
         if (outcome instanceof AttemptResult.Granted grant) {
             onGranted(trying, grant, sentAt);
@@ -265,7 +273,14 @@ final class AcquireOperation {
         }
         long now = engine.now();
         if (engine.isPastValidity(sentAt, lease, renewed, now)) {
-            giveBackLateGrant(trying, now - sentAt);
+            giveBack(trying, "the grant arrived " + Durations.format(Duration.ofNanos(now - sentAt)) + " after the"
+                    + " request, when its lease of " + Durations.format(lease) + " (less the clock-drift allowance)"
+                    + " had run out, so it was given back");
+            return;
+        }
+        CompletableFuture<String> lost = grant.lost().toCompletableFuture();
+        if (lost.isDone()) {
+            giveBack(trying, "the grant was lost as it arrived (" + lost.join() + "), so it was given back");
             return;
         }
         DefaultLease granted = engine.grant(trying.request, trying.acquisition, grant, sentAt, renewed);
@@ -276,14 +291,13 @@ final class AcquireOperation {
     }
 
     /**
-     * A grant whose validity ended before its reply arrived: handing it out would let the caller
-     * run unprotected. It is given back, and the operation tries again with a fresh owner id (the
-     * old one's acquisition is finished) while the wait lasts.
+     * A grant that is invalid on arrival (its validity ended before its reply came, or its loss
+     * signal fired already): handing it out would let the caller run unprotected. It is given
+     * back, and the operation tries again with a fresh owner id (the old one's acquisition is
+     * finished) while the wait lasts.
      */
-    private void giveBackLateGrant(Try late, long tookNanos) {
-        lateGrant = "the grant arrived " + Durations.format(Duration.ofNanos(tookNanos)) + " after the request,"
-                + " when its lease of " + Durations.format(lease) + " (less the clock-drift allowance) had run out,"
-                + " so it was given back";
+    private void giveBack(Try late, String why) {
+        lateGrant = why;
         abandon(late);
         long now = engine.now();
         lock.lock();

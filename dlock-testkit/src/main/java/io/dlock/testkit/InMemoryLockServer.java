@@ -1,6 +1,5 @@
 package io.dlock.testkit;
 
-import io.dlock.BackendUnavailableException;
 import io.dlock.Health;
 import io.dlock.LockState;
 import io.dlock.Ticker;
@@ -35,9 +34,9 @@ import java.util.function.Supplier;
  *
  * <p>It proves the engine against the contract suite on a {@link ManualTime} clock, and is the
  * smallest complete backend on the SPI: a model for a new one. Connections ({@link #connect()})
- * can be cut, held and made to lose a reply, to play a crashed, hung or partitioned client.
- * Every operation completes before it returns; notifications run after the server's state is
- * updated, outside its lock.
+ * come behind a {@link FaultyLink}, to play a crashed, hung or partitioned client. Every
+ * operation completes before it returns; notifications run after the server's state is updated,
+ * outside its lock.
  */
 public final class InMemoryLockServer {
 
@@ -56,14 +55,17 @@ public final class InMemoryLockServer {
         this.epochMicros = System.currentTimeMillis() * 1_000 - clock.nanos() / 1_000;
     }
 
-    /** Opens a new connection to this server for {@code LockClient.builder(opener)}. */
+    /** Opens a new connection to this server for each {@code LockClient.builder(opener)}. */
     public Function<BackendContext, LockBackend> opener() {
         return context -> new Connection();
     }
 
-    /** Opens a new connection and returns it, to cut it later with {@link Connection#cut()}. */
-    public Connection connect() {
-        return new Connection();
+    /**
+     * Opens a new connection, behind a link a test can cut, hold or make lose a reply; pass it
+     * to {@code LockClient.builder(...)}.
+     */
+    public FaultyLink connect() {
+        return FaultyLink.to(new Connection());
     }
 
     /** Forgets every lock and token, like a Redis restart without persistence. */
@@ -187,86 +189,8 @@ public final class InMemoryLockServer {
         }
     }
 
-    /**
-     * One client's connection; {@link #cut()} makes it fail like an unreachable server,
-     * {@link #holdReplies()} like a hung one, {@link #loseNextReply()} like a connection that
-     * dies right after a request reached the server.
-     */
-    public final class Connection implements RenewingBackend, Function<BackendContext, LockBackend> {
-
-        private final ReentrantLock heldLock = new ReentrantLock();
-        private final List<Runnable> held = new ArrayList<>();
-        private volatile boolean cut;
-        private volatile boolean holding;
-        private volatile boolean loseNext;
-
-        /** Makes every later operation fail with {@link BackendUnavailableException}. */
-        public void cut() {
-            cut = true;
-        }
-
-        /** Undoes {@link #cut()}. */
-        public void restore() {
-            cut = false;
-        }
-
-        /** Keeps later operations from reaching the server, unanswered, until {@link #deliverReplies()}. */
-        public void holdReplies() {
-            holding = true;
-        }
-
-        /** Lets the held operations reach the server, in order, and answers them; stops holding. */
-        public void deliverReplies() {
-            List<Runnable> toRun;
-            heldLock.lock();
-            try {
-                holding = false;
-                toRun = List.copyOf(held);
-                held.clear();
-            } finally {
-                heldLock.unlock();
-            }
-            toRun.forEach(Runnable::run);
-        }
-
-        /**
-         * Lets the next operation reach the server and fail at the client as if its reply was
-         * lost; the connection is cut from then on, until {@link #restore()}.
-         */
-        public void loseNextReply() {
-            loseNext = true;
-        }
-
-        /** Returns this connection, so it can be passed to {@code LockClient.builder(...)}. */
-        @Override
-        public LockBackend apply(BackendContext context) {
-            return this;
-        }
-
-        private <T> CompletionStage<T> call(Supplier<T> operation) {
-            if (cut) {
-                return CompletableFuture.failedFuture(
-                        new BackendUnavailableException("in-memory lock server unreachable: connection cut by the test"));
-            }
-            if (loseNext) {
-                loseNext = false;
-                operation.get();
-                cut = true;
-                return CompletableFuture.failedFuture(
-                        new BackendUnavailableException("in-memory lock server: reply lost, connection cut by the test"));
-            }
-            heldLock.lock();
-            try {
-                if (holding) {
-                    CompletableFuture<T> reply = new CompletableFuture<>();
-                    held.add(() -> reply.complete(operation.get()));
-                    return reply;
-                }
-            } finally {
-                heldLock.unlock();
-            }
-            return CompletableFuture.completedFuture(operation.get());
-        }
+    /** One client's connection: the whole SPI of a backend whose server expires leases, in a page. */
+    private final class Connection implements RenewingBackend {
 
         @Override
         public Acquisition acquisition(LockRequest request, Runnable onChange) {
@@ -276,14 +200,12 @@ public final class InMemoryLockServer {
 
                 @Override
                 public CompletionStage<AttemptResult> attempt() {
-                    return call(() -> tryAcquire(request)).thenApply(result -> {
-                        deniedBy = result instanceof AttemptResult.Denied ? locked(() -> live(request.name()))
-                                : Optional.empty();
-                        if (result instanceof AttemptResult.Granted) {
-                            InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
-                        }
-                        return result;
-                    });
+                    AttemptResult result = tryAcquire(request);
+                    deniedBy = result instanceof AttemptResult.Denied ? locked(() -> live(request.name())) : Optional.empty();
+                    if (result instanceof AttemptResult.Granted) {
+                        InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
+                    }
+                    return CompletableFuture.completedFuture(result);
                 }
 
                 @Override
@@ -295,25 +217,24 @@ public final class InMemoryLockServer {
                 @Override
                 public CompletionStage<Boolean> release() {
                     InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
-                    return call(() -> InMemoryLockServer.this.release(request));
+                    return CompletableFuture.completedFuture(InMemoryLockServer.this.release(request));
                 }
             };
         }
 
         @Override
         public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
-            return call(() -> InMemoryLockServer.this.renew(held));
+            return CompletableFuture.completedFuture(InMemoryLockServer.this.renew(held));
         }
 
         @Override
         public CompletionStage<LockState> inspect(String name) {
-            return call(() -> InMemoryLockServer.this.inspect(name));
+            return CompletableFuture.completedFuture(InMemoryLockServer.this.inspect(name));
         }
 
         @Override
         public CompletionStage<Health> health() {
-            return CompletableFuture.completedFuture(cut ? Health.down(kind(), "connection cut by the test")
-                    : new Health(true, kind(), Map.of()));
+            return CompletableFuture.completedFuture(new Health(true, kind(), Map.of()));
         }
 
         @Override
@@ -328,7 +249,7 @@ public final class InMemoryLockServer {
 
         @Override
         public void close() {
-            cut = true;
+            // a connection holds nothing to close; the server lives on
         }
     }
 }

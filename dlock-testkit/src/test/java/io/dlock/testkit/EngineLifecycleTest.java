@@ -208,7 +208,7 @@ class EngineLifecycleTest {
 
     @Test
     void healthSaysWhetherTheServiceCanGrantLocks() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient client = LockClient.builder(connection).time(time, time).callbackExecutor(Runnable::run).build();
         clients.add(client);
         assertThat(client.health().up()).isTrue();

@@ -45,7 +45,7 @@ class EngineTimingTest {
         return client(server.connect());
     }
 
-    private LockClient client(InMemoryLockServer.Connection connection) {
+    private LockClient client(FaultyLink connection) {
         LockClient client = LockClient.builder(connection).time(time, time)
                 .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
         clients.add(client);
@@ -140,7 +140,7 @@ class EngineTimingTest {
 
     @Test
     void aLeaseWhoseRenewalsFailIsLostAtItsDeadline() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         Lease lease = acquireNow(client(connection), "cut-off");
         AtomicReference<String> reason = new AtomicReference<>();
         lease.onLost((l, why) -> reason.set(why));
@@ -179,7 +179,7 @@ class EngineTimingTest {
 
     @Test
     void anUnreachableBackendIsRetriedUntilTheDeadlineThenNamed() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         connection.cut();
         CompletableFuture<Lease> failing = client(connection).lock("down").acquireAsync(Duration.ofSeconds(3));
         time.advance(Duration.ofSeconds(3));
@@ -196,7 +196,7 @@ class EngineTimingTest {
 
     @Test
     void aWaitEndsAtItsDeadlineWhileAnAttemptHangsAndTheLateGrantIsGivenBack() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient hung = client(connection);
         connection.holdReplies();
         CompletableFuture<Lease> waiting = hung.lock("hung").acquireAsync(Duration.ofMillis(500));
@@ -211,7 +211,7 @@ class EngineTimingTest {
 
     @Test
     void aGrantWhoseReplyWasLostIsGivenBackOnceTheServerAnswersAgainAndWakesWaiters() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient unlucky = client(connection);
         connection.loseNextReply();
         assertThat(unlucky.lock("lost-reply").acquireAsync(Duration.ZERO)).failsWithin(Duration.ZERO)
@@ -228,7 +228,7 @@ class EngineTimingTest {
 
     @Test
     void aReleaseThatFailsIsRetriedWhileTheServerMayStillHoldTheLock() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         Lease lease = acquireNow(client(connection), "release-retry");
         connection.cut();
         lease.close();
@@ -315,7 +315,7 @@ class EngineTimingTest {
 
     @Test
     void aGrantArrivingAfterItsLeaseRanOutIsGivenBackAndTheCallerTimesOut() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient slow = client(connection);
         connection.holdReplies();
         CompletableFuture<Lease> late = slow.lock("late").acquireAsync(Duration.ZERO, Duration.ofSeconds(1));
@@ -328,7 +328,7 @@ class EngineTimingTest {
 
     @Test
     void aGrantArrivingAfterItsLeaseRanOutCountsAsAFailedAttemptWithinTheWait() {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient slow = client(connection);
         connection.holdReplies();
         CompletableFuture<Lease> waiting = slow.lock("late-retried").acquireAsync(Duration.ofSeconds(10),

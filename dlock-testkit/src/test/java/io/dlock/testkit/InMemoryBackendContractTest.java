@@ -21,7 +21,7 @@ class InMemoryBackendContractTest extends LockBackendContract {
 
     @Override
     protected long crashHolderWhileHolding(String name, Duration lease) {
-        InMemoryLockServer.Connection connection = server.connect();
+        FaultyLink connection = server.connect();
         LockClient holder = LockClient.builder(connection).defaultLease(lease).build();
         try {
             long token = holder.lock(name).acquire(Duration.ofSeconds(10)).fencingToken();

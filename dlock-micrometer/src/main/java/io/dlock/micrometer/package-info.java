@@ -1,0 +1,5 @@
+/**
+ * Micrometer meters for dlock: {@link io.dlock.micrometer.DlockMetrics} hears a client's
+ * acquisitions, leases and renewals and records them in a {@code MeterRegistry}.
+ */
+package io.dlock.micrometer;

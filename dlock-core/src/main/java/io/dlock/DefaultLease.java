@@ -115,7 +115,7 @@ final class DefaultLease implements Lease {
     public void releaseAfter(Duration keepFor) {
         Objects.requireNonNull(keepFor, "keepFor");
         Duration checked = keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO
-                : engine.checkValidity(Limits.checkLease(keepFor));
+                : engine.checkKeep(Limits.checkLease(keepFor));
         CompletableFuture<Void> started = new CompletableFuture<>();
         if (!release.compareAndSet(null, started)) {
             engine.awaitRelease(release.get());

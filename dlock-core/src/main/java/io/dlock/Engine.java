@@ -130,6 +130,16 @@ final class Engine {
         return settings.checkValidity(lease);
     }
 
+    /**
+     * Returns {@code keep} if the backend can keep a released grant that long.
+     *
+     * @throws IllegalArgumentException naming the time and the setting it contradicts
+     */
+    Duration checkKeep(Duration keep) {
+        backend.checkKeep(keep);
+        return keep;
+    }
+
     LocalWaitQueues localWaitQueues() {
         return localWaitQueues;
     }

@@ -72,7 +72,8 @@ public interface Lease extends AutoCloseable {
      *
      * @throws LeaseLostException as {@link #close()} does
      * @throws IllegalArgumentException if {@code keepFor} is longer than a lease may be (30 days,
-     *     or less where the backend says so, such as Redlock's restart quarantine)
+     *     or less where the backend says so, such as Redlock's restart quarantine); no backend
+     *     asks for a minimum
      * @throws BackendUnavailableException if the server could not be reached to hand the lock back
      *     for that time (it is retried, then the lock ends with its lease)
      */

@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * <p>Each lease ends exactly once: {@link #leaseReleased} or {@link #leaseLost}. Methods run on
  * the thread where the event happens, which may be an I/O or timer thread: they must be fast,
- * must not block and should not throw (what they throw is logged and ignored). Every method has
- * an empty default, so an implementation overrides only what it needs.
+ * must not block and should not throw (what they throw is logged and ignored). An event may be
+ * told a moment after the call it is about has returned to its caller (an {@code acquire()}, a
+ * {@code close()}). Every method has an empty default, so an implementation overrides only what
+ * it needs.
  */
 public interface LockListener {
 

@@ -42,6 +42,16 @@ public interface LockBackend extends AutoCloseable {
      */
     default void checkLease(Duration lease) {}
 
+    /**
+     * Checks that this backend can keep a released grant for {@code keep} ({@code
+     * Lease.releaseAfter}): no holder relies on it any more, so only limits that protect the
+     * name's next holders apply. Called before any I/O.
+     *
+     * @implSpec The default accepts every time the engine's own limits allow.
+     * @throws IllegalArgumentException naming the time and the setting it contradicts
+     */
+    default void checkKeep(Duration keep) {}
+
     /** Reads who holds {@code name}, for how long and with which token; changes nothing. */
     CompletionStage<LockState> inspect(String name);
 

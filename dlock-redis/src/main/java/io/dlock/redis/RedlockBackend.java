@@ -176,6 +176,11 @@ final class RedlockBackend implements RenewingBackend {
     }
 
     @Override
+    public void checkKeep(Duration keep) {
+        options.checkKeep(keep);
+    }
+
+    @Override
     public CompletionStage<LockState> inspect(String name) {
         return NodeResult.fromAll(nodes, node -> node.inspect(name)).thenApply(results -> {
             long failed = results.stream().filter(r -> !r.ok()).count();

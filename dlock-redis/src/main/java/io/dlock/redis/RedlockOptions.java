@@ -53,14 +53,25 @@ record RedlockOptions(Duration nodeTimeout, boolean restartDetection, Duration r
      * @throws IllegalArgumentException naming the lease, the option it contradicts and the remedy
      */
     void checkLease(Duration lease) {
+        checkKeep(lease);
         if (nodeTimeout.multipliedBy(MIN_LEASE_PER_NODE_TIMEOUT).compareTo(lease) > 0) {
             throw new IllegalArgumentException("lease of " + lease.toMillis() + " ms is too short for the"
                     + " Redlock node timeout of " + nodeTimeout.toMillis() + " ms: a round may take two"
                     + " node timeouts, and the lease must be at least " + MIN_LEASE_PER_NODE_TIMEOUT
                     + " times the node timeout. Lower the URI parameter nodeTimeout or use a longer lease");
         }
-        if (restartDetection && lease.compareTo(restartQuarantine) > 0) {
-            throw new IllegalArgumentException("lease of " + lease.toMillis() + " ms is longer than the"
+    }
+
+    /**
+     * Checks that a released grant may be kept for {@code keep}: with restart detection, at most
+     * the restart quarantine, so that a node restarted empty counts again only after the keep
+     * ended. No lower bound: nobody relies on the grant's validity any more.
+     *
+     * @throws IllegalArgumentException naming the time, the option it contradicts and the remedy
+     */
+    void checkKeep(Duration keep) {
+        if (restartDetection && keep.compareTo(restartQuarantine) > 0) {
+            throw new IllegalArgumentException("lease of " + keep.toMillis() + " ms is longer than the"
                     + " Redlock restart quarantine of " + restartQuarantine.toMillis()
                     + " ms; a restarted node could then grant the lock while the holder still needs it."
                     + " Raise the URI parameter restartQuarantine");

@@ -3,8 +3,6 @@ package io.dlock.shedlock;
 import io.dlock.LeaseLostException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import net.javacrumbs.shedlock.core.AbstractSimpleLock;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
@@ -35,11 +33,7 @@ final class DlockSimpleLock extends AbstractSimpleLock {
     protected void doUnlock() {
         Duration keep = lockConfiguration.getLockAtLeastFor().minusNanos(System.nanoTime() - startedAt);
         try {
-            if (keep.isNegative() || keep.isZero()) {
-                held.lease().close();
-            } else {
-                keepThenRelease(keep);
-            }
+            held.lease().releaseAfter(keep); // no run starts before lockAtLeastFor; at once when it passed
         } catch (LeaseLostException e) {
             // ShedLock's contract: the lock ends at lockAtMostFor whatever the task does, and unlock
             // after that is not an error. The lease's owner check left any later holder alone.
@@ -52,24 +46,6 @@ final class DlockSimpleLock extends AbstractSimpleLock {
                     + "; it ends with its lease", e);
         } finally {
             held.leave();
-        }
-    }
-
-    /**
-     * Hands the lock back to the server to keep for {@code keep}. A backend may refuse a keep
-     * that short before any I/O (Redlock: under three node timeouts); then the lease, still
-     * held, is released from here once {@code keep} has passed.
-     */
-    private void keepThenRelease(Duration keep) {
-        try {
-            held.lease().releaseAfter(keep);
-        } catch (IllegalArgumentException tooShortForTheBackend) {
-            CompletableFuture.delayedExecutor(keep.toNanos(), TimeUnit.NANOSECONDS)
-                    .execute(() -> held.lease().releaseAsync().exceptionally(error -> {
-                        log.warn("ShedLock lock '{}' could not be released after its lockAtLeastFor; it ends with"
-                                + " its lease: {}", lockConfiguration.getName(), error.toString());
-                        return null;
-                    }));
         }
     }
 

@@ -36,11 +36,10 @@ import org.junit.jupiter.api.TestInfo;
  * clients (one per ShedLock "instance") and a lock name of its own.
  *
  * <p>Backends: {@code RedisLockProviderIT} (one Redis node), {@code RedlockLockProviderIT}
- * (three masters), {@code InMemoryLockProviderTest} (the test kit's reference backend). For
- * ZooKeeper, add {@code ZooKeeperLockProviderIT} with a {@code ZooKeeperEnsemble} and
- * {@code LockClient.builder(ensemble.uri())}, and dlock-zookeeper as a test dependency, once
- * that module compiles on the new SPI; nothing here is Redis-specific (ZooKeeper reports no
- * lease end to {@code inspect}, which {@link #assertHeldFor} allows for).
+ * (three masters), {@code ZooKeeperLockProviderIT} (one ZooKeeper server),
+ * {@code InMemoryLockProviderTest} (the test kit's reference backend). Nothing here is specific
+ * to a backend (ZooKeeper reports no lease end to {@code inspect}, which {@link #assertHeldFor}
+ * allows for).
  */
 abstract class LockProviderContract {
 

@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The options a backend reads from the query part of its URI ({@code ?nodeTimeout=50ms&…}),
@@ -45,13 +47,29 @@ public final class UriQuery {
                     throw new IllegalArgumentException("URI parameter '" + pair + "' needs a name and a value (name=value)");
                 }
                 String name = pair.substring(0, equals);
-                String value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                String value = decode(pair.substring(equals + 1), "URI parameter '" + name + "'");
                 if (parameters.put(name, value) != null) {
                     throw new IllegalArgumentException("URI parameter '" + name + "' is given twice");
                 }
             }
         }
         return new UriQuery(parameters);
+    }
+
+    /**
+     * Undoes percent-encoding; {@code '+'} stays a plus sign (URIs are not form data).
+     *
+     * @param what names the part in the error message, which quotes nothing of it (it may be a
+     *     password)
+     * @throws IllegalArgumentException for a {@code '%'} without two hex digits
+     */
+    public static String decode(String text, String what) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed percent-encoding in " + what
+                    + ": write '%' as %25 and other escapes as '%' and two hex digits");
+        }
     }
 
     /** The URI without its query. */
@@ -101,6 +119,40 @@ public final class UriQuery {
             default -> throw new IllegalArgumentException(
                     "URI parameter '" + name + "' must be true or false, was '" + value + "'");
         }).orElse(otherwise);
+    }
+
+    /**
+     * The duration {@code name} within [{@code min}, {@code max}], or {@code otherwise} when absent.
+     *
+     * @throws IllegalArgumentException if the value is not a duration or out of range, naming both
+     */
+    public Duration duration(String name, Duration otherwise, Duration min, Duration max) {
+        Duration value = duration(name, otherwise);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException("URI parameter '" + name + "' must be between " + format(min) + " and "
+                    + format(max) + ", was '" + text(name).orElse(format(value)) + "'");
+        }
+        return value;
+    }
+
+    /**
+     * The constant of {@code type} named by {@code name}'s value, ignoring case, or
+     * {@code otherwise} when absent.
+     *
+     * @throws IllegalArgumentException for any other value, listing the accepted ones
+     */
+    public <E extends Enum<E>> E choice(String name, Class<E> type, E otherwise) {
+        return text(name).map(value -> Arrays.stream(type.getEnumConstants())
+                .filter(constant -> constant.name().equalsIgnoreCase(value)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("URI parameter '" + name + "' must be one of "
+                        + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                                .collect(Collectors.joining(", ")) + ", was '" + value + "'")))
+                .orElse(otherwise);
+    }
+
+    private static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dlock.redis;
 
+import io.dlock.spi.UriSecrets;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
@@ -25,7 +26,7 @@ public final class RedisBackendProvider implements LockBackendProvider {
     public LockBackend open(String uri, BackendContext context) {
         String scheme = uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT);
         if (!schemes().contains(scheme)) {
-            throw new IllegalArgumentException("not a Redis URI: " + RedisEndpoint.redact(uri));
+            throw new IllegalArgumentException("not a Redis URI: " + UriSecrets.redact(uri));
         }
         if (RedlockUri.isRedlock(uri)) {
             RedlockUri redlock = RedlockUri.parse(uri, context.defaultLease());

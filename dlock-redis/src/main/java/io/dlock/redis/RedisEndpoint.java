@@ -1,6 +1,7 @@
 package io.dlock.redis;
 
 import io.dlock.spi.UriQuery;
+import io.dlock.spi.UriSecrets;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import java.nio.file.Files;
@@ -8,13 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,7 +35,6 @@ final class RedisEndpoint {
     private static final Set<String> LETTUCE_PARAMETERS = Set.of("timeout", "database", "db", "clientName",
             "verifyPeer", "libraryName", "libraryVersion");
     private static final Set<String> OWN_PARAMETERS = Set.of("trustStore", "trustStorePassword");
-    private static final Pattern TRUST_STORE_PASSWORD = Pattern.compile("(?i)trustStorePassword=([^&,]*)");
 
     private final RedisURI uri;
     private final String display;
@@ -59,26 +56,26 @@ final class RedisEndpoint {
     static RedisEndpoint parse(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
-            throw new IllegalArgumentException("Redis URI must start with redis:// or rediss://: " + redact(text));
+            throw new IllegalArgumentException("Redis URI must start with redis:// or rediss://: " + UriSecrets.redact(text));
         }
         UriQuery query;
         try {
             query = UriQuery.of(text).allowOnly(union(LETTUCE_PARAMETERS, OWN_PARAMETERS));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Redis URI " + redact(text) + ": " + scrub(e.getMessage(), text));
+            throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
         }
         RedisURI uri;
         try {
             uri = RedisURI.create(withoutOwnParameters(text));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("malformed Redis URI " + redact(text) + ": " + scrub(e.getMessage(), text));
+            throw new IllegalArgumentException("malformed Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("Redis URI " + redact(text) + " names no host");
+            throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + " names no host");
         }
         if (uri.getHost().chars().filter(c -> c == ':').count() == 1) {
             // Lettuce takes "host:port" with a port that is not a number for a host name.
-            throw new IllegalArgumentException("Redis URI " + redact(text) + " has a port that is not a number");
+            throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + " has a port that is not a number");
         }
         if (query.text("timeout").isEmpty()) {
             uri.setTimeout(DEFAULT_TIMEOUT);
@@ -127,68 +124,6 @@ final class RedisEndpoint {
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet());
-    }
-
-    /**
-     * Replaces the secrets of a URI text (or of a list of node URIs) with {@code ***}, for
-     * messages: each node's user info up to its last {@code '@'}, except the user name (a
-     * password may hold any character, {@code '@'} and {@code '/'} too, and Lettuce reads
-     * {@code redis://secret@host} as a password alone), and trust store passwords.
-     */
-    static String redact(String text) {
-        StringBuilder redacted = new StringBuilder();
-        int copied = 0;
-        for (int[] secret : secretRuns(text)) {
-            redacted.append(text, copied, secret[0]).append("***");
-            copied = secret[1];
-        }
-        return redacted.append(text.substring(copied)).toString();
-    }
-
-    /** Replaces the secrets of {@code uri} wherever they appear in {@code message} (a parser's, say). */
-    static String scrub(String message, String uri) {
-        List<String> secrets = new ArrayList<>();
-        for (int[] run : secretRuns(uri)) {
-            secrets.add(uri.substring(run[0], run[1]));
-        }
-        secrets.sort(Comparator.comparingInt(String::length).reversed());
-        String scrubbed = String.valueOf(message);
-        for (String secret : secrets) {
-            scrubbed = scrubbed.replace(secret, "***");
-        }
-        return scrubbed;
-    }
-
-    /** Where the secrets of a URI text are, as ordered, disjoint {start, end} index pairs. */
-    private static List<int[]> secretRuns(String text) {
-        boolean[] secret = new boolean[text.length()];
-        int scheme = text.indexOf("://");
-        while (scheme >= 0) {
-            int start = scheme + 3;
-            int next = text.indexOf("://", start);
-            int end = next >= 0 ? Math.max(start, text.lastIndexOf(',', next)) : text.length();
-            int at = end > start ? text.lastIndexOf('@', end - 1) : -1;
-            if (at >= start) {
-                int colon = text.indexOf(':', start);
-                Arrays.fill(secret, colon >= 0 && colon < at ? colon + 1 : start, at, true);
-            }
-            scheme = next;
-        }
-        Matcher trustStorePassword = TRUST_STORE_PASSWORD.matcher(text);
-        while (trustStorePassword.find()) {
-            Arrays.fill(secret, trustStorePassword.start(1), trustStorePassword.end(1), true);
-        }
-        List<int[]> runs = new ArrayList<>();
-        for (int i = 0; i < secret.length; i++) {
-            if (secret[i] && (i == 0 || !secret[i - 1])) {
-                int runEnd = i;
-                while (runEnd < secret.length && secret[runEnd]) {
-                    runEnd++;
-                }
-                runs.add(new int[] {i, runEnd});
-            }
-        }
-        return runs;
     }
 
     /** This endpoint with another per-command timeout. */

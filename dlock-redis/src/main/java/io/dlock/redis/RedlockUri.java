@@ -1,5 +1,6 @@
 package io.dlock.redis;
 
+import io.dlock.spi.UriSecrets;
 import io.dlock.spi.UriQuery;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,10 +51,10 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
             options = RedlockOptions.from(UriQuery.of("?" + redlockQuery).allowOnly(RedlockOptions.PARAMETERS),
                     defaultLease);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(RedisEndpoint.scrub(e.getMessage(), uri));
+            throw new IllegalArgumentException(UriSecrets.scrub(e.getMessage(), uri));
         }
         if (nodeUris.isEmpty() || nodeUris.stream().anyMatch(String::isBlank)) {
-            throw new IllegalArgumentException("Redlock URI names no nodes or an empty one: " + RedisEndpoint.redact(uri));
+            throw new IllegalArgumentException("Redlock URI names no nodes or an empty one: " + UriSecrets.redact(uri));
         }
         List<RedisEndpoint> endpoints = new ArrayList<>();
         for (String nodeUri : nodeUris) {

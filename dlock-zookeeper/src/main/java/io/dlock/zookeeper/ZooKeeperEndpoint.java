@@ -1,13 +1,13 @@
 package io.dlock.zookeeper;
 
-import java.net.URLDecoder;
+import io.dlock.spi.UriQuery;
+import io.dlock.spi.UriSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +37,10 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
     static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    static final Set<String> PARAMETERS = Set.of("sessionTimeout", "connectionTimeout", "mode", "onSuspend", "tls",
+            "trustStore", "trustStorePassword", "keyStore", "keyStorePassword");
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:(\\d{1,5}))?");
 
     /** A digest user and password; {@link #toString()} hides the password. */
@@ -72,6 +75,14 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
      * @throws IllegalArgumentException naming the part at fault, never repeating the password
      */
     static ZooKeeperEndpoint parse(String uri) {
+        try {
+            return parseChecked(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(UriSecrets.scrub(e.getMessage(), uri), e.getCause());
+        }
+    }
+
+    private static ZooKeeperEndpoint parseChecked(String uri) {
         String redacted = redact(uri);
         int schemeEnd = uri.indexOf("://");
         String scheme = schemeEnd < 0 ? "" : uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
@@ -91,58 +102,32 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
             credentials = Optional.of(parseCredentials(authority.substring(0, at), redacted));
         }
         String hosts = authority.substring(at + 1);
-        String pathAndQuery = rest.substring(authorityEnd);
-        Map<String, String> params = new LinkedHashMap<>();
-        int query = pathAndQuery.indexOf('?');
-        if (query >= 0) {
-            params = parseQuery(pathAndQuery.substring(query + 1), redacted);
-            pathAndQuery = pathAndQuery.substring(0, query);
-        }
-        String root = pathAndQuery.isEmpty() ? DEFAULT_ROOT : normalizeRoot(pathAndQuery, redacted);
+        String path = UriQuery.withoutQuery(rest.substring(authorityEnd));
+        String root = path.isEmpty() ? DEFAULT_ROOT : normalizeRoot(path, redacted);
         String connectString = parseHosts(hosts, redacted);
-
-        Duration session = duration(params.remove("sessionTimeout"), DEFAULT_SESSION_TIMEOUT, "sessionTimeout", redacted);
-        Duration connection = duration(params.remove("connectionTimeout"), DEFAULT_CONNECTION_TIMEOUT,
-                "connectionTimeout", redacted);
-        LockMode mode = choice(params.remove("mode"), LockMode.FAIR, LockMode.class, "mode", redacted);
-        SuspendPolicy suspend = choice(params.remove("onSuspend"), SuspendPolicy.LOSE, SuspendPolicy.class,
-                "onSuspend", redacted);
-        boolean tls = scheme.equals("zks") || bool(params.remove("tls"), "tls", redacted);
-        Optional<TlsSettings> tlsSettings = Optional.empty();
-        TlsSettings stores = new TlsSettings(Optional.ofNullable(params.remove("trustStore")),
-                Optional.ofNullable(params.remove("trustStorePassword")),
-                Optional.ofNullable(params.remove("keyStore")),
-                Optional.ofNullable(params.remove("keyStorePassword")));
-        if (tls) {
-            tlsSettings = Optional.of(stores);
-        } else if (stores.trustStore().isPresent() || stores.keyStore().isPresent()) {
-            throw new IllegalArgumentException("trustStore and keyStore need TLS (zks:// or tls=true): " + redacted);
+        try {
+            UriQuery query = UriQuery.of(rest.substring(authorityEnd)).allowOnly(PARAMETERS);
+            Duration session = query.duration("sessionTimeout", DEFAULT_SESSION_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
+            Duration connection = query.duration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT, MIN_TIMEOUT,
+                    MAX_TIMEOUT);
+            LockMode mode = query.choice("mode", LockMode.class, LockMode.FAIR);
+            SuspendPolicy suspend = query.choice("onSuspend", SuspendPolicy.class, SuspendPolicy.LOSE);
+            boolean tls = scheme.equals("zks") || query.flag("tls", false);
+            TlsSettings stores = new TlsSettings(query.text("trustStore"), query.text("trustStorePassword"),
+                    query.text("keyStore"), query.text("keyStorePassword"));
+            if (!tls && (stores.trustStore().isPresent() || stores.keyStore().isPresent())) {
+                throw new IllegalArgumentException("trustStore and keyStore need TLS (zks:// or tls=true)");
+            }
+            return new ZooKeeperEndpoint(connectString, root, credentials, session, connection, mode, suspend,
+                    tls ? Optional.of(stores) : Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ZooKeeper URI " + redacted + ": " + e.getMessage());
         }
-        if (!params.isEmpty()) {
-            throw new IllegalArgumentException("unknown parameter(s) " + String.join(", ", params.keySet())
-                    + " in ZooKeeper URI " + redacted + "; known: sessionTimeout, connectionTimeout, mode,"
-                    + " onSuspend, tls, trustStore, trustStorePassword, keyStore, keyStorePassword");
-        }
-        return new ZooKeeperEndpoint(connectString, root, credentials, session, connection, mode, suspend, tlsSettings);
     }
 
-    /**
-     * Replaces passwords in a URI text with {@code ***}, for messages: everything from the first
-     * {@code ':'} after {@code "://"} to the last {@code '@'} (so a password holding a raw
-     * {@code '@'}, {@code '/'} or {@code '?'} is hidden whole; at worst more is hidden than the
-     * password), and the values of {@code trustStorePassword} and {@code keyStorePassword}.
-     */
+    /** Replaces passwords in a URI text with {@code ***}, for messages, as every backend does ({@link UriSecrets}). */
     static String redact(String text) {
-        String masked = text;
-        int start = text.indexOf("://");
-        if (start >= 0) {
-            int colon = text.indexOf(':', start + 3);
-            int at = text.lastIndexOf('@');
-            if (colon >= 0 && colon < at) {
-                masked = text.substring(0, colon + 1) + "***" + text.substring(at);
-            }
-        }
-        return masked.replaceAll("(?i)(StorePassword=)[^&]*", "$1***");
+        return UriSecrets.redact(text);
     }
 
     /** The Curator namespace for {@link #root()}: the root without its leading slash. */
@@ -156,32 +141,13 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
                 + connectString + root;
     }
 
-    private static Map<String, String> parseQuery(String query, String redacted) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("parameter without value in ZooKeeper URI " + redacted
-                        + ": write name=value");
-            }
-            String name = pair.substring(0, eq);
-            if (params.put(name, decode(pair.substring(eq + 1), "the value of parameter " + name, redacted)) != null) {
-                throw new IllegalArgumentException("parameter " + name + " given twice in ZooKeeper URI " + redacted);
-            }
-        }
-        return params;
-    }
-
     private static Credentials parseCredentials(String userInfo, String redacted) {
         int colon = userInfo.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("ZooKeeper URI credentials must be user:password@ (digest): " + redacted);
         }
-        String user = decode(userInfo.substring(0, colon), "the user name", redacted);
-        String password = decode(userInfo.substring(colon + 1), "the password", redacted);
+        String user = UriQuery.decode(userInfo.substring(0, colon), "the user name of ZooKeeper URI " + redacted);
+        String password = UriQuery.decode(userInfo.substring(colon + 1), "the password of ZooKeeper URI " + redacted);
         if (password.isEmpty()) {
             throw new IllegalArgumentException("empty password for user " + user + " in ZooKeeper URI " + redacted);
         }
@@ -223,70 +189,6 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
             throw new IllegalArgumentException("root path " + root + " is reserved by ZooKeeper: " + redacted);
         }
         return root;
-    }
-
-    private static Duration duration(String text, Duration fallback, String name, String redacted) {
-        if (text == null) {
-            return fallback;
-        }
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(name + "=" + text + " in ZooKeeper URI " + redacted
-                    + " is not a duration such as 500ms, 10s or 2m");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration value = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
-        };
-        if (value.compareTo(Duration.ofMillis(100)) < 0 || value.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException(name + " must be between 100ms and 10m, was " + text);
-        }
-        return value;
-    }
-
-    private static <E extends Enum<E>> E choice(String text, E fallback, Class<E> type, String name, String redacted) {
-        if (text == null) {
-            return fallback;
-        }
-        for (E value : type.getEnumConstants()) {
-            if (value.name().equalsIgnoreCase(text)) {
-                return value;
-            }
-        }
-        List<String> known = new ArrayList<>();
-        for (E value : type.getEnumConstants()) {
-            known.add(value.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException(name + "=" + text + " in ZooKeeper URI " + redacted + " must be one of "
-                + String.join(", ", known));
-    }
-
-    private static boolean bool(String text, String name, String redacted) {
-        if (text == null || text.equalsIgnoreCase("false")) {
-            return false;
-        }
-        if (text.equalsIgnoreCase("true")) {
-            return true;
-        }
-        throw new IllegalArgumentException(name + "=" + text + " in ZooKeeper URI " + redacted + " must be true or false");
-    }
-
-    /**
-     * Undoes percent-encoding; {@code '+'} stays a plus sign.
-     *
-     * @throws IllegalArgumentException for a {@code '%'} without two hex digits, naming the part
-     *     ({@code what}) but quoting nothing of it: URLDecoder's own message quotes the text, which
-     *     may be a password
-     */
-    private static String decode(String text, String what, String redacted) {
-        try {
-            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("malformed percent-encoding in " + what + " of ZooKeeper URI " + redacted
-                    + ": write '%' as %25 and other escapes as '%' and two hex digits");
-        }
     }
 
     /** Where the servers end in the text after {@code "://"}: at the first {@code '/'} or {@code '?'}. */

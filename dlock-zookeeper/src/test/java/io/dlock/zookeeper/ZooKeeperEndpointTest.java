@@ -39,6 +39,8 @@ class ZooKeeperEndpointTest {
         assertThat(endpoint.tls().orElseThrow().trustStore()).contains("/etc/trust.p12");
         assertThat(endpoint.toString()).isEqualTo("zks://alice@h1:2281/apps/locks").doesNotContain("p@ss");
         assertThat(ZooKeeperEndpoint.parse("zk://h?tls=true").tls()).isPresent();
+        assertThat(ZooKeeperEndpoint.parse("zk://h?sessionTimeout=1.5s").sessionTimeout())
+                .as("the duration grammar every backend shares").isEqualTo(Duration.ofMillis(1_500));
     }
 
     @Test
@@ -91,7 +93,7 @@ class ZooKeeperEndpointTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStorePassword")
                 .hasMessageNotContaining("zz").hasNoCause();
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:pw-secret@h1?trustStore=%4"))
-                .hasMessageContaining("parameter trustStore").hasMessageNotContaining("pw-secret").hasNoCause();
+                .hasMessageContaining("parameter 'trustStore'").hasMessageNotContaining("pw-secret").hasNoCause();
     }
 
     @Test

@@ -5,7 +5,9 @@ import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
 import io.dlock.spi.LockRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.zookeeper.Watcher;
@@ -16,16 +18,18 @@ import org.apache.zookeeper.data.Stat;
  * (https://zookeeper.apache.org/doc/current/recipes.html#sc_recipes_Locks), written out so that
  * it returns fencing tokens and reports loss precisely.
  *
- * <p>The first attempt adds a protected ephemeral-sequential node holding the owner id and reads
- * the queue in the same round trip ({@link QueueEntry}); later attempts read the queue again.
+ * <p>The first attempt adds an ephemeral-sequential node holding the owner id, named after a
+ * protection id of this acquisition's, and reads the queue in the same round trip
+ * ({@link QueueEntry}); later attempts read the queue again.
  * The lowest node holds the lock. A denied owner's watch is on its immediate predecessor only,
  * so a release wakes exactly one waiter; the watch covers the denied attempt when that
  * predecessor is still there. A waiter right behind the first node holds as soon as that node is
  * gone (no node can join ahead of it); one further back reads the queue again when its
  * predecessor goes, since that may have been a waiter giving up. The token is the holding node's
  * creation zxid. Releasing deletes the node. A create whose reply was lost fails the attempt
- * (Curator does not retry it); Curator's protection then finds the node by its protection id and
- * deletes it in the background, retrying until it can, and the next attempt adds a new node.
+ * (Curator does not retry it); the next attempt, or the release, looks for the node by its
+ * protection id and takes it over, or deletes it (the pattern of Curator's protected mode, with
+ * the retries left to the engine).
  *
  * <p>An attempt whose own node is gone (its session expired while it waited) answers
  * {@link AttemptResult.Retry}: the next attempt adds the node anew, at the back of the queue.
@@ -38,7 +42,9 @@ final class FairAcquisition implements Acquisition {
     private final LockPaths paths;
     private final LockRequest request;
     private final Watcher watcher;
+    private final String protectionId = "_c_" + UUID.randomUUID() + "-";
     private volatile boolean finished;
+    private volatile boolean createSent;
     private volatile String node;
     private volatile Stat nodeStat;
     private volatile String blocker;
@@ -67,13 +73,34 @@ final class FairAcquisition implements Acquisition {
     @Override
     public CompletionStage<AttemptResult> attempt() {
         String mine = node;
-        if (mine == null) {
-            return QueueEntry.enter(calls, paths, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
-                node = created.node();
-                nodeStat = created.stat().orElse(null);
-            }).thenCompose(order -> order.contains(node) ? decide(order, false) : readQueue(false));
+        if (mine != null) {
+            return headGone ? grant(mine) : readQueue(true);
         }
-        return headGone ? grant(mine) : readQueue(true);
+        if (createSent) {
+            // An earlier create's reply was lost: its node, if made, is this acquisition's.
+            return calls.children(paths.container()).thenCompose(children -> {
+                Optional<String> made = ours(children);
+                if (made.isEmpty()) {
+                    return enterQueue();
+                }
+                node = made.get();
+                return decide(QueueOrder.of(children), false);
+            });
+        }
+        return enterQueue();
+    }
+
+    private CompletionStage<AttemptResult> enterQueue() {
+        createSent = true;
+        return QueueEntry.enter(calls, paths, protectionId, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
+            node = created.node();
+            nodeStat = created.stat().orElse(null);
+        }).thenCompose(order -> order.contains(node) ? decide(order, false) : readQueue(false));
+    }
+
+    /** The node among {@code children} that a create of this acquisition made, if any. */
+    private Optional<String> ours(List<String> children) {
+        return children.stream().filter(child -> child.startsWith(protectionId)).findFirst();
     }
 
     /** Reads the queue and decides, as {@link #decide} does. */
@@ -102,7 +129,8 @@ final class FairAcquisition implements Acquisition {
 
     /**
      * Deletes this owner's node: the held lock's, only if it still holds in the current session;
-     * a queue node by path, with Curator's guarantee to retry.
+     * a queue node by path, or by its protection id when its creation's reply was lost. A delete
+     * that fails fails the release, which the engine retries.
      */
     @Override
     public CompletionStage<Boolean> release() {
@@ -114,10 +142,17 @@ final class FairAcquisition implements Acquisition {
             return NodeRemoval.deleteIfStillHeld(calls, held, guard.currentSession());
         }
         String mine = node;
-        if (mine == null) {
+        if (mine != null) {
+            return calls.delete(paths.child(mine), -1, false).thenApply(deleted -> false);
+        }
+        if (!createSent) {
             return CompletableFuture.completedFuture(false);
         }
-        return calls.delete(paths.child(mine), -1, true).thenApply(deleted -> false);
+        // A create whose reply was lost may have made a node: find it by the protection id.
+        return calls.children(paths.container()).thenCompose(children -> ours(children)
+                .map(made -> calls.delete(paths.child(made), -1, false))
+                .orElseGet(() -> CompletableFuture.completedFuture(false)))
+                .thenApply(deleted -> false);
     }
 
     /**
@@ -179,6 +214,7 @@ final class FairAcquisition implements Acquisition {
     /** Forgets this owner's node, gone with an expired session, so that the next attempt adds a new one. */
     private CompletionStage<AttemptResult> recreate(boolean mayRecreate) {
         node = null;
+        createSent = false;
         nodeStat = null;
         blocker = null;
         headGone = false;

@@ -5,7 +5,7 @@ import org.apache.curator.utils.ZKPaths;
 /**
  * Where one lock lives, relative to the client's root (a Curator namespace): a container node
  * named by {@link LockNames#encode(String)}, holding the fair queue's ephemeral-sequential
- * nodes ({@code …q-0000000042}, with Curator's protection prefix) or the simple mode's single
+ * nodes ({@code _c_<protection id>-q-0000000042}) or the simple mode's single
  * ephemeral node {@value #HOLDER}. The container is deleted by the servers once it is empty.
  *
  * @param name the lock name
@@ -34,8 +34,11 @@ record LockPaths(String name, String container) {
         return child(HOLDER);
     }
 
-    /** The path prefix a new queue node is created with. */
-    String queueNodePrefix() {
-        return child(QUEUE_NODE);
+    /**
+     * The path prefix a new queue node is created with: its acquisition's protection id, then
+     * {@value #QUEUE_NODE} (the servers append the sequence number).
+     */
+    String queueNodePrefix(String protectionId) {
+        return child(protectionId + QUEUE_NODE);
     }
 }

@@ -21,20 +21,22 @@ final class QueueEntry {
 
     private final ZooKeeperCalls calls;
     private final LockPaths paths;
+    private final String protectionId;
     private final byte[] owner;
     private final Consumer<ZooKeeperCalls.Created> onCreated;
 
-    private QueueEntry(ZooKeeperCalls calls, LockPaths paths, byte[] owner,
+    private QueueEntry(ZooKeeperCalls calls, LockPaths paths, String protectionId, byte[] owner,
             Consumer<ZooKeeperCalls.Created> onCreated) {
         this.calls = calls;
         this.paths = paths;
+        this.protectionId = protectionId;
         this.owner = owner;
         this.onCreated = onCreated;
     }
 
     /**
-     * Adds a protected queue node holding {@code owner} to the lock of {@code paths} and reads the
-     * queue.
+     * Adds a queue node named after {@code protectionId}, holding {@code owner}, to the lock of
+     * {@code paths} and reads the queue.
      *
      * @param onCreated told of the node as soon as it is created, before the returned stage
      *     completes, also when the reading then fails
@@ -42,13 +44,13 @@ final class QueueEntry {
      *     the node was created (Curator held both calls back, or created the parents first), and
      *     must then be read again
      */
-    static CompletionStage<QueueOrder> enter(ZooKeeperCalls calls, LockPaths paths, byte[] owner,
+    static CompletionStage<QueueOrder> enter(ZooKeeperCalls calls, LockPaths paths, String protectionId, byte[] owner,
             Consumer<ZooKeeperCalls.Created> onCreated) {
-        return new QueueEntry(calls, paths, owner, onCreated).intoExistingContainer();
+        return new QueueEntry(calls, paths, protectionId, owner, onCreated).intoExistingContainer();
     }
 
     private CompletionStage<QueueOrder> intoExistingContainer() {
-        CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, owner);
+        CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, protectionId, owner);
         return read(created).thenCompose(reading -> reading.created()
                 ? CompletableFuture.completedFuture(reading.order())
                 : withNewContainer());
@@ -56,14 +58,15 @@ final class QueueEntry {
 
     private CompletionStage<QueueOrder> withNewContainer() {
         CompletionStage<Void> container = calls.createContainer(paths.container());
-        CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, owner);
+        CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, protectionId, owner);
         return read(created).thenCompose(reading -> reading.created()
                 ? CompletableFuture.completedFuture(reading.order())
                 : container.thenCompose(made -> withParentsFirst()));
     }
 
     private CompletionStage<QueueOrder> withParentsFirst() {
-        return read(calls.createQueueNodeAndContainer(paths, owner).thenApply(Optional::of)).thenApply(Reading::order);
+        return read(calls.createQueueNodeAndContainer(paths, protectionId, owner).thenApply(Optional::of))
+                .thenApply(Reading::order);
     }
 
     /** Reads the queue right after {@code created} was sent; the reading is complete once both are. */

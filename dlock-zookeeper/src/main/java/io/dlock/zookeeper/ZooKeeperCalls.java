@@ -38,16 +38,17 @@ final class ZooKeeperCalls {
     record NodeData(byte[] data, Stat stat) {}
 
     /**
-     * Adds a protected ephemeral-sequential queue node holding {@code data} to the lock's
-     * container; empty when the container does not exist. Curator does not retry (the client's
-     * retry policy is off), so a create whose reply is lost fails the stage; Curator's protection
-     * then looks for the node by its protection id (the {@code _c_<uuid>-} prefix of its name)
-     * and deletes it in the background, retrying that until the connection is back.
+     * Adds an ephemeral-sequential queue node holding {@code data}, named after
+     * {@code protectionId}, to the lock's container; empty when the container does not exist.
+     * Curator does not retry (the client's retry policy is off), so a create whose reply is lost
+     * fails the stage; the node, if it was made, is found later by its protection id
+     * ({@link FairAcquisition}). Curator's own protection is not used: with retries off, its
+     * background search for such a node repeats without pause while the connection is down.
      */
-    CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, byte[] data) {
-        return call(paths.container(), callback -> client.create().withProtection()
+    CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, String protectionId, byte[] data) {
+        return call(paths.container(), callback -> client.create()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
-                .forPath(paths.queueNodePrefix(), data), event -> {
+                .forPath(paths.queueNodePrefix(protectionId), data), event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
                         return Optional.empty();
                     }
@@ -59,10 +60,10 @@ final class ZooKeeperCalls {
      * Adds a queue node as {@link #createQueueNode} does, creating the container and its
      * parents first when they are missing.
      */
-    CompletionStage<Created> createQueueNodeAndContainer(LockPaths paths, byte[] data) {
-        return call(paths.container(), callback -> client.create().creatingParentContainersIfNeeded().withProtection()
+    CompletionStage<Created> createQueueNodeAndContainer(LockPaths paths, String protectionId, byte[] data) {
+        return call(paths.container(), callback -> client.create().creatingParentContainersIfNeeded()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
-                .forPath(paths.queueNodePrefix(), data), event -> created(event, paths));
+                .forPath(paths.queueNodePrefix(protectionId), data), event -> created(event, paths));
     }
 
     /** Creates the container node {@code path}, and its parents as containers, unless it exists. */

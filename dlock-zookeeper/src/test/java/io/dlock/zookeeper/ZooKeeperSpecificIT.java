@@ -353,9 +353,9 @@ class ZooKeeperSpecificIT {
     /**
      * The reply to an acquisition's creation is lost (the connection resets after the server
      * created the node), and the acquisition gives up. The client's session is long and lives
-     * on, so the node goes only if the client deletes it: Curator's protection in fair mode
-     * (it finds the node by its protection id once reconnected), the session guard in simple
-     * mode (it deletes the holder node if it holds the abandoned owner id).
+     * on, so the node goes only if the client deletes it: the acquisition's release, retried by
+     * the engine until the connection is back, finds it by its protection id in fair mode, and
+     * by the abandoned owner id in the holder node in simple mode.
      */
     @ParameterizedTest(name = "{0} mode")
     @ValueSource(strings = {"fair", "simple"})

@@ -33,10 +33,14 @@ class DlockHealthIndicatorIT {
     /** Polls until the indicator reports {@code status}, returning that report. */
     private static Health awaitStatus(HealthIndicator indicator, Status status) {
         AtomicReference<Health> last = new AtomicReference<>();
-        Poll.until("health " + status + " (last: " + last + ")", WITHIN, () -> {
-            last.set(indicator.health());
-            return last.get().getStatus().equals(status);
-        });
+        try {
+            Poll.until("health " + status, WITHIN, () -> {
+                last.set(indicator.health());
+                return last.get().getStatus().equals(status);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last report: " + last.get(), e);
+        }
         return last.get();
     }
 

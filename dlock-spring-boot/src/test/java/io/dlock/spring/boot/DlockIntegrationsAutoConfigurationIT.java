@@ -116,7 +116,7 @@ class DlockIntegrationsAutoConfigurationIT {
         }
 
         @Bean
-        LockRegistry ownRegistry() {
+        DefaultLockRegistry ownRegistry() {
             return new DefaultLockRegistry();
         }
     }

@@ -46,6 +46,7 @@ class DlockMetricsAutoConfigurationIT {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             LockClient client = context.getBean(LockClient.class);
             try (Lease lease = client.lock("boot:metrics").acquire(Duration.ofSeconds(10))) {
+                assertThat(lease.isValid()).isTrue();
                 Poll.until("one lease held", Duration.ofSeconds(10),
                         () -> registry.get("dlock.leases.held").tags("backend", "redis").gauge().value() == 1.0);
             }
@@ -65,6 +66,7 @@ class DlockMetricsAutoConfigurationIT {
         runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.metrics.lock-name-tags=true").run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             try (Lease lease = context.getBean(LockClient.class).lock("boot:tagged").acquire(Duration.ofSeconds(10))) {
+                assertThat(lease.isValid()).isTrue();
                 Poll.until("the acquisition recorded with its lock's name", Duration.ofSeconds(10),
                         () -> registry.find("dlock.acquisitions").tags("lock", "boot:tagged", "outcome", "acquired")
                                 .timer() != null);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,7 +46,8 @@ final class FencedFile {
 
     private long update(long fencingToken, boolean write, long counter) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+                StandardOpenOption.WRITE)) {
+            channel.lock(); // the whole file, for this operation: closing the channel releases it
             ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
             channel.read(buffer, 0);
             String[] state = new String(buffer.array(), StandardCharsets.US_ASCII).trim().split(" ");

@@ -112,10 +112,15 @@ class DlockHealthIndicatorIT {
     }
 
     @Test
-    void offWhenDisabledOrWithoutHealthSupport() {
+    void offWhenDisabledReplacedOrWithoutHealthSupport() {
         try (RedisServer server = RedisServer.start()) {
             runner.withPropertyValues("dlock.uri=" + server.uri(), "management.health.dlock.enabled=false")
                     .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("dlockHealthContributor"));
+            HealthIndicator own = () -> Health.up().build();
+            runner.withPropertyValues("dlock.uri=" + server.uri())
+                    .withBean("dlockHealthIndicator", HealthIndicator.class, () -> own)
+                    .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("dlockHealthContributor")
+                            .getBean("dlockHealthIndicator").isSameAs(own));
             runner.withPropertyValues("dlock.uri=" + server.uri())
                     .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                     .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("dlockHealthContributor"));

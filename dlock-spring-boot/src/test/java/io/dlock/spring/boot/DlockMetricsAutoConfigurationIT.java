@@ -75,6 +75,20 @@ class DlockMetricsAutoConfigurationIT {
     }
 
     @Test
+    void theApplicationsOwnDlockMetricsAreUsedInstead() {
+        DlockMetrics own = DlockMetrics.withLockNameTags();
+        runner.withPropertyValues("dlock.uri=" + server.uri()).withBean(DlockMetrics.class, () -> own).run(context -> {
+            assertThat(context).hasNotFailed().getBean(DlockMetrics.class).isSameAs(own);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            try (Lease lease = context.getBean(LockClient.class).lock("boot:own").acquire(Duration.ofSeconds(10))) {
+                assertThat(lease.isValid()).isTrue();
+                Poll.until("the acquisition recorded by the application's own DlockMetrics", Duration.ofSeconds(10),
+                        () -> registry.find("dlock.acquisitions").tags("lock", "boot:own").timer() != null);
+            }
+        });
+    }
+
+    @Test
     void noMetersWithoutARegistry() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class))
                 .withPropertyValues("dlock.uri=" + server.uri())

@@ -241,7 +241,14 @@ final class AcquireOperation {
      * watch. A watch that cannot be set up leaves the operation to timed retries.
      */
     private void watchThenAttempt(Try trying, AttemptResult.Denied denial) {
-        if (beginStep() != trying) {
+        Try stepping = beginStep();
+        if (stepping == null) {
+            return;
+        }
+        if (stepping != trying) {
+            // A late grant was given back meanwhile: the fresh try attempts instead of watching.
+            endStep(false);
+            attempt();
             return;
         }
         trying.watching = true;
@@ -278,10 +285,12 @@ final class AcquireOperation {
                     + " had run out, so it was given back");
             return;
         }
-        CompletableFuture<String> lost = grant.lost().toCompletableFuture();
-        if (lost.isDone()) {
-            giveBack(trying, "the grant was lost as it arrived (" + lost.join() + "), so it was given back");
-            return;
+        if (grant.signalsLoss()) {
+            CompletableFuture<String> lost = grant.lost().toCompletableFuture();
+            if (lost.isDone()) {
+                giveBack(trying, "the grant was lost as it arrived (" + lost.join() + "), so it was given back");
+                return;
+            }
         }
         DefaultLease granted = engine.grant(trying.request, trying.acquisition, grant, sentAt, renewed);
         earlierCleanUps().thenRun(() -> cleanedUp.complete(null));

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's Micrometer example compiles, runs against a real server, and is the one printed there. */
+/** The Micrometer example compiles, runs against a real server, and is the one on docs/integrations/micrometer.md. */
 class ReadmeExampleIT {
 
     /** A storage system that records the fencing tokens of its writes, as the example's {@code store}. */
@@ -57,13 +57,13 @@ class ReadmeExampleIT {
     }
 
     @Test
-    void theReadmeShowsThisExample() throws IOException {
+    void thePageShowsThisExample() throws IOException {
         String test = Files.readString(Path.of("src/test/java/io/dlock/micrometer/ReadmeExampleIT.java"));
         Matcher inTest = Pattern.compile("// README-EXAMPLE-START\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL)
                 .matcher(test);
         assertThat(inTest.find()).isTrue();
-        String readme = Files.readString(Path.of("../README.md"));
-        assertThat(normalize(readme)).contains(normalize(inTest.group(1)));
+        String page = Files.readString(Path.of("../docs/integrations/micrometer.md"));
+        assertThat(normalize(page)).contains(normalize(inTest.group(1)));
     }
 
     private static String normalize(String code) {

@@ -18,7 +18,7 @@ import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.junit.jupiter.api.Test;
 
-/** The README's ShedLock example compiles, runs against a real server, and is the one printed there. */
+/** The ShedLock example compiles, runs against a real server, and is the one on docs/integrations/shedlock.md. */
 class ReadmeExampleIT {
 
     /** A storage system that records the fencing tokens of its writes, as the example's {@code store}. */
@@ -49,13 +49,13 @@ class ReadmeExampleIT {
     }
 
     @Test
-    void theReadmeShowsThisExample() throws IOException {
+    void thePageShowsThisExample() throws IOException {
         String test = Files.readString(Path.of("src/test/java/io/dlock/shedlock/ReadmeExampleIT.java"));
         Matcher inTest = Pattern.compile("// README-EXAMPLE-START\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL)
                 .matcher(test);
         assertThat(inTest.find()).isTrue();
-        String readme = Files.readString(Path.of("../README.md"));
-        assertThat(normalize(readme)).contains(normalize(inTest.group(1)));
+        String page = Files.readString(Path.of("../docs/integrations/shedlock.md"));
+        assertThat(normalize(page)).contains(normalize(inTest.group(1)));
     }
 
     private static String normalize(String code) {

@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
-/** The README's Spring Boot example runs in an application on a real Redis, and is the one printed there. */
+/** The Spring Boot example runs in an application on a real Redis, and is the one on docs/integrations/spring-boot.md. */
 class ReadmeExampleIT {
 
     /** A storage system that records the fencing tokens of its writes, as the example's {@code store}. */
@@ -85,13 +85,13 @@ class ReadmeExampleIT {
     }
 
     @Test
-    void theReadmeShowsThisExample() throws IOException {
+    void thePageShowsThisExample() throws IOException {
         String test = Files.readString(Path.of("src/test/java/io/dlock/spring/boot/ReadmeExampleIT.java"));
         Matcher inTest = Pattern.compile("// README-EXAMPLE-START\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL)
                 .matcher(test);
         assertThat(inTest.find()).isTrue();
-        String readme = Files.readString(Path.of("../README.md"));
-        assertThat(normalize(readme)).contains(normalize(inTest.group(1)));
+        String page = Files.readString(Path.of("../docs/integrations/spring-boot.md"));
+        assertThat(normalize(page)).contains(normalize(inTest.group(1)));
     }
 
     private static String normalize(String code) {

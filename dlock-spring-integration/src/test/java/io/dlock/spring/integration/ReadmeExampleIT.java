@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 
-/** The README's Spring Integration example compiles, runs against a real server, and is the one printed there. */
+/** The Spring Integration example compiles, runs against a real server, and is the one on docs/integrations/spring-integration.md. */
 class ReadmeExampleIT {
 
     /** A storage system that records the fencing tokens of its writes, as the example's {@code store}. */
@@ -54,13 +54,13 @@ class ReadmeExampleIT {
     }
 
     @Test
-    void theReadmeShowsThisExample() throws IOException {
+    void thePageShowsThisExample() throws IOException {
         String test = Files.readString(Path.of("src/test/java/io/dlock/spring/integration/ReadmeExampleIT.java"));
         Matcher inTest = Pattern.compile("// README-EXAMPLE-START\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL)
                 .matcher(test);
         assertThat(inTest.find()).isTrue();
-        String readme = Files.readString(Path.of("../README.md"));
-        assertThat(normalize(readme)).contains(normalize(inTest.group(1)));
+        String page = Files.readString(Path.of("../docs/integrations/spring-integration.md"));
+        assertThat(normalize(page)).contains(normalize(inTest.group(1)));
     }
 
     /** Drops blank lines, and the test's own checks inside the example (lines the README replaces by "// ..."). */

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The faults each backend claims to tolerate are those the README's torture table says. */
+/** The faults each backend claims to tolerate are those the torture table of docs/guarantees.md says. */
 class BackendKindTest {
 
-    /** The README of the project, from this module's directory (where Maven runs the tests). */
-    private static final Path README = Path.of("..", "README.md");
+    /** The page with the torture table, from this module's directory (where Maven runs the tests). */
+    private static final Path PAGE = Path.of("..", "docs", "guarantees.md");
 
     @Test
-    void toleratedFaultsAreTheReadmesAndTheTableCoversEveryFault() throws IOException {
-        Map<Fault, List<String>> table = readmeTable();
+    void toleratedFaultsAreTheTablesAndTheTableCoversEveryFault() throws IOException {
+        Map<Fault, List<String>> table = tortureTable();
         assertThat(table.keySet()).as("a row for every fault but NONE")
                 .containsExactlyInAnyOrder(List.of(Fault.values()).stream().filter(f -> f != Fault.NONE)
                         .toArray(Fault[]::new));
@@ -28,7 +28,7 @@ class BackendKindTest {
                 BackendKind backend = columns[c];
                 String expected = !fault.appliesTo(backend) ? "-"
                         : backend.toleratedFaults().contains(fault) ? "yes" : "no";
-                assertThat(cells.get(c)).as("README: " + fault + " on " + backend).isEqualTo(expected);
+                assertThat(cells.get(c)).as("guarantees.md: " + fault + " on " + backend).isEqualTo(expected);
             }
         });
         for (BackendKind backend : BackendKind.values()) {
@@ -37,10 +37,10 @@ class BackendKindTest {
     }
 
     /** The rows of the table whose first column is a fault name in backquotes. */
-    private static Map<Fault, List<String>> readmeTable() throws IOException {
+    private static Map<Fault, List<String>> tortureTable() throws IOException {
         Map<Fault, List<String>> rows = new EnumMap<>(Fault.class);
         boolean inTable = false;
-        for (String line : Files.readAllLines(README)) {
+        for (String line : Files.readAllLines(PAGE)) {
             if (line.startsWith("| torture fault | redis | redlock | zookeeper |")) {
                 inTable = true;
             } else if (inTable && !line.startsWith("|")) {
@@ -51,7 +51,7 @@ class BackendKindTest {
                 rows.put(Fault.valueOf(cells.get(0).replace("`", "")), cells.subList(1, cells.size()));
             }
         }
-        assertThat(rows).as("the torture table in " + README.toAbsolutePath().normalize()).isNotEmpty();
+        assertThat(rows).as("the torture table in " + PAGE.toAbsolutePath().normalize()).isNotEmpty();
         return rows;
     }
 }

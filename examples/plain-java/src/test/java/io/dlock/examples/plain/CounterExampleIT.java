@@ -60,13 +60,13 @@ class CounterExampleIT {
     }
 
     @Test
-    void theReadmeShowsThisExample() throws IOException {
+    void thePageShowsThisExample() throws IOException {
         String source = Files.readString(Path.of("src/main/java/io/dlock/examples/plain/CounterExample.java"));
         Matcher example = Pattern.compile("// README-EXAMPLE-START\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL)
                 .matcher(source);
         assertThat(example.find()).isTrue();
-        String readme = Files.readString(Path.of("../../README.md"));
-        assertThat(normalize(readme)).contains(normalize(example.group(1)));
+        String page = Files.readString(Path.of("../../docs/integrations/examples.md"));
+        assertThat(normalize(page)).contains(normalize(example.group(1)));
     }
 
     private static String normalize(String code) {

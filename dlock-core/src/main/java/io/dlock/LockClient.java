@@ -7,6 +7,8 @@ import io.dlock.spi.LockBackendProvider;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -209,7 +211,7 @@ public final class LockClient implements AutoCloseable {
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
         private Executor callbackExecutor;
-        private LockListener listener = LockListener.NONE;
+        private final List<LockListener> listeners = new ArrayList<>();
 
         private Builder(Function<BackendContext, LockBackend> opener) {
             this.opener = opener;
@@ -258,11 +260,13 @@ public final class LockClient implements AutoCloseable {
         }
 
         /**
-         * Who is told of acquisitions, releases, losses and renewals, for metrics (default:
-         * nobody). See {@link LockListener} for the threads it is called on.
+         * Adds a listener told of acquisitions, releases, losses and renewals, for metrics
+         * (default: none). Each listener added is told of every event, in the order added; one
+         * that throws does not keep the event from the others. See {@link LockListener} for the
+         * threads it is called on.
          */
         public Builder listener(LockListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -298,7 +302,7 @@ public final class LockClient implements AutoCloseable {
                 }
             };
             ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
-                    ownCallbacks != null ? ownCallbacks : callbackExecutor, listener);
+                    ownCallbacks != null ? ownCallbacks : callbackExecutor, LockListeners.of(listeners));
             LockBackend backend = null;
             try {
                 settings.checkValidity(defaultLease);

@@ -126,6 +126,28 @@ class EngineLifecycleTest {
     }
 
     @Test
+    void everyListenerAddedIsToldInOrderEvenAfterOneThrows() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+                .listener(new LockListener() {
+                    @Override
+                    public void leaseReleased(String lock, Duration held) {
+                        events.add("first: " + lock);
+                        throw new IllegalStateException("a listener that fails");
+                    }
+                })
+                .listener(new LockListener() {
+                    @Override
+                    public void leaseReleased(String lock, Duration held) {
+                        events.add("second: " + lock);
+                    }
+                }).build();
+        clients.add(client);
+        client.lock("both").acquireAsync(Duration.ZERO).join().close();
+        assertThat(events).containsExactly("first: both", "second: both");
+    }
+
+    @Test
     void theListenerHearsOfEachAcquisitionRenewalAndEndOnce() {
         List<String> events = new CopyOnWriteArrayList<>();
         LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)

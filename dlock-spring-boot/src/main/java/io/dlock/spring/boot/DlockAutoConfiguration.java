@@ -61,7 +61,7 @@ public final class DlockAutoConfiguration {
         }
         LockClient.Builder builder = LockClient.builder(uri.strip());
         options(builder, properties);
-        builder.listener(LockListeners.of(listeners.orderedStream().toList()));
+        listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         try {
             return builder.build();

@@ -1,13 +1,12 @@
-package io.dlock.spring.boot;
+package io.dlock;
 
-import io.dlock.LockListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every {@link LockListener} bean as the one listener a client takes, each told of every event. */
+/** The listeners given to a client's builder as the one its engine tells: each is told of every event, in order. */
 final class LockListeners implements LockListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockListeners.class);
@@ -52,7 +51,7 @@ final class LockListeners implements LockListener {
             try {
                 event.accept(listener);
             } catch (RuntimeException e) {
-                LOG.warn("lock listener {} failed", listener, e);
+                LOG.warn("the LockListener {} failed; ignored", listener, e);
             }
         }
     }

@@ -54,7 +54,7 @@ class TortureCommandIT {
                 "--backend", "REDIS", "--fault", "CLIENT_PAUSE", "--no-controls", "--duration", "60s"))
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
         Path records = Path.of(System.getProperty("java.io.tmpdir"),
-                "dlock-testkit-" + System.getProperty("user.name", "user"), Long.toString(dlock.pid()));
+                "dlock-servers-" + System.getProperty("user.name", "user"), Long.toString(dlock.pid()));
         Poll.until("the worker JVMs run", Duration.ofSeconds(60), () -> dlock.descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false))
                 .count() == 3);

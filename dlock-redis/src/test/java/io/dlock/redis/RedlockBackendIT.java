@@ -1,10 +1,12 @@
 package io.dlock.redis;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.HolderProcess;
+import io.dlock.Ticker;
+import io.dlock.servers.HolderProcess;
+import io.dlock.servers.PausableScheduler;
+import io.dlock.servers.RedisServers;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -65,5 +67,12 @@ class RedlockBackendIT extends LockBackendContract {
     @Override
     protected long crashHolderWhileHolding(String name, Duration lease) {
         return HolderProcess.crashWhileHolding(servers.redlockUri(OPTIONS), name, lease);
+    }
+
+    @Override
+    protected FreezableHolder freezableHolder(Duration lease) {
+        PausableScheduler timers = new PausableScheduler();
+        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
     }
 }

@@ -10,7 +10,6 @@ import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockState;
 import io.dlock.LockTimeoutException;
-import io.dlock.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -68,36 +67,14 @@ public abstract class LockBackendContract {
     }
 
     /**
-     * A client with a renewed {@code lease} whose link to its lock is frozen and thawed by the
-     * test: a stopped process, a long GC pause. By default its timers are paused, so it stops
-     * renewing; a backend whose locks live as long as a session freezes its connection instead.
+     * A client with a renewed {@code lease} whose link to its lock the test freezes and thaws:
+     * a stopped process, a long GC pause. A backend whose server expires leases pauses the
+     * client's timers (e.g. with {@code dlock-servers}' {@code PausableScheduler} passed to
+     * {@link LockClient.Builder#time}), so it stops renewing; a backend whose locks live as long
+     * as a session freezes its connections instead (e.g. through {@code dlock-servers}'
+     * {@code TcpProxy}). Build it with {@link FreezableHolder#of}.
      */
-    protected FreezableHolder freezableHolder(Duration lease) {
-        PausableScheduler timers = new PausableScheduler();
-        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
-        return new FreezableHolder() {
-            @Override
-            public LockClient client() {
-                return client;
-            }
-
-            @Override
-            public void freeze() {
-                timers.pause();
-            }
-
-            @Override
-            public void thaw() {
-                timers.resume();
-            }
-
-            @Override
-            public void close() {
-                client.close();
-                timers.close();
-            }
-        };
-    }
+    protected abstract FreezableHolder freezableHolder(Duration lease);
 
     /** A holder whose link to its lock a test can freeze; see {@link #freezableHolder(Duration)}. */
     protected interface FreezableHolder extends AutoCloseable {
@@ -110,8 +87,38 @@ public abstract class LockBackendContract {
         /** Lets the holder go on, as a resumed process would. */
         void thaw();
 
+        /** Closes the client, then whatever froze it. */
         @Override
         void close();
+
+        /**
+         * A holder of {@code client} frozen by {@code freeze} and thawed by {@code thaw}; closing
+         * it closes the client, then runs {@code cleanUp} (stopping the timers or proxies).
+         */
+        static FreezableHolder of(LockClient client, Runnable freeze, Runnable thaw, Runnable cleanUp) {
+            return new FreezableHolder() {
+                @Override
+                public LockClient client() {
+                    return client;
+                }
+
+                @Override
+                public void freeze() {
+                    freeze.run();
+                }
+
+                @Override
+                public void thaw() {
+                    thaw.run();
+                }
+
+                @Override
+                public void close() {
+                    client.close();
+                    cleanUp.run();
+                }
+            };
+        }
     }
 
     @BeforeEach

@@ -2,6 +2,7 @@ package io.dlock.testkit;
 
 import io.dlock.LockClient;
 import io.dlock.Ticker;
+import io.dlock.servers.PausableScheduler;
 import java.time.Duration;
 
 /** The reference backend passes the contract every real backend must pass. */
@@ -33,5 +34,12 @@ class InMemoryBackendContractTest extends LockBackendContract {
         } finally {
             track(holder);
         }
+    }
+
+    @Override
+    protected FreezableHolder freezableHolder(Duration lease) {
+        PausableScheduler timers = new PausableScheduler();
+        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
     }
 }

@@ -1,11 +1,11 @@
 package io.dlock.zookeeper;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.HolderProcess;
+import io.dlock.servers.HolderProcess;
+import io.dlock.servers.TcpProxy;
+import io.dlock.servers.ZooKeeperServer;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.TcpProxy;
-import io.dlock.testkit.ZooKeeperServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -82,27 +82,7 @@ abstract class ZooKeeperContract extends LockBackendContract {
     protected FreezableHolder freezableHolder(Duration lease) {
         List<TcpProxy> proxies = clientPorts().stream().map(port -> TcpProxy.to("127.0.0.1", port)).toList();
         LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList())).defaultLease(lease).build();
-        return new FreezableHolder() {
-            @Override
-            public LockClient client() {
-                return client;
-            }
-
-            @Override
-            public void freeze() {
-                proxies.forEach(TcpProxy::freeze);
-            }
-
-            @Override
-            public void thaw() {
-                proxies.forEach(TcpProxy::thaw);
-            }
-
-            @Override
-            public void close() {
-                client.close();
-                proxies.forEach(TcpProxy::close);
-            }
-        };
+        return FreezableHolder.of(client, () -> proxies.forEach(TcpProxy::freeze),
+                () -> proxies.forEach(TcpProxy::thaw), () -> proxies.forEach(TcpProxy::close));
     }
 }

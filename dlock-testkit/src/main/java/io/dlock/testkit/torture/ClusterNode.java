@@ -1,7 +1,7 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.ZooKeeperServer;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package io.dlock.testkit.torture;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
-import io.dlock.testkit.ZooKeeperEnsemble;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperEnsemble;
+import io.dlock.servers.ZooKeeperServer;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Duration;

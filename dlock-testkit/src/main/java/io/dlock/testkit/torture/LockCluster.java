@@ -1,9 +1,9 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.TcpProxy;
-import io.dlock.testkit.ZooKeeperEnsemble;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.TcpProxy;
+import io.dlock.servers.ZooKeeperEnsemble;
+import io.dlock.servers.ZooKeeperServer;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.testkit.ManagedProcesses;
+import io.dlock.servers.ManagedProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;

@@ -1,6 +1,6 @@
 package io.dlock.testkit.torture;
 
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.RedisServer;
 
 /**
  * Whether the {@code redis-server} in use needs {@code --enable-debug-command local} for

@@ -2,11 +2,11 @@ package io.dlock.testkit.torture;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.LockClient;
-import io.dlock.spi.LockBackend;
-import io.dlock.spi.LockBackendProvider;
 import io.dlock.Scheduler;
 import io.dlock.Ticker;
-import io.dlock.testkit.PausableScheduler;
+import io.dlock.servers.PausableScheduler;
+import io.dlock.spi.LockBackend;
+import io.dlock.spi.LockBackendProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;

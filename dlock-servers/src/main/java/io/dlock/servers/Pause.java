@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

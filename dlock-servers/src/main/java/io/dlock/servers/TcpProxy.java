@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ public final class TcpProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on loopback", e);
         }
-        Thread acceptor = new Thread(this::acceptLoop, "dlock-testkit-proxy-" + listener.getLocalPort());
+        Thread acceptor = new Thread(this::acceptLoop, "dlock-servers-proxy-" + listener.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -149,7 +149,7 @@ public final class TcpProxy implements AutoCloseable {
                 return; // closed
             }
             sockets.add(client);
-            Thread connector = new Thread(() -> connect(client), "dlock-testkit-proxy-connect");
+            Thread connector = new Thread(() -> connect(client), "dlock-servers-proxy-connect");
             connector.setDaemon(true);
             connector.start();
         }
@@ -195,7 +195,7 @@ public final class TcpProxy implements AutoCloseable {
                 sockets.remove(from);
                 sockets.remove(to);
             }
-        }, "dlock-testkit-proxy-" + (replies ? "down" : "up"));
+        }, "dlock-servers-proxy-" + (replies ? "down" : "up"));
         thread.setDaemon(true);
         thread.start();
     }

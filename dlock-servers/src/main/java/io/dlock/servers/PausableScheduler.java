@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import io.dlock.Scheduler;
 import java.time.Duration;
@@ -24,7 +24,7 @@ public final class PausableScheduler implements Scheduler, AutoCloseable {
     /** A running scheduler with one daemon thread. */
     public PausableScheduler() {
         executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "dlock-testkit-pausable-timer");
+            Thread thread = new Thread(task, "dlock-servers-pausable-timer");
             thread.setDaemon(true);
             return thread;
         });

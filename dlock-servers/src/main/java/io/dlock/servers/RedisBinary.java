@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import java.io.File;
 import java.io.IOException;
@@ -58,7 +58,7 @@ final class RedisBinary {
     static Path bundled() {
         String resource = bundledResourceName();
         Path cache = Path.of(System.getProperty("java.io.tmpdir"),
-                "dlock-testkit-bin-" + System.getProperty("user.name", "user"));
+                "dlock-servers-bin-" + System.getProperty("user.name", "user"));
         Path target = cache.resolve(resource);
         if (Files.isExecutable(target)) {
             return target;

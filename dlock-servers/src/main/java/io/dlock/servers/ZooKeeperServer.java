@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -312,7 +312,7 @@ public final class ZooKeeperServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        String marker = "-Ddlock.testkit.zookeeper=" + dir;
+        String marker = "-Ddlock.servers.zookeeper=" + dir;
         List<String> command = new ArrayList<>(commandPrefix);
         command.addAll(List.of(java, marker, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dznode.container.checkIntervalMs=500", "-Dzookeeper.cnxTimeout=1000",

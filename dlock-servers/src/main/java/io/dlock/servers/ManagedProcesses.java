@@ -1,4 +1,4 @@
-package io.dlock.testkit;
+package io.dlock.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * reaper shell process, one per JVM, waits for the JVM to disappear (also after {@code kill
  * -9}) and kills the registered processes within a second; and each JVM, on first use, sweeps
  * the records of JVMs that died before their reaper could act. Records are files named by PID
- * under {@code $TMPDIR/dlock-testkit-$USER/<jvm pid>/}, holding a marker that must appear in the
+ * under {@code $TMPDIR/dlock-servers-$USER/<jvm pid>/}, holding a marker that must appear in the
  * process's command line, so a recycled PID is never killed. Temporary directories made with
  * {@link #scratchDirectory(String)} live under the same per-JVM directory and go with it.
  *
@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class ManagedProcesses {
 
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"),
-            "dlock-testkit-" + System.getProperty("user.name", "user"));
+            "dlock-servers-" + System.getProperty("user.name", "user"));
     private static final long JVM_PID = ProcessHandle.current().pid();
     private static final Path OWN = ROOT.resolve(Long.toString(JVM_PID));
     private static final ConcurrentHashMap<Long, Process> LIVE = new ConcurrentHashMap<>();
@@ -41,7 +41,7 @@ public final class ManagedProcesses {
         }
         sweepDeadJvms();
         startReaper();
-        Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcesses::killAll, "dlock-testkit-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcesses::killAll, "dlock-servers-cleanup"));
     }
 
     private ManagedProcesses() {}

@@ -3,12 +3,6 @@ package io.dlock.torture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.FaultEvent;
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,35 +4,37 @@ package io.dlock.torture;
 public enum Fault {
 
     /** No fault: the baseline. */
-    NONE,
+    NONE((planned, run) -> {
+        throw new IllegalStateException("NONE is not injected");
+    }),
     /**
      * A server is killed (SIGKILL) and restarted after a while: Redis comes back empty (no
      * persistence), ZooKeeper from its disk.
      */
-    SERVER_CRASH,
+    SERVER_CRASH(new ServerCrash()),
     /** A server is stopped (SIGSTOP) and continued (SIGCONT): its connections stay open, unanswered. */
-    SERVER_PAUSE,
+    SERVER_PAUSE(new ServerPause()),
     /** A Redis server blocks in {@code DEBUG SLEEP}. */
-    REDIS_DEBUG_SLEEP,
+    REDIS_DEBUG_SLEEP(new RedisDebugSleep()),
     /**
      * Redlock: one node is killed, another is restarted empty while the first is down, then the
      * first comes back empty too; the scenario the Redlock page's "delayed restart" answers.
      */
-    ROLLING_RESTART,
+    ROLLING_RESTART(new RollingRestart()),
     /** A worker JVM is stopped (SIGSTOP) for longer than its lease or session, as in a long GC pause. */
-    CLIENT_PAUSE,
+    CLIENT_PAUSE(new ClientPause()),
     /**
      * A worker's connections to the lock service are frozen by its proxies (a blackhole) past its
      * lease or session timeout, while it goes on running; for ZooKeeper the servers really
      * expire its session and delete its lock nodes.
      */
-    CLIENT_CUT_OFF,
+    CLIENT_CUT_OFF(new ClientCutOff()),
     /** Every connection of a worker to the lock service is reset at once; it reconnects. */
-    CONNECTION_DROP,
+    CONNECTION_DROP(new ConnectionDrop()),
     /** Every worker's traffic to the lock service is delayed by 20 to 200 ms for a while. */
-    LATENCY,
+    LATENCY(new Latency()),
     /** A worker's engine clock (its injected {@code Ticker}) jumps forward by one to three leases. */
-    CLOCK_JUMP,
+    CLOCK_JUMP(new ClockJump()),
     /**
      * A network partition for two to four leases: iptables silently drops every packet on the
      * links cut (no reset; senders retransmit until it heals), inside a private network namespace
@@ -45,7 +47,18 @@ public enum Fault {
      * is cut off from every worker, or one worker and one node from the rest. Redis: one worker
      * is cut off from the node.
      */
-    PARTITION;
+    PARTITION(new NetworkPartition());
+
+    private final FaultInjector injector;
+
+    Fault(FaultInjector injector) {
+        this.injector = injector;
+    }
+
+    /** What injects and heals this fault. */
+    FaultInjector injector() {
+        return injector;
+    }
 
     /** Returns true when this fault can be injected into {@code backend}. */
     public boolean appliesTo(BackendKind backend) {

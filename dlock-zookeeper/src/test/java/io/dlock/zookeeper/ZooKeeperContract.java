@@ -4,6 +4,7 @@ import io.dlock.LockClient;
 import io.dlock.servers.HolderProcess;
 import io.dlock.servers.TcpProxy;
 import io.dlock.servers.ZooKeeperServer;
+import io.dlock.spi.BackendCapabilities;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
 import java.time.Duration;
@@ -84,5 +85,16 @@ abstract class ZooKeeperContract extends LockBackendContract {
         LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList())).defaultLease(lease).build();
         return FreezableHolder.of(client, () -> proxies.forEach(TcpProxy::freeze),
                 () -> proxies.forEach(TcpProxy::thaw), () -> proxies.forEach(TcpProxy::close));
+    }
+
+    @Override
+    protected BackendCapabilities capabilities() {
+        return capabilitiesOf(Duration.ofSeconds(30), context -> new ZooKeeperBackendProvider().open(uri(clientPorts()), context));
+    }
+
+    /** The lock's queue and holder nodes: none may stay once it is released. */
+    @Override
+    protected List<String> leftovers(String name) {
+        return tree().lockNodes(ROOT, name);
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the results tables of docs/torture.md in one command: builds the dlock command,
-# runs each documented series of `dlock torture`, and writes its table, headed by the exact
-# command, seed, commit, versions, machine and load, between its markers in docs/torture.md
+# Regenerates the results tables of docs/torture.md in one command: builds the dlock command and
+# dlock-torture.jar (which `dlock torture` runs), runs each documented series of `dlock torture`,
+# and writes its table, headed by the exact command, seed, commit, versions, machine and load,
+# between its markers in docs/torture.md
 # (<!-- torture-results:NAME --> ... <!-- /torture-results:NAME -->). Commit the result.
 #
 #   dlock-torture/refresh-results.sh            # about 45 minutes on two cores

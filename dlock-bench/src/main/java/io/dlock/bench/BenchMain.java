@@ -1,8 +1,8 @@
 package io.dlock.bench;
 
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.RedisServers;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.RedisServers;
+import io.dlock.servers.ZooKeeperServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.dlock.bench;
 
 import io.dlock.bench.BenchMain.Measurement;
 import io.dlock.bench.BenchMain.Scenario;
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.ZooKeeperServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.dlock.bench;
 
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperServer;
 
 /** Packets a ZooKeeper server has received so far: every client request is one. */
 final class ZooKeeperPackets {

@@ -36,8 +36,9 @@ final class ExitCodes {
     /** {@code run}: the lease was lost while the command ran, so it may not have run alone. */
     static final int LEASE_LOST = 76;
     /**
-     * The {@code ./dlock} launcher script found no {@code dlock.jar} or no {@code java} (EX_CONFIG);
-     * dlock itself never exits with it, so it means the launcher.
+     * The {@code ./dlock} launcher script found no {@code dlock.jar} or no {@code java}, or
+     * {@code dlock torture} found no {@code dlock-torture.jar} to run (EX_CONFIG): something is
+     * missing from the installation.
      */
     static final int LAUNCHER_CONFIG = 78;
     /** {@code run}: the command was found but could not be executed, as with env(1) and timeout(1). */
@@ -61,7 +62,8 @@ final class ExitCodes {
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "run: lock not acquired within --wait; the command did not run");
                 list.put(code(LEASE_LOST), "run: the lease was lost while the command ran");
-                list.put(code(LAUNCHER_CONFIG), "the ./dlock launcher found no dlock.jar or no java");
+                list.put(code(LAUNCHER_CONFIG), "the ./dlock launcher found no dlock.jar or no java; torture: no"
+                        + " dlock-torture.jar");
                 list.put(code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND), "run: the command could not be executed / was not found");
                 list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
                         + " and exits once its command's processes have, demo once it stopped its servers");
@@ -98,10 +100,12 @@ final class ExitCodes {
                 list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "SIGINT/SIGTERM: stopped early, no result");
             }
             case "torture" -> {
+                // What dlock-torture.jar's help lists, since 'dlock torture --help' shows that help.
                 list.put(code(OK), "every run kept the README's promises and every negative control was flagged");
                 list.put(code(TORTURE_FAILED), "a promise was broken, a control was not flagged, or the harness failed");
                 list.put(code(USAGE), "bad command line");
                 list.put(code(SOFTWARE), "internal error");
+                list.put(code(LAUNCHER_CONFIG), "dlock found no dlock-torture.jar to run");
             }
             default -> {
                 // help: exits 0, or 64 for an unknown command, like every command

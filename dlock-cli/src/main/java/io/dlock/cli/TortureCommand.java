@@ -1,94 +1,127 @@
 package io.dlock.cli;
 
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.ResultsTable;
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
-import io.dlock.testkit.torture.TortureSuite;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import io.dlock.servers.ManagedProcesses;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code dlock torture}: the fault-injection safety suite on local servers it starts itself;
- * prints one line per run and then the results table (Markdown).
+ * {@code dlock torture}: runs the fault-injection safety suite, which is not part of dlock but
+ * ships as {@code dlock-torture.jar} (the torture harness and its deliberately broken backends
+ * have no place in what users deploy). Passes every argument on, {@code --help} included, to
+ * that jar in a JVM of its own that shares this one's standard streams, and exits with its
+ * code. The child is registered with {@link ManagedProcesses}, so it does not outlive dlock,
+ * even when dlock is killed; it reaps its own servers and workers in turn.
+ *
+ * <p>The jar is looked for in the system property {@value #JAR_PROPERTY}, then beside
+ * {@code dlock.jar}, then where a build of this checkout leaves it
+ * ({@code dlock-torture/target/dlock-torture.jar} beside {@code dlock-cli/target/dlock.jar}).
  */
-@Command(name = "torture", mixinStandardHelpOptions = true,
+@Command(name = "torture",
         description = {"Torture each backend on local servers: worker JVMs take locks and increment a fenced"
                 + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
                 + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
-                + " lost increments and unavailability. Needs only a JDK (and redis-server, else the bundled one).",
-            "%nOne line per run goes to stderr, the Markdown table to stdout (and to --output).%n"})
+                + " lost increments and unavailability. Runs dlock-torture.jar (built by ./mvnw package);"
+                + " 'dlock torture --help' shows its options."})
 final class TortureCommand implements Callable<Integer> {
+
+    /** The system property naming the torture jar, when it is not where dlock looks by itself. */
+    static final String JAR_PROPERTY = "dlock.torture.jar";
+    private static final String JAR_NAME = "dlock-torture.jar";
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--backend", split = ",", paramLabel = "BACKEND",
-            description = "Backends to torture: ${COMPLETION-CANDIDATES} (default: all).")
-    private List<BackendKind> backends = List.of(BackendKind.values());
-
-    @Option(names = "--fault", split = ",", paramLabel = "FAULT",
-            description = "Faults, each in runs of its own: ${COMPLETION-CANDIDATES} (default: all that apply).")
-    private List<Fault> faults = List.of(Fault.values());
-
-    @Option(names = "--controls", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the negative controls too; --no-controls to skip them (default: ${DEFAULT-VALUE}).")
-    private boolean controls;
-
-    @Option(names = "--seed", defaultValue = "1", description = "The first seed (default: ${DEFAULT-VALUE}).")
-    private long seed;
-
-    @Option(names = "--runs", defaultValue = "1", description = "Runs of each scenario, seeds seed, seed+1, …"
-            + " (default: ${DEFAULT-VALUE}).")
-    private int runs;
-
-    @Option(names = {"-d", "--duration"}, defaultValue = "30s", converter = DurationConverter.class,
-            description = "Each run's time (default: ${DEFAULT-VALUE}).")
-    private Duration duration;
-
-    @Option(names = "--hold-max", defaultValue = "60ms", converter = DurationConverter.class,
-            description = "The longest a worker holds a lock between its read and its write; holds are drawn"
-                    + " from 5 ms to this (default: ${DEFAULT-VALUE}). The negative controls keep their own.")
-    private Duration holdMax;
-
-    @Option(names = "--output", paramLabel = "FILE", description = "Also write the table to FILE.")
-    private Path output;
+    @Unmatched
+    private List<String> arguments = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || duration.compareTo(Duration.ofSeconds(5)) < 0 || holdMax.compareTo(Duration.ofMillis(5)) < 0) {
-            throw new IllegalArgumentException("--runs must be positive, --duration at least 5s, --hold-max at least 5ms");
+        List<Path> candidates = candidates();
+        Optional<Path> jar = candidates.stream().filter(Files::isRegularFile).findFirst();
+        if (jar.isEmpty()) {
+            spec.commandLine().getErr().println("dlock: dlock torture runs " + JAR_NAME + ", which is not in "
+                    + candidates + "; build it with ./mvnw -q package -DskipTests, or name it with -D"
+                    + JAR_PROPERTY + "=FILE");
+            return ExitCodes.LAUNCHER_CONFIG;
         }
-        List<Scenario> plan = TortureSuite.plan(EnumSet.copyOf(backends), EnumSet.copyOf(faults), controls, seed,
-                duration, runs, holdMax);
-        PrintWriter err = spec.commandLine().getErr();
-        err.printf("dlock torture: %d runs of %ds each%n", plan.size(), duration.toSeconds());
-        List<RunResult> results = new ArrayList<>();
-        for (Scenario scenario : plan) {
-            RunResult result = TortureRun.run(scenario);
-            results.add(result);
-            err.println(result.summary());
-            err.flush();
-        }
-        String table = ResultsTable.markdown(results);
-        spec.commandLine().getOut().print(table);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String marker = "-Ddlock.torture.parent=" + ProcessHandle.current().pid();
+        List<String> command = new ArrayList<>(List.of(java, marker));
+        command.addAll(passedOnJvmOptions());
+        command.addAll(List.of("-jar", jar.get().toString()));
+        command.addAll(arguments);
         spec.commandLine().getOut().flush();
-        if (output != null) {
-            Files.writeString(output, table, StandardCharsets.UTF_8);
+        spec.commandLine().getErr().flush();
+        Process torture;
+        try {
+            torture = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the torture JVM", e);
         }
-        return TortureSuite.passed(results) ? ExitCodes.OK : ExitCodes.TORTURE_FAILED;
+        ManagedProcesses.register(torture, marker);
+        try {
+            return torture.waitFor();
+        } finally {
+            ManagedProcesses.unregister(torture);
+        }
+    }
+
+    /** Where the jar may be, in order. */
+    private static List<Path> candidates() {
+        List<Path> candidates = new ArrayList<>();
+        String named = System.getProperty(JAR_PROPERTY);
+        if (named != null && !named.isBlank()) {
+            candidates.add(Path.of(named));
+            return candidates;
+        }
+        ownJar().ifPresent(own -> {
+            Path directory = own.toAbsolutePath().getParent();
+            candidates.add(directory.resolve(JAR_NAME));
+            // dlock-cli/target/dlock.jar -> dlock-torture/target/dlock-torture.jar
+            Path checkout = directory.getParent() == null ? null : directory.getParent().getParent();
+            if (checkout != null) {
+                candidates.add(checkout.resolve("dlock-torture").resolve("target").resolve(JAR_NAME));
+            }
+        });
+        return candidates;
+    }
+
+    /** The jar this JVM runs from, if it runs from one. */
+    private static Optional<Path> ownJar() {
+        CodeSource source = TortureCommand.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            return Optional.empty();
+        }
+        try {
+            Path location = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * This JVM's options the torture JVM needs too: system properties, and those the launcher
+     * passes on JDK 24+ so that Netty's use of Unsafe and native access prints no warning.
+     * Debugging and agent options stay here: the child would fight over their ports.
+     */
+    private static List<String> passedOnJvmOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> option.startsWith("-D") || option.startsWith("--enable-native-access")
+                        || option.startsWith("--sun-misc-unsafe-memory-access"))
+                .toList();
     }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dlock torture} as the packaged command: its worker JVMs run from the same jar, it
- * prints the results table, and it leaves no process or directory behind, even when killed.
+ * {@code dlock torture} as the packaged command: it runs dlock-torture.jar, whose worker JVMs run
+ * from that jar, prints the results table, and leaves no process or directory behind, even when
+ * killed.
  */
 class TortureCommandIT {
 
@@ -53,16 +54,22 @@ class TortureCommandIT {
         Process dlock = new ProcessBuilder(List.of(java, "-jar", JAR.toAbsolutePath().toString(), "torture",
                 "--backend", "REDIS", "--fault", "CLIENT_PAUSE", "--no-controls", "--duration", "60s"))
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
-        Path records = Path.of(System.getProperty("java.io.tmpdir"),
-                "dlock-testkit-" + System.getProperty("user.name", "user"), Long.toString(dlock.pid()));
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), "dlock-servers-" + System.getProperty("user.name", "user"));
+        Path records = root.resolve(Long.toString(dlock.pid()));
         Poll.until("the worker JVMs run", Duration.ofSeconds(60), () -> dlock.descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("-Ddlock.torture.worker=")).orElse(false))
                 .count() == 3);
         List<ProcessHandle> children = dlock.descendants().toList();
+        ProcessHandle tortureJvm = children.stream()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("-Ddlock.torture.parent=")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no torture JVM among " + children));
+        Path tortureRecords = root.resolve(Long.toString(tortureJvm.pid()));
         assertThat(records).isDirectory();
+        assertThat(tortureRecords).isDirectory();
         dlock.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         Poll.until("every server and worker is gone", Duration.ofSeconds(30),
                 () -> children.stream().noneMatch(ProcessHandle::isAlive));
-        Poll.until("the run's directories are gone", Duration.ofSeconds(30), () -> !Files.exists(records));
+        Poll.until("the run's directories are gone", Duration.ofSeconds(30),
+                () -> !Files.exists(records) && !Files.exists(tortureRecords));
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
+import io.dlock.servers.RedisServer;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

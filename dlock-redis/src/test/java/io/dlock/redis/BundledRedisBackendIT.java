@@ -1,6 +1,6 @@
 package io.dlock.redis;
 
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.RedisServer;
 import org.junit.jupiter.api.BeforeAll;
 
 /**

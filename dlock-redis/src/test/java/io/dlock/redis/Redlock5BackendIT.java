@@ -1,6 +1,6 @@
 package io.dlock.redis;
 
-import io.dlock.testkit.RedisServers;
+import io.dlock.servers.RedisServers;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The Redlock backend passes the contract on five masters. */

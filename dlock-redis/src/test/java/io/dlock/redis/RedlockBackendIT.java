@@ -1,11 +1,16 @@
 package io.dlock.redis;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.HolderProcess;
+import io.dlock.Ticker;
+import io.dlock.servers.HolderProcess;
+import io.dlock.servers.PausableScheduler;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.RedisServers;
+import io.dlock.spi.BackendCapabilities;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServers;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,5 +70,24 @@ class RedlockBackendIT extends LockBackendContract {
     @Override
     protected long crashHolderWhileHolding(String name, Duration lease) {
         return HolderProcess.crashWhileHolding(servers.redlockUri(OPTIONS), name, lease);
+    }
+
+    @Override
+    protected FreezableHolder freezableHolder(Duration lease) {
+        PausableScheduler timers = new PausableScheduler();
+        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
+    }
+
+    @Override
+    protected BackendCapabilities capabilities() {
+        return capabilitiesOf(Duration.ofSeconds(QUARANTINE_SECONDS), context -> new RedisBackendProvider().open(servers.redlockUri(OPTIONS), context));
+    }
+
+    /** The lock's keys on every running node, each as {@code port:key}. */
+    @Override
+    protected List<String> leftovers(String name) {
+        return servers.all().stream().filter(RedisServer::isRunning)
+                .flatMap(server -> LockKeys.on(server, name).stream().map(key -> server.port() + ":" + key)).toList();
     }
 }

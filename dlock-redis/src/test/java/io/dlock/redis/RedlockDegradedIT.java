@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.RedisServers;
+import io.dlock.servers.TcpProxy;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.RedisServers;
-import io.dlock.testkit.TcpProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.dlock.shedlock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

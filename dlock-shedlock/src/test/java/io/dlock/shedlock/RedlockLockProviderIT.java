@@ -3,8 +3,8 @@ package io.dlock.shedlock;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.LockClient;
+import io.dlock.servers.RedisServers;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package io.dlock.shedlock;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

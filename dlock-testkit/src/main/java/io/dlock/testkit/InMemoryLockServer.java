@@ -78,6 +78,16 @@ public final class InMemoryLockServer {
         });
     }
 
+    /**
+     * What the server holds for lock {@code name}, read directly: its live grant, as
+     * {@code "grant of <owner>, token <token>"}; empty once it is released or expired. The
+     * token counter is left out: it outlives grants on purpose.
+     */
+    public List<String> entriesOf(String name) {
+        return locked(() -> live(name).map(grant -> List.of("grant of " + grant.owner + ", token " + grant.token))
+                .orElse(List.of()));
+    }
+
     /** How many acquisition attempts reached the server. */
     public int acquireCalls() {
         return acquireCalls.get();

@@ -1,6 +1,7 @@
 package io.dlock.testkit;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -8,6 +9,9 @@ import java.util.function.BooleanSupplier;
  * with a generous deadline is fast when the system is fast and still passes when it is slow.
  */
 public final class Poll {
+
+    /** The short pause between two polls of a condition; never used to wait for an outcome. */
+    private static final long PAUSE_NANOS = Duration.ofMillis(10).toNanos();
 
     private Poll() {}
 
@@ -23,7 +27,7 @@ public final class Poll {
             if (System.nanoTime() - deadline >= 0) {
                 throw new AssertionError("not true within " + within.toMillis() + " ms: " + what);
             }
-            Pause.briefly();
+            LockSupport.parkNanos(PAUSE_NANOS);
         }
     }
 
@@ -35,7 +39,7 @@ public final class Poll {
         long end = System.nanoTime() + period.toNanos();
         do {
             check.run();
-            Pause.briefly();
+            LockSupport.parkNanos(PAUSE_NANOS);
         } while (System.nanoTime() - end < 0);
     }
 }

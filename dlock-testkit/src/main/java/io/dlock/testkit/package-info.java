@@ -1,14 +1,13 @@
 /**
- * What a dlock backend needs to prove itself against real servers: launchers for
- * {@code redis-server} and ZooKeeper processes on free loopback ports that never outlive the JVM
- * ({@link io.dlock.testkit.RedisServer}, {@link io.dlock.testkit.ZooKeeperServer},
- * {@link io.dlock.testkit.ManagedProcesses}), fault injection (kill, pause, restart without data,
- * a freezable {@link io.dlock.testkit.TcpProxy}), the contract every backend's tests extend
- * ({@link io.dlock.testkit.LockBackendContract}), the in-memory reference backend and a manual
- * clock for engine tests without sleeping ({@link io.dlock.testkit.InMemoryLockServer},
- * {@link io.dlock.testkit.ManualTime}), and polling with deadlines ({@link io.dlock.testkit.Poll}).
+ * What a dlock backend needs to prove itself, whatever its servers: the contract every
+ * backend's tests extend ({@link io.dlock.testkit.LockBackendContract}), the in-memory reference
+ * backend with a link that can be cut, held and made to lose replies
+ * ({@link io.dlock.testkit.InMemoryLockServer}, {@link io.dlock.testkit.FaultyLink}), a backend
+ * decorator for deliberately altered backends ({@link io.dlock.testkit.ForwardingLockBackend}),
+ * a manual clock for engine tests without sleeping ({@link io.dlock.testkit.ManualTime}), a
+ * mutual-exclusion check ({@link io.dlock.testkit.ExclusionCheck}), and polling with deadlines
+ * ({@link io.dlock.testkit.Poll}). Real servers to test against are in {@code dlock-servers}.
  *
- * <p>Server handles are safe to use from the test's threads; the contract and the manual clock
- * document their own thread safety.
+ * <p>The contract and the manual clock document their own thread safety.
  */
 package io.dlock.testkit;

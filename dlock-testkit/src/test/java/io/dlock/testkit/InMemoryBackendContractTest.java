@@ -2,7 +2,10 @@ package io.dlock.testkit;
 
 import io.dlock.LockClient;
 import io.dlock.Ticker;
+import io.dlock.servers.PausableScheduler;
+import io.dlock.spi.BackendCapabilities;
 import java.time.Duration;
+import java.util.List;
 
 /** The reference backend passes the contract every real backend must pass. */
 class InMemoryBackendContractTest extends LockBackendContract {
@@ -33,5 +36,22 @@ class InMemoryBackendContractTest extends LockBackendContract {
         } finally {
             track(holder);
         }
+    }
+
+    @Override
+    protected FreezableHolder freezableHolder(Duration lease) {
+        PausableScheduler timers = new PausableScheduler();
+        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
+    }
+
+    @Override
+    protected BackendCapabilities capabilities() {
+        return capabilitiesOf(Duration.ofSeconds(30), server.opener());
+    }
+
+    @Override
+    protected List<String> leftovers(String name) {
+        return server.entriesOf(name);
     }
 }

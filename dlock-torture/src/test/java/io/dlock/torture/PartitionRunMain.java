@@ -1,10 +1,5 @@
 package io.dlock.torture;
 
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
 import java.time.Duration;
 import java.util.EnumSet;
 

@@ -2,11 +2,6 @@ package io.dlock.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.CheckResult;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.FaultEvent;
-import io.dlock.testkit.torture.RunResult;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;

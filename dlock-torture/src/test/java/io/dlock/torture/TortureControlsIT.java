@@ -2,10 +2,6 @@ package io.dlock.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
-import io.dlock.testkit.torture.WorkerMode;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -2,12 +2,6 @@ package io.dlock.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.FaultEvent;
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
 import io.dlock.testkit.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +96,7 @@ class TorturePartitionIT {
     }
 
     private static Path records(long pid) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "dlock-testkit-" + System.getProperty("user.name", "user"),
+        return Path.of(System.getProperty("java.io.tmpdir"), "dlock-servers-" + System.getProperty("user.name", "user"),
                 Long.toString(pid));
     }
 

@@ -2,11 +2,6 @@ package io.dlock.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.torture.BackendKind;
-import io.dlock.testkit.torture.Fault;
-import io.dlock.testkit.torture.RunResult;
-import io.dlock.testkit.torture.Scenario;
-import io.dlock.testkit.torture.TortureRun;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;

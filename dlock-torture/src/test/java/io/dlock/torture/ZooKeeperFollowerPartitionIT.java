@@ -2,7 +2,6 @@ package io.dlock.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.torture.FollowerPartitionTrial;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package io.dlock.zookeeper;
 
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperServer;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.dlock.zookeeper;
 
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperServer;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;

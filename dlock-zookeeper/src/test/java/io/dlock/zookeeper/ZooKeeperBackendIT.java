@@ -1,6 +1,6 @@
 package io.dlock.zookeeper;
 
-import io.dlock.testkit.ZooKeeperServer;
+import io.dlock.servers.ZooKeeperServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,11 +1,12 @@
 package io.dlock.zookeeper;
 
 import io.dlock.LockClient;
-import io.dlock.testkit.HolderProcess;
+import io.dlock.servers.HolderProcess;
+import io.dlock.servers.TcpProxy;
+import io.dlock.servers.ZooKeeperServer;
+import io.dlock.spi.BackendCapabilities;
 import io.dlock.testkit.LockBackendContract;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.TcpProxy;
-import io.dlock.testkit.ZooKeeperServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -82,27 +83,18 @@ abstract class ZooKeeperContract extends LockBackendContract {
     protected FreezableHolder freezableHolder(Duration lease) {
         List<TcpProxy> proxies = clientPorts().stream().map(port -> TcpProxy.to("127.0.0.1", port)).toList();
         LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList())).defaultLease(lease).build();
-        return new FreezableHolder() {
-            @Override
-            public LockClient client() {
-                return client;
-            }
+        return FreezableHolder.of(client, () -> proxies.forEach(TcpProxy::freeze),
+                () -> proxies.forEach(TcpProxy::thaw), () -> proxies.forEach(TcpProxy::close));
+    }
 
-            @Override
-            public void freeze() {
-                proxies.forEach(TcpProxy::freeze);
-            }
+    @Override
+    protected BackendCapabilities capabilities() {
+        return capabilitiesOf(Duration.ofSeconds(30), context -> new ZooKeeperBackendProvider().open(uri(clientPorts()), context));
+    }
 
-            @Override
-            public void thaw() {
-                proxies.forEach(TcpProxy::thaw);
-            }
-
-            @Override
-            public void close() {
-                client.close();
-                proxies.forEach(TcpProxy::close);
-            }
-        };
+    /** The lock's queue and holder nodes: none may stay once it is released. */
+    @Override
+    protected List<String> leftovers(String name) {
+        return tree().lockNodes(ROOT, name);
     }
 }

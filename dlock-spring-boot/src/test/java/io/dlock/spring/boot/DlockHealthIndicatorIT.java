@@ -2,9 +2,9 @@ package io.dlock.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlock.servers.RedisServer;
+import io.dlock.servers.ZooKeeperServer;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
-import io.dlock.testkit.ZooKeeperServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;

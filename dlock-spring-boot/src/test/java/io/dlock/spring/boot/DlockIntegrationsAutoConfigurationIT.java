@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
+import io.dlock.servers.RedisServer;
 import io.dlock.shedlock.CurrentLock;
 import io.dlock.shedlock.DlockLockProvider;
 import io.dlock.spring.integration.DlockLockRegistry;
-import io.dlock.testkit.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

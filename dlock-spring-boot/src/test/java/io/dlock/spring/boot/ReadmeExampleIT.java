@@ -2,9 +2,9 @@ package io.dlock.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlock.servers.RedisServer;
 import io.dlock.shedlock.CurrentLock;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

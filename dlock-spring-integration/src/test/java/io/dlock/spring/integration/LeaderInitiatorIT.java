@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.LockClient;
 import io.dlock.Ticker;
-import io.dlock.testkit.PausableScheduler;
+import io.dlock.servers.PausableScheduler;
+import io.dlock.servers.RedisServer;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.dlock.spring.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.LockClient;
+import io.dlock.servers.RedisServer;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

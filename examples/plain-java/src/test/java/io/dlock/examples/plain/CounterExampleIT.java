@@ -2,8 +2,8 @@ package io.dlock.examples.plain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.ManagedProcesses;
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.ManagedProcesses;
+import io.dlock.servers.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.dlock.examples.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dlock.testkit.ManagedProcesses;
+import io.dlock.servers.ManagedProcesses;
+import io.dlock.servers.RedisServer;
 import io.dlock.testkit.Poll;
-import io.dlock.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlock.Lease;
 import io.dlock.LockClient;
-import io.dlock.testkit.RedisServer;
+import io.dlock.servers.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -238,7 +238,7 @@ final class RedisNode implements AutoCloseable {
      * @return true if watching; false if the caller must {@link #watch} and wait for it
      */
     boolean watchIfSubscribed(Keys keys, Runnable onRelease) {
-        return subscriptions.addIfSubscribed(keys.releaseChannel(), onRelease);
+        return subscriptions.anySubscribed() && subscriptions.addIfSubscribed(keys.releaseChannel(), onRelease);
     }
 
     /** Stops calling {@code onRelease} for the lock of {@code keys}. */

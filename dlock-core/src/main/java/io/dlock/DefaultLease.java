@@ -35,7 +35,10 @@ final class DefaultLease implements Lease {
     /** Immutable and empty until the first listener comes: most leases never get one. Guarded by stateLock. */
     private List<LeaseLostListener> listeners = List.of();
 
-    /** Where the watchdog keeps this lease: its next step's due time, kind, bucket and neighbours there; guarded by its lock. */
+    /**
+     * Where the watchdog keeps this lease: its next step's due time and kind, its bucket and its
+     * neighbours there; guarded by the watchdog's lock.
+     */
     long watchDue;
     boolean watchAtDeadline;
     Watchdog.Bucket watchBucket;

@@ -199,7 +199,8 @@ final class Engine {
         if (lease.isPastDeadline()) {
             lease.markLost(ranOut(lease), ranOutCause(lease), true);
         }
-        CompletionStage<Boolean> releasing = keepFor.isZero() ? lease.acquisition().release() : handBack(lease, keepFor);
+        CompletionStage<Boolean> releasing =
+                keepFor.isZero() ? lease.acquisition().release() : handBack(lease, keepFor);
         releasing.whenComplete((wasHeld, error) -> released(lease, done, keepFor, wasHeld, error));
     }
 

@@ -236,7 +236,7 @@ final class Watchdog {
         return lease.request().lease().toNanos() / 3;
     }
 
-    /** The leases whose next step falls in one span of {@link #BUCKET_NANOS}, linked through the leases; guarded by the lock. */
+    /** The leases whose next step falls in one span of {@link #BUCKET_NANOS}, linked through them; guarded by the lock. */
     static final class Bucket {
         final long key;
         DefaultLease first;

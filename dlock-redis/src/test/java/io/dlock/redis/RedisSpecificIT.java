@@ -188,8 +188,8 @@ class RedisSpecificIT {
         // (HSET) and its lease (PEXPIRE). Release: the script, the owner check and whether anyone
         // waits (HMGET), DEL. No TIME while the counter is remembered, no PUBLISH when nobody
         // waits, no pub/sub for an uncontended acquire.
-        assertThat(perCycle).as("server commands per acquire + release").isEqualTo(Map.of(
-                "evalsha", 2.0, "hget", 1.0, "hmget", 1.0, "get", 1.0, "set", 1.0, "hset", 1.0, "pexpire", 1.0, "del", 1.0));
+        assertThat(perCycle).as("server commands per acquire + release").isEqualTo(Map.of("evalsha", 2.0,
+                "hget", 1.0, "hmget", 1.0, "get", 1.0, "set", 1.0, "hset", 1.0, "pexpire", 1.0, "del", 1.0));
     }
 
     /** Calls per command (lower case, as {@code INFO commandstats} names them) since the server started. */

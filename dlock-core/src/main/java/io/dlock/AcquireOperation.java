@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class AcquireOperation {
 
     private static final Logger log = LoggerFactory.getLogger(LockClient.class);
+    /** The clean-ups of no earlier try: done, and shared, since only new stages are made from it. */
+    private static final CompletableFuture<Void> NO_EARLIER_CLEAN_UPS = CompletableFuture.completedFuture(null);
 
     private final Engine engine;
     private final String name;
@@ -52,7 +54,7 @@ final class AcquireOperation {
     /** The owner id and backend acquisition attempts go to now; replaced after a late grant. Guarded by lock. */
     private Try current;
     /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
-    private CompletableFuture<Void> earlierCleanUps = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> earlierCleanUps = NO_EARLIER_CLEAN_UPS;
     private boolean inFlight;
     private boolean changedDuringStep;
     private boolean granted;
@@ -75,7 +77,7 @@ final class AcquireOperation {
         this.renewed = renewed;
         this.wait = wait;
         this.startedAt = engine.now();
-        this.deadline = startedAt + wait.limit().map(Duration::toNanos).orElse(0L);
+        this.deadline = startedAt + wait.limit().orElse(Duration.ZERO).toNanos();
         this.current = newTry();
     }
 
@@ -88,14 +90,15 @@ final class AcquireOperation {
         if (result.isDone()) {
             return result;
         }
-        wait.limit().filter(limit -> !limit.isZero()).ifPresent(limit -> {
+        Duration limit = wait.limit().orElse(Duration.ZERO);
+        if (!limit.isZero()) {
             lock.lock();
             try {
                 deadlineTimer = engine.scheduler().schedule(this::timeOut, limit);
             } finally {
                 lock.unlock();
             }
-        });
+        }
         if (first) {
             activate();
         }
@@ -361,8 +364,11 @@ final class AcquireOperation {
     }
 
     private void onCompleted(Throwable error) {
-        Duration waited = Duration.ofNanos(engine.now() - startedAt);
-        engine.tell(listener -> listener.acquisitionEnded(name, outcome(error), waited));
+        engine.ended(this);
+        if (engine.listening()) {
+            Duration waited = Duration.ofNanos(engine.now() - startedAt);
+            engine.tell(listener -> listener.acquisitionEnded(name, outcome(error), waited));
+        }
         boolean givenUp = error != null;
         engine.localWaitQueues().leave(this).ifPresent(AcquireOperation::activate);
         Try last;

@@ -32,12 +32,18 @@ final class DefaultLease implements Lease {
     private volatile long deadlineNanos;
     private volatile String lossReason;
     private volatile WeakReference<Thread> holderThread;
-    private List<LeaseLostListener> listeners = new ArrayList<>();
+    /** Immutable and empty until the first listener comes: most leases never get one. Guarded by stateLock. */
+    private List<LeaseLostListener> listeners = List.of();
 
-    /** Where the watchdog keeps this lease: its next step's due time, kind and bucket; guarded by its lock. */
+    /**
+     * Where the watchdog keeps this lease: its next step's due time and kind, its bucket and its
+     * neighbours there; guarded by the watchdog's lock.
+     */
     long watchDue;
     boolean watchAtDeadline;
-    long watchBucket;
+    Watchdog.Bucket watchBucket;
+    DefaultLease watchPrev;
+    DefaultLease watchNext;
 
     /**
      * @param acquisition the backend's handle of the grant
@@ -96,6 +102,9 @@ final class DefaultLease implements Lease {
         try {
             reason = lossReason;
             if (reason == null) {
+                if (listeners.isEmpty()) {
+                    listeners = new ArrayList<>(1);
+                }
                 listeners.add(listener);
                 return this;
             }

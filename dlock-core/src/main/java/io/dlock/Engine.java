@@ -100,7 +100,7 @@ final class Engine {
      * the drift allowance, so the lease is never believed valid after the server dropped it.
      */
     long deadline(long sentAt, Duration lease) {
-        return sentAt + lease.toNanos() - settings.clockDrift().allowanceFor(lease).toNanos();
+        return sentAt + lease.toNanos() - settings.clockDrift().allowanceNanos(lease);
     }
 
     /**
@@ -109,15 +109,19 @@ final class Engine {
      * up and releases anything taken.
      */
     CompletableFuture<DefaultLease> acquire(String name, Wait wait, LeaseTerms terms) {
-        Duration lease = terms.fixed().map(this::checkValidity).orElse(settings.defaultLease());
+        Duration lease = terms.isRenewed() ? settings.defaultLease() : checkValidity(terms.fixed().orElseThrow());
         AcquireOperation operation = new AcquireOperation(this, name, lease, terms.isRenewed(), wait);
         pending.add(operation);
-        CompletableFuture<DefaultLease> result = operation.start();
-        result.whenComplete((granted, error) -> pending.remove(operation));
+        CompletableFuture<DefaultLease> result = operation.start(); // its completion calls ended(operation)
         if (closed) {
             operation.cancel(); // close() may have looked at the pending operations before this one
         }
         return result;
+    }
+
+    /** Forgets a pending operation once its result is complete. */
+    void ended(AcquireOperation operation) {
+        pending.remove(operation);
     }
 
     /**
@@ -178,8 +182,10 @@ final class Engine {
         if (granted.signalsLoss()) {
             granted.lost().thenAccept(reason -> lease.markLost(reason, LockListener.LossCause.BACKEND, false));
         }
-        log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(),
-                granted.fencingToken());
+        if (log.isDebugEnabled()) { // three arguments would build their array and box the token
+            log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(),
+                    granted.fencingToken());
+        }
         return lease;
     }
 
@@ -193,42 +199,49 @@ final class Engine {
         if (lease.isPastDeadline()) {
             lease.markLost(ranOut(lease), ranOutCause(lease), true);
         }
-        Supplier<CompletionStage<Boolean>> step = keepFor.isZero() ? lease.acquisition()::release
-                : () -> handBack(lease, keepFor);
-        step.get().whenComplete((wasHeld, error) -> {
-            if (keepFor.isZero()) {
-                // The client's next waiter need not wait for the backend's notification.
-                localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
+        CompletionStage<Boolean> releasing =
+                keepFor.isZero() ? lease.acquisition().release() : handBack(lease, keepFor);
+        releasing.whenComplete((wasHeld, error) -> released(lease, done, keepFor, wasHeld, error));
+    }
+
+    private void released(DefaultLease lease, CompletableFuture<Void> done, Duration keepFor, Boolean wasHeld,
+            Throwable error) {
+        if (keepFor.isZero()) {
+            // The client's next waiter need not wait for the backend's notification.
+            localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
+        }
+        String lostBefore = lease.lossReason();
+        if (error != null) {
+            log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
+                    + " hold it", lease.name(), lease.owner(), describe(error));
+            Supplier<CompletionStage<Boolean>> step = keepFor.isZero() ? lease.acquisition()::release
+                    : () -> handBack(lease, keepFor);
+            cleanUp(step::get, serverDropsAt(lease),
+                    last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
+                            + " lease or session ends", lease.name(), lease.owner(), describe(last)));
+            if (!serverExpiresLease()) {
+                // A lease on a session is valid while the session lives, which the client
+                // cannot vouch for without the server: the session may have ended before.
+                lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
+                        + " session it lived in may have ended before it", LockListener.LossCause.FOUND_AT_RELEASE,
+                        true);
             }
-            String lostBefore = lease.lossReason();
-            if (error != null) {
-                log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
-                        + " hold it", lease.name(), lease.owner(), describe(error));
-                cleanUp(step::get, serverDropsAt(lease),
-                        last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
-                                + " lease or session ends", lease.name(), lease.owner(), describe(last)));
-                if (!serverExpiresLease()) {
-                    // A lease on a session is valid while the session lives, which the client
-                    // cannot vouch for without the server: the session may have ended before.
-                    lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
-                            + " session it lived in may have ended before it", LockListener.LossCause.FOUND_AT_RELEASE,
-                            true);
-                }
-            } else if (!wasHeld && lostBefore == null) {
-                lease.markLost("found at release: the lock was no longer held by this owner"
-                        + " (it expired or was taken over)", LockListener.LossCause.FOUND_AT_RELEASE, true);
-            }
-            String reason = lease.lossReason();
-            if (reason != null) {
-                done.completeExceptionally(new LeaseLostException(
-                        "lease of lock '" + lease.name() + "' (fencing token " + lease.fencingToken()
-                                + ") ended before it was released: " + reason));
-            } else {
-                log.debug("released lock '{}' held by {}", lease.name(), lease.owner());
+        } else if (!wasHeld && lostBefore == null) {
+            lease.markLost("found at release: the lock was no longer held by this owner"
+                    + " (it expired or was taken over)", LockListener.LossCause.FOUND_AT_RELEASE, true);
+        }
+        String reason = lease.lossReason();
+        if (reason != null) {
+            done.completeExceptionally(new LeaseLostException(
+                    "lease of lock '" + lease.name() + "' (fencing token " + lease.fencingToken()
+                            + ") ended before it was released: " + reason));
+        } else {
+            log.debug("released lock '{}' held by {}", lease.name(), lease.owner());
+            if (listening()) {
                 tell(listener -> listener.leaseReleased(lease.name(), lease.heldFor()));
-                done.complete(null);
             }
-        });
+            done.complete(null);
+        }
     }
 
     /**
@@ -365,7 +378,7 @@ final class Engine {
     /** When the server drops a lease by itself: its deadline plus the drift allowance; never for a session's. */
     private long serverDropsAt(DefaultLease lease) {
         return serverExpiresLease()
-                ? lease.deadlineNanos() + settings.clockDrift().allowanceFor(lease.request().lease()).toNanos()
+                ? lease.deadlineNanos() + settings.clockDrift().allowanceNanos(lease.request().lease())
                 : Long.MAX_VALUE;
     }
 
@@ -376,7 +389,9 @@ final class Engine {
     void lost(DefaultLease lease, List<LeaseLostListener> listeners, String reason, LockListener.LossCause cause) {
         held.remove(lease);
         watchdog.forget(lease);
-        tell(listener -> listener.leaseLost(lease.name(), cause, lease.heldFor()));
+        if (listening()) {
+            tell(listener -> listener.leaseLost(lease.name(), cause, lease.heldFor()));
+        }
         if (!lease.isReleased()) {
             log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
                     lease.name(), lease.owner(), lease.fencingToken(), reason);
@@ -404,6 +419,14 @@ final class Engine {
                 }
             });
         }
+    }
+
+    /**
+     * False when the client's listener is the default that does nothing: then callers skip
+     * building an event (a lambda, a duration) on every acquisition and release.
+     */
+    boolean listening() {
+        return settings.listener() != LockListener.NONE;
     }
 
     /** Tells the client's {@link LockListener}, which must not be able to break the engine. */

@@ -25,7 +25,8 @@ final class LocalWaitQueues {
     boolean join(AcquireOperation operation) {
         lock.lock();
         try {
-            ArrayDeque<AcquireOperation> queue = queues.computeIfAbsent(operation.name(), n -> new ArrayDeque<>());
+            // Sized for one: most lines never hold more than the operation that waits on the backend.
+            ArrayDeque<AcquireOperation> queue = queues.computeIfAbsent(operation.name(), n -> new ArrayDeque<>(1));
             queue.addLast(operation);
             return queue.size() == 1;
         } finally {

@@ -11,6 +11,8 @@ import java.util.Optional;
 record Wait(Optional<Duration> limit) {
 
     private static final Wait FOREVER = new Wait(Optional.empty());
+    /** Shared: a wait of zero is the common non-blocking try. */
+    private static final Wait SINGLE_ATTEMPT = new Wait(Optional.of(Duration.ZERO));
 
     /** No limit. */
     static Wait forever() {
@@ -19,7 +21,7 @@ record Wait(Optional<Duration> limit) {
 
     /** Up to {@code wait}, already checked by {@link Limits#checkWait}. */
     static Wait upTo(Duration wait) {
-        return new Wait(Optional.of(wait));
+        return wait.isZero() ? SINGLE_ATTEMPT : new Wait(Optional.of(wait));
     }
 
     /** True for a wait of zero: exactly one attempt. */

@@ -6,10 +6,7 @@ import io.dlock.spi.Renewal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,6 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * failed or could not be decided is retried until its deadline, where the lease is lost. A
  * lease held through the Lock view by a thread that has ended is released instead of renewed:
  * nobody could unlock it any more. A released lease leaves its bucket at once, so churn leaves nothing behind.
+ *
+ * <p>A bucket is a list threaded through its leases, and the newest bucket stays while it is
+ * empty, so a lease that is taken and released within one bucket's span (the common short lock)
+ * costs the watchdog no allocation at all.
  */
 final class Watchdog {
 
@@ -38,7 +39,9 @@ final class Watchdog {
     private final RenewingBackend backend;
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
-    private final TreeMap<Long, Set<DefaultLease>> buckets = new TreeMap<>();
+    private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
+    /** The bucket created last, kept while empty for the next leases due in its span; guarded by lock. */
+    private Bucket newest;
     private Scheduler.Cancellable timer;
     private long timerDue;
     private boolean stopped;
@@ -74,6 +77,7 @@ final class Watchdog {
         try {
             stopped = true;
             buckets.clear();
+            newest = null;
             if (timer != null) {
                 timer.cancel();
             }
@@ -91,8 +95,18 @@ final class Watchdog {
             unbucket(lease);
             lease.watchDue = due;
             lease.watchAtDeadline = atDeadline;
-            lease.watchBucket = Math.floorDiv(due, BUCKET_NANOS);
-            buckets.computeIfAbsent(lease.watchBucket, b -> new LinkedHashSet<>()).add(lease);
+            long key = Math.floorDiv(due, BUCKET_NANOS);
+            // Leases due in the newest bucket's span (most of them) skip the lookup.
+            Bucket bucket = newest != null && newest.key == key ? newest : buckets.get(key);
+            if (bucket == null) {
+                if (newest != null && newest.first == null) {
+                    buckets.remove(newest.key); // an empty bucket is kept only while it is the newest
+                }
+                bucket = new Bucket(key);
+                buckets.put(key, bucket);
+                newest = bucket;
+            }
+            bucket.add(lease);
             armTimerFor(due);
         } finally {
             lock.unlock();
@@ -101,9 +115,13 @@ final class Watchdog {
 
     /** Call with the lock held. */
     private void unbucket(DefaultLease lease) {
-        Set<DefaultLease> bucket = buckets.get(lease.watchBucket);
-        if (bucket != null && bucket.remove(lease) && bucket.isEmpty()) {
-            buckets.remove(lease.watchBucket);
+        Bucket bucket = lease.watchBucket;
+        if (bucket == null) {
+            return;
+        }
+        bucket.remove(lease);
+        if (bucket.first == null && bucket != newest) {
+            buckets.remove(bucket.key, bucket);
         }
     }
 
@@ -127,32 +145,38 @@ final class Watchdog {
         lock.lock();
         try {
             timer = null;
-            Iterator<Map.Entry<Long, Set<DefaultLease>>> scan = buckets.entrySet().iterator();
+            Iterator<Bucket> scan = buckets.values().iterator();
             while (scan.hasNext()) {
-                Map.Entry<Long, Set<DefaultLease>> bucket = scan.next();
-                if (bucket.getKey() * BUCKET_NANOS - now > MAX_EARLY_NANOS) {
+                Bucket bucket = scan.next();
+                if (bucket.key * BUCKET_NANOS - now > MAX_EARLY_NANOS) {
                     break;
                 }
-                for (Iterator<DefaultLease> leases = bucket.getValue().iterator(); leases.hasNext(); ) {
-                    DefaultLease lease = leases.next();
+                DefaultLease next;
+                for (DefaultLease lease = bucket.first; lease != null; lease = next) {
+                    next = lease.watchNext;
                     if (lease.lossReason() != null) {
-                        leases.remove();
+                        bucket.remove(lease);
                     } else if (now - lease.deadlineNanos() >= 0) {
-                        leases.remove();
+                        bucket.remove(lease);
                         ended.add(lease);
                     } else if (lease.renewed() && !lease.watchAtDeadline
                             && lease.watchDue - now <= Math.min(interval(lease) / 4, MAX_EARLY_NANOS)) {
-                        leases.remove();
+                        bucket.remove(lease);
                         (lease.holderThreadEnded() ? orphaned : toRenew).add(lease);
                     }
                 }
-                if (bucket.getValue().isEmpty()) {
+                if (bucket.first == null) {
                     scan.remove();
+                    if (bucket == newest) {
+                        newest = null;
+                    }
                 }
             }
-            Map.Entry<Long, Set<DefaultLease>> first = buckets.firstEntry();
-            if (first != null) {
-                armTimerFor(first.getValue().stream().mapToLong(lease -> lease.watchDue).min().orElseThrow());
+            for (Bucket bucket : buckets.values()) {
+                if (bucket.first != null) { // only the newest bucket can be empty
+                    armTimerFor(bucket.earliestDue());
+                    break;
+                }
             }
         } finally {
             lock.unlock();
@@ -185,7 +209,10 @@ final class Watchdog {
             for (int i = 0; i < leases.size(); i++) {
                 DefaultLease lease = leases.get(i);
                 Renewal outcome = error != null ? Renewal.UNDECIDED : outcomes.get(i);
-                engine.tell(listener -> listener.leaseRenewed(lease.name(), LockListener.RenewalOutcome.valueOf(outcome.name())));
+                if (engine.listening()) {
+                    engine.tell(listener -> listener.leaseRenewed(lease.name(),
+                            LockListener.RenewalOutcome.valueOf(outcome.name())));
+                }
                 switch (outcome) {
                     case RENEWED -> {
                         lease.extendTo(engine.deadline(sentAt, lease.request().lease()));
@@ -207,5 +234,47 @@ final class Watchdog {
 
     private static long interval(DefaultLease lease) {
         return lease.request().lease().toNanos() / 3;
+    }
+
+    /** The leases whose next step falls in one span of {@link #BUCKET_NANOS}, linked through them; guarded by the lock. */
+    static final class Bucket {
+        final long key;
+        DefaultLease first;
+
+        Bucket(long key) {
+            this.key = key;
+        }
+
+        void add(DefaultLease lease) {
+            lease.watchBucket = this;
+            lease.watchPrev = null;
+            lease.watchNext = first;
+            if (first != null) {
+                first.watchPrev = lease;
+            }
+            first = lease;
+        }
+
+        void remove(DefaultLease lease) {
+            if (lease.watchPrev != null) {
+                lease.watchPrev.watchNext = lease.watchNext;
+            } else {
+                first = lease.watchNext;
+            }
+            if (lease.watchNext != null) {
+                lease.watchNext.watchPrev = lease.watchPrev;
+            }
+            lease.watchBucket = null;
+            lease.watchPrev = null;
+            lease.watchNext = null;
+        }
+
+        long earliestDue() {
+            long earliest = first.watchDue;
+            for (DefaultLease lease = first.watchNext; lease != null; lease = lease.watchNext) {
+                earliest = Math.min(earliest, lease.watchDue);
+            }
+            return earliest;
+        }
     }
 }

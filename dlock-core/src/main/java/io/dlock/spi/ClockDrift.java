@@ -26,6 +26,11 @@ public record ClockDrift(double factor, Duration minimum) {
 
     /** The allowance for {@code lease}. */
     public Duration allowanceFor(Duration lease) {
-        return Duration.ofNanos((long) (lease.toNanos() * factor)).plus(minimum);
+        return Duration.ofNanos(allowanceNanos(lease));
+    }
+
+    /** The allowance for {@code lease} in nanoseconds, as {@link #allowanceFor} without creating a duration. */
+    public long allowanceNanos(Duration lease) {
+        return (long) (lease.toNanos() * factor) + minimum.toNanos();
     }
 }

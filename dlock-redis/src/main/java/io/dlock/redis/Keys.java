@@ -1,25 +1,31 @@
 package io.dlock.redis;
 
 /**
- * Redis key names of a lock. The name sits in a hash tag ({@code {…}}) so that every key of one
- * lock maps to one Redis Cluster slot and single-lock scripts also run on a cluster.
+ * Redis key names of one lock. The name sits in a hash tag ({@code {…}}) so that every key of one
+ * lock maps to one Redis Cluster slot and single-lock scripts also run on a cluster. An
+ * acquisition computes them once and uses them for every attempt and its release.
+ *
+ * @param lock the hash holding the owner and its fencing token, present while the lock is held
+ * @param fencingCounter the last token granted, remembered for a while after each grant
  */
-final class Keys {
+record Keys(String lock, String fencingCounter) {
 
-    private Keys() {}
+    /** The keys of the lock {@code name}. */
+    static Keys of(String name) {
+        String lock = lock(name);
+        return new Keys(lock, lock + ":token");
+    }
 
-    /** The hash holding the owner and its fencing token, present while the lock is held. */
+    /** The hash of the lock {@code name}. */
     static String lock(String name) {
         return "dlock:{" + name + "}";
     }
 
-    /** The fencing counter: the last token granted, remembered for a while after each grant. */
-    static String fencingCounter(String name) {
-        return "dlock:{" + name + "}:token";
-    }
-
-    /** The pub/sub channel a release is announced on. */
-    static String releaseChannel(String name) {
-        return "dlock:{" + name + "}:released";
+    /**
+     * The pub/sub channel a release is announced on; release.lua derives it from the lock's key
+     * the same way. Made when asked: an uncontended acquisition never needs it.
+     */
+    String releaseChannel() {
+        return lock + ":released";
     }
 }

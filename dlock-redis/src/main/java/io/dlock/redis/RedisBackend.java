@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisBackend implements RenewingBackend {
 
+    private static final BackendCapabilities CAPABILITIES = BackendCapabilities.mutex(true, false);
+
     private final ClientResources resources;
     private final RedisNode node;
 
@@ -73,7 +75,7 @@ final class RedisBackend implements RenewingBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return BackendCapabilities.mutex(true, false);
+        return CAPABILITIES;
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The lock operations on one Redis server, one round trip each: the building block of the
@@ -114,22 +115,28 @@ final class RedisNode implements AutoCloseable {
     /**
      * Takes {@code request.name()} for its owner if free.
      *
+     * @param keys the keys of {@code request.name()}
      * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
      * @param uptimeWanted the restart quarantine in seconds, when the reply must say whether
      *     the server has been up that long (no extra round trip); empty for no report
      * @return a stage with the grant's token, or the holder's remaining lease
      */
-    CompletionStage<NodeGrant> acquire(LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
-        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, lockKeys(request.name()),
-                request.owner(), Long.toString(request.lease().toMillis()),
-                tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
-                uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : "",
-                COUNTER_MEMORY_MILLIS)
-                .thenApply(reply -> {
+    CompletionStage<NodeGrant> acquire(Keys keys, LockRequest request, OptionalLong tokenFloor,
+            OptionalLong uptimeWanted) {
+        String owner = request.owner();
+        String lease = Long.toString(request.lease().toMillis());
+        // The single node sends only the arguments it uses: each one costs encoding on every call.
+        String[] args = tokenFloor.isEmpty() && uptimeWanted.isEmpty()
+                ? new String[] {owner, lease, COUNTER_MEMORY_MILLIS}
+                : new String[] {owner, lease, COUNTER_MEMORY_MILLIS,
+                        tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
+                        uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : ""};
+        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {keys.lock(), keys.fencingCounter()}, args,
+                reply -> {
                     List<?> fields = (List<?>) reply;
                     boolean granted = ((Long) fields.get(0)) == 1;
                     return new NodeGrant(granted, (Long) fields.get(1), (Long) fields.get(2),
-                            granted ? request.owner() : (String) fields.get(3));
+                            granted ? owner : (String) fields.get(3));
                 });
     }
 
@@ -139,10 +146,9 @@ final class RedisNode implements AutoCloseable {
      * @return a stage with true if the owner still holds the lock (its token is now at least
      *     the floor)
      */
-    CompletionStage<Boolean> raise(String name, String owner, long floor) {
-        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, lockKeys(name), owner, Long.toString(floor),
-                COUNTER_MEMORY_MILLIS)
-                .thenApply(held -> ((Long) held) == 1);
+    CompletionStage<Boolean> raise(Keys keys, String owner, long floor) {
+        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, new String[] {keys.lock(), keys.fencingCounter()},
+                new String[] {owner, Long.toString(floor), COUNTER_MEMORY_MILLIS}, held -> ((Long) held) == 1);
     }
 
     /**
@@ -173,7 +179,7 @@ final class RedisNode implements AutoCloseable {
             args[2 * i] = request.owner();
             args[2 * i + 1] = Long.toString(request.lease().toMillis());
         }
-        return run(LuaScript.RENEW, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
+        return run(LuaScript.RENEW, ScriptOutputType.MULTI, keys, args, reply -> {
             List<Boolean> renewed = new ArrayList<>(held.size());
             for (Object flag : (List<?>) reply) {
                 renewed.add(((Long) flag) == 1);
@@ -185,12 +191,12 @@ final class RedisNode implements AutoCloseable {
     /**
      * Releases the lock if the owner holds it; true if it was held.
      *
-     * @param announce whether to wake waiters; false for a grant that never became a lock
+     * @param announce whether to wake waiters (the script does only if one was denied); false
+     *     for a grant that never became a lock
      */
-    CompletionStage<Boolean> release(String name, String owner, boolean announce) {
-        return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {Keys.lock(name)},
-                owner, Keys.releaseChannel(name), announce ? "1" : "0")
-                .thenApply(released -> ((Long) released) == 1);
+    CompletionStage<Boolean> release(Keys keys, String owner, boolean announce) {
+        return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {keys.lock()},
+                announce ? new String[] {owner} : new String[] {owner, "0"}, released -> ((Long) released) == 1);
     }
 
     /** Asks the server to answer, for health checks. */
@@ -205,8 +211,8 @@ final class RedisNode implements AutoCloseable {
 
     /** Reads the holder, its remaining lease and its token. */
     CompletionStage<LockState> inspect(String name) {
-        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)})
-                .thenApply(reply -> {
+        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)}, new String[0],
+                reply -> {
                     List<?> fields = (List<?>) reply;
                     String owner = (String) fields.get(0);
                     if (owner.isEmpty()) {
@@ -220,24 +226,24 @@ final class RedisNode implements AutoCloseable {
                 });
     }
 
-    /** Calls {@code onRelease} whenever {@code name} is released; completes once subscribed. */
-    CompletionStage<Void> watch(String name, Runnable onRelease) {
-        return subscriptions.add(Keys.releaseChannel(name), onRelease);
+    /** Calls {@code onRelease} whenever the lock of {@code keys} is released; completes once subscribed. */
+    CompletionStage<Void> watch(Keys keys, Runnable onRelease) {
+        return subscriptions.add(keys.releaseChannel(), onRelease);
     }
 
     /**
-     * Calls {@code onRelease} whenever {@code name} is released, if the channel is already
-     * subscribed: then no release after this call can be missed. No I/O.
+     * Calls {@code onRelease} whenever the lock of {@code keys} is released, if the channel is
+     * already subscribed: then no release after this call can be missed. No I/O.
      *
      * @return true if watching; false if the caller must {@link #watch} and wait for it
      */
-    boolean watchIfSubscribed(String name, Runnable onRelease) {
-        return subscriptions.addIfSubscribed(Keys.releaseChannel(name), onRelease);
+    boolean watchIfSubscribed(Keys keys, Runnable onRelease) {
+        return subscriptions.anySubscribed() && subscriptions.addIfSubscribed(keys.releaseChannel(), onRelease);
     }
 
-    /** Stops calling {@code onRelease} for {@code name}. */
-    void unwatch(String name, Runnable onRelease) {
-        subscriptions.remove(Keys.releaseChannel(name), onRelease);
+    /** Stops calling {@code onRelease} for the lock of {@code keys}. */
+    void unwatch(Keys keys, Runnable onRelease) {
+        subscriptions.remove(keys.releaseChannel(), onRelease);
     }
 
     /** Closes both connections (shutting the client down closes every connection it made). */
@@ -247,21 +253,20 @@ final class RedisNode implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    /** The keys of the acquire and raise scripts: the lock's hash and its fencing counter. */
-    private static String[] lockKeys(String name) {
-        return new String[] {Keys.lock(name), Keys.fencingCounter(name)};
-    }
-
-    /** Runs a script by SHA, sending its source once when the server does not know it. */
-    private CompletionStage<Object> run(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-        CompletableFuture<Object> result = new CompletableFuture<>();
+    /**
+     * Runs a script by SHA, sending its source once when the server does not know it, and
+     * converts its reply in the same stage (one stage per call: this is every lock's hot path).
+     */
+    private <T> CompletionStage<T> run(LuaScript script, ScriptOutputType type, String[] keys, String[] args,
+            Function<Object, T> convert) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         commands.<Object>evalsha(script.sha1(), type, keys, args).whenComplete((reply, error) -> {
             if (error == null) {
-                result.complete(reply);
+                complete(result, reply, convert);
             } else if (error instanceof RedisNoScriptException) {
                 commands.<Object>eval(script.source(), type, keys, args).whenComplete((retried, again) -> {
                     if (again == null) {
-                        result.complete(retried);
+                        complete(result, retried, convert);
                     } else {
                         result.completeExceptionally(RedisFailures.translate(again, endpoint));
                     }
@@ -271,6 +276,14 @@ final class RedisNode implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    private static <T> void complete(CompletableFuture<T> result, Object reply, Function<Object, T> convert) {
+        try {
+            result.complete(convert.apply(reply));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
     }
 
     /**

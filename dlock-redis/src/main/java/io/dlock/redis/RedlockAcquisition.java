@@ -43,6 +43,7 @@ final class RedlockAcquisition implements Acquisition {
 
     private final RedlockBackend backend;
     private final LockRequest request;
+    private final Keys keys;
     private final Runnable onChange;
     private final Set<RedlockNode> mayHold = ConcurrentHashMap.newKeySet();
     private final Set<RedisNode> watched = ConcurrentHashMap.newKeySet();
@@ -51,6 +52,7 @@ final class RedlockAcquisition implements Acquisition {
     RedlockAcquisition(RedlockBackend backend, LockRequest request, Runnable onChange) {
         this.backend = backend;
         this.request = request;
+        this.keys = Keys.of(request.name());
         this.onChange = onChange;
     }
 
@@ -84,7 +86,7 @@ final class RedlockAcquisition implements Acquisition {
         for (RedlockNode node : backend.nodes()) {
             node.ready().filter(RedisNode::isConnected).ifPresent(connected -> {
                 watched.add(connected);
-                subscriptions.add(connected.watch(request.name(), onChange).toCompletableFuture()
+                subscriptions.add(connected.watch(keys, onChange).toCompletableFuture()
                         .exceptionally(failed -> null));
             });
         }
@@ -123,8 +125,8 @@ final class RedlockAcquisition implements Acquisition {
             if (connected == null) {
                 continue;
             }
-            if (!connected.watchIfSubscribed(request.name(), onChange)) {
-                added.forEach(n -> n.unwatch(request.name(), onChange));
+            if (!connected.watchIfSubscribed(keys, onChange)) {
+                added.forEach(n -> n.unwatch(keys, onChange));
                 return false;
             }
             added.add(connected);
@@ -136,7 +138,7 @@ final class RedlockAcquisition implements Acquisition {
     private void stopWatching() {
         watching = false;
         for (RedisNode node : watched) {
-            node.unwatch(request.name(), onChange);
+            node.unwatch(keys, onChange);
         }
         watched.clear();
     }
@@ -153,7 +155,7 @@ final class RedlockAcquisition implements Acquisition {
                 // From the moment it is sent until a refusal comes back: a release sent meanwhile
                 // (the round decided without this node) must reach it too.
                 mayHold.add(node);
-                return connected.acquire(request, OptionalLong.of(floor), uptimeWanted);
+                return connected.acquire(keys, request, OptionalLong.of(floor), uptimeWanted);
             }).thenAccept(result -> {
                 if (result.ok() && !result.value().granted()) {
                     mayHold.remove(node); // a refusal holds nothing
@@ -194,7 +196,7 @@ final class RedlockAcquisition implements Acquisition {
     /** Writes {@code token} back to the granting nodes; true when a majority acknowledged it. */
     private CompletionStage<Boolean> raise(List<Vote> granted, long token) {
         List<RedlockNode> nodes = granted.stream().map(v -> v.result.node()).toList();
-        return NodeResult.fromAll(nodes, node -> node.raise(request.name(), request.owner(), token))
+        return NodeResult.fromAll(nodes, node -> node.raise(keys, request.owner(), token))
                 .thenApply(acks -> {
                     backend.logPerNode("raise of the fencing token to " + token, request, acks);
                     return acks.stream().filter(a -> a.ok() && a.value()).count() >= backend.quorum().needed();
@@ -214,7 +216,7 @@ final class RedlockAcquisition implements Acquisition {
         if (targets.isEmpty()) {
             return CompletableFuture.completedFuture(new Released(0, List.of()));
         }
-        Function<RedisNode, CompletionStage<Boolean>> release = node -> node.release(request.name(), request.owner(), announce);
+        Function<RedisNode, CompletionStage<Boolean>> release = node -> node.release(keys, request.owner(), announce);
         return NodeResult.fromAll(targets, release).thenApply(results -> {
             backend.logPerNode(announce ? "release" : "release after a round without a majority", request, results);
             int released = 0;

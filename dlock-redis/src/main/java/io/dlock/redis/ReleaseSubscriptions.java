@@ -80,6 +80,16 @@ final class ReleaseSubscriptions implements AutoCloseable {
         }
     }
 
+    /** True while any channel is subscribed or being subscribed: otherwise nobody need ask about one. */
+    boolean anySubscribed() {
+        lock.lock();
+        try {
+            return !channels.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes a listener; a channel left without any is unsubscribed after the linger. */
     void remove(String channel, Runnable listener) {
         lock.lock();

@@ -18,6 +18,7 @@ final class SingleNodeAcquisition implements Acquisition {
 
     private final RedisNode node;
     private final LockRequest request;
+    private final Keys keys;
     private final Runnable onChange;
     private volatile boolean watching;
     private volatile boolean mayHold;
@@ -25,15 +26,16 @@ final class SingleNodeAcquisition implements Acquisition {
     SingleNodeAcquisition(RedisNode node, LockRequest request, Runnable onChange) {
         this.node = node;
         this.request = request;
+        this.keys = Keys.of(request.name());
         this.onChange = onChange;
     }
 
     @Override
     public CompletionStage<AttemptResult> attempt() {
-        if (!watching && node.watchIfSubscribed(request.name(), onChange)) {
+        if (!watching && node.watchIfSubscribed(keys, onChange)) {
             watching = true; // the channel is live: a release after this attempt reaches us
         }
-        return node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
+        return node.acquire(keys, request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
             mayHold = true; // granted, or the reply was lost and the script may have run
             if (error != null) {
                 throw RedisFailures.asCompletion(error);
@@ -54,7 +56,7 @@ final class SingleNodeAcquisition implements Acquisition {
             return CompletableFuture.completedFuture(true);
         }
         watching = true;
-        return node.watch(request.name(), onChange).handle((subscribed, failed) -> {
+        return node.watch(keys, onChange).handle((subscribed, failed) -> {
             if (failed != null) {
                 stopWatching();
                 throw RedisFailures.asCompletion(failed);
@@ -70,7 +72,7 @@ final class SingleNodeAcquisition implements Acquisition {
         if (!mayHold) {
             return CompletableFuture.completedFuture(false);
         }
-        return node.release(request.name(), request.owner(), true).thenApply(released -> {
+        return node.release(keys, request.owner(), true).thenApply(released -> {
             mayHold = false;
             return released;
         });
@@ -79,7 +81,7 @@ final class SingleNodeAcquisition implements Acquisition {
     private void stopWatching() {
         if (watching) {
             watching = false;
-            node.unwatch(request.name(), onChange);
+            node.unwatch(keys, onChange);
         }
     }
 }

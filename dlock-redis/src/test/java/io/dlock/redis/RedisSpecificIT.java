@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.BackendUnavailableException;
+import io.dlock.DistributedLock;
 import io.dlock.Lease;
 import io.dlock.LockClient;
 import io.dlock.LockException;
@@ -16,7 +17,9 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -163,6 +166,41 @@ class RedisSpecificIT {
         assertThat(perHandoff).as("script calls per acquire+release").isLessThan(3.5);
     }
 
+    @Test
+    void anUncontendedAcquireAndReleaseRunsOnlyTheCommandsItsGuaranteesNeed() throws Exception {
+        DistributedLock lock = client(server.uri()).lock("commands");
+        lock.acquire(Duration.ZERO).close(); // scripts loaded, connection warm
+        int cycles = 200;
+        Map<String, Long> before = commandCalls();
+        for (int i = 0; i < cycles; i++) {
+            lock.acquire(Duration.ZERO).close();
+        }
+        Map<String, Long> after = commandCalls();
+        Map<String, Double> perCycle = new TreeMap<>();
+        after.forEach((command, calls) -> {
+            long delta = calls - before.getOrDefault(command, 0L);
+            if (delta > 0 && !command.equals("info")) {
+                perCycle.put(command, delta / (double) cycles);
+            }
+        });
+        // Acquire: the script, the owner check (HGET), the fencing counter read (GET) and write
+        // (SET ... PX, which also keeps it remembered for its hour), the lock's owner and token
+        // (HSET) and its lease (PEXPIRE). Release: the script, the owner check and whether anyone
+        // waits (HMGET), DEL. No TIME while the counter is remembered, no PUBLISH when nobody
+        // waits, no pub/sub for an uncontended acquire.
+        assertThat(perCycle).as("server commands per acquire + release").isEqualTo(Map.of("evalsha", 2.0,
+                "hget", 1.0, "hmget", 1.0, "get", 1.0, "set", 1.0, "hset", 1.0, "pexpire", 1.0, "del", 1.0));
+    }
+
+    /** Calls per command (lower case, as {@code INFO commandstats} names them) since the server started. */
+    private static Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new TreeMap<>();
+        server.command("INFO", "commandstats").lines().filter(line -> line.startsWith("cmdstat_")).forEach(line ->
+                calls.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+                        Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))));
+        return calls;
+    }
+
     private static long scriptCalls() {
         return server.command("INFO", "commandstats").lines()
                 .filter(line -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:"))
@@ -211,7 +249,8 @@ class RedisSpecificIT {
             for (int i = 0; i < count; i++) {
                 LockRequest request = LockRequest.mutex("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
                 held.add(request);
-                grants.add(node.acquire(request, OptionalLong.empty(), OptionalLong.empty()).toCompletableFuture());
+                grants.add(node.acquire(Keys.of(request.name()), request, OptionalLong.empty(), OptionalLong.empty())
+                        .toCompletableFuture());
             }
             assertThat(grants).allSatisfy(grant -> assertThat(grant.join().granted()).isTrue());
             int stolen = RedisNode.RENEWALS_PER_CALL + 234;

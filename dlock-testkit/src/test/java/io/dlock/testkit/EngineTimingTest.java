@@ -96,6 +96,27 @@ class EngineTimingTest {
     }
 
     @Test
+    void shortLeasesTakenAndReleasedAroundHeldOnesLeaveTheirRenewalsOnTime() {
+        LockClient client = client();
+        Lease first = acquireNow(client, "held:1");
+        acquireNow(client, "churn").close(); // leaves the watchdog's newest bucket empty
+        Lease second = acquireNow(client, "held:2"); // due in that same bucket
+        for (int i = 0; i < 2_000; i++) { // 6 s of churn over hundreds of buckets
+            acquireNow(client, "churn").close();
+            time.advance(Duration.ofMillis(3));
+        }
+        time.advance(Duration.ofSeconds(4).minusMillis(1));
+        assertThat(server.renewCalls()).as("renewals before a third of the lease").isZero();
+        time.advance(Duration.ofMillis(1));
+        assertThat(server.renewCalls()).as("both held leases in one batch, none of the released").isEqualTo(1);
+        assertThat(first.remaining()).isEqualTo(LEASE.minus(Duration.ofMillis(302)));
+        assertThat(second.remaining()).isEqualTo(LEASE.minus(Duration.ofMillis(302)));
+        time.advance(Duration.ofSeconds(60));
+        assertThat(server.renewCalls()).isEqualTo(7);
+        assertThat(List.of(first, second)).allMatch(Lease::isValid);
+    }
+
+    @Test
     void aWaitEndsExactlyAtItsDeadline() {
         acquireNow(client(), "deadline");
         CompletableFuture<Lease> waiting = client().lock("deadline").acquireAsync(Duration.ofSeconds(5));

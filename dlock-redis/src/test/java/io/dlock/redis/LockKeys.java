@@ -15,9 +15,10 @@ final class LockKeys {
 
     /** The keys of lock {@code name} on {@code server} besides its fencing counter. */
     static List<String> on(RedisServer server, String name) {
-        String reply = server.command("KEYS", escapeGlob(Keys.lock(name)) + "*");
+        Keys keys = Keys.of(name);
+        String reply = server.command("KEYS", escapeGlob(keys.lock()) + "*");
         return Arrays.stream(reply.split("\n")).filter(key -> !key.isEmpty())
-                .filter(key -> !key.equals(Keys.fencingCounter(name))).toList();
+                .filter(key -> !key.equals(keys.fencingCounter())).toList();
     }
 
     /** {@code text} as a KEYS pattern matching only itself: Redis's glob characters escaped. */

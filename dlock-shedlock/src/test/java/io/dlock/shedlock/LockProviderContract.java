@@ -3,6 +3,7 @@ package io.dlock.shedlock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dlock.BackendUnavailableException;
 import io.dlock.LockClient;
 import io.dlock.LockState;
 import io.dlock.testkit.Poll;
@@ -22,6 +23,7 @@ import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockExtender;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.support.LockException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -182,6 +184,23 @@ abstract class LockProviderContract {
             }
         }
 
+        /**
+         * ShedLock's single attempt, where a backend too slow to answer in time (a Redlock node
+         * past its 100 ms timeout on a loaded machine) skips the run as ShedLock skips a task
+         * whose provider throws; at most a few such skips are tolerated.
+         */
+        private static Optional<SimpleLock> lockOrSkipWhenUnavailable(DlockLockProvider provider,
+                LockConfiguration configuration, AtomicInteger unavailable) {
+            try {
+                return provider.lock(configuration);
+            } catch (LockException e) {
+                if (!(e.getCause() instanceof BackendUnavailableException) || unavailable.incrementAndGet() > 20) {
+                    throw e;
+                }
+                return Optional.empty();
+            }
+        }
+
         /** ShedLock's FuzzTester: threads of two instances count under two locks; no update is lost. */
         @Test
         void countersUnderTheLockLoseNoUpdateAcrossInstances() throws Exception {
@@ -190,6 +209,7 @@ abstract class LockProviderContract {
             int iterations = 25;
             int[] counters = new int[2];
             AtomicInteger overlaps = new AtomicInteger();
+            AtomicInteger unavailable = new AtomicInteger();
             AtomicInteger[] inside = {new AtomicInteger(), new AtomicInteger()};
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
@@ -201,7 +221,8 @@ abstract class LockProviderContract {
                     workers.add(pool.submit(() -> {
                         for (int done = 0; done < iterations; ) {
                             // lockAtLeastFor 5 ms as in ShedLock's fuzz test: below dlock's shortest lease, released at once
-                            Optional<SimpleLock> lock = provider.lock(config(jobName, LONGEST_LEASE, Duration.ofMillis(5)));
+                            Optional<SimpleLock> lock = lockOrSkipWhenUnavailable(provider,
+                                    config(jobName, LONGEST_LEASE, Duration.ofMillis(5)), unavailable);
                             if (lock.isPresent()) {
                                 if (inside[job].incrementAndGet() != 1) {
                                     overlaps.incrementAndGet();

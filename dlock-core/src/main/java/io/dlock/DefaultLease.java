@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's lease: validity on the monotonic clock, loss state and listeners. Renewal and
@@ -30,8 +31,8 @@ final class DefaultLease implements Lease {
     private final ReentrantLock stateLock = new ReentrantLock();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
     private volatile long deadlineNanos;
-    private volatile String lossReason;
-    private volatile WeakReference<Thread> holderThread;
+    private volatile @Nullable String lossReason;
+    private volatile @Nullable WeakReference<Thread> holderThread;
     private List<LeaseLostListener> listeners = new ArrayList<>();
 
     /** Where the watchdog keeps this lease: its next step's due time, kind and bucket; guarded by its lock. */
@@ -117,8 +118,9 @@ final class DefaultLease implements Lease {
         Duration checked = keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO
                 : engine.checkKeep(Limits.checkLease(keepFor));
         CompletableFuture<Void> started = new CompletableFuture<>();
-        if (!release.compareAndSet(null, started)) {
-            engine.awaitRelease(release.get());
+        CompletableFuture<Void> earlier = release.compareAndExchange(null, started);
+        if (earlier != null) {
+            engine.awaitRelease(earlier);
             return;
         }
         engine.release(this, started, checked);
@@ -155,8 +157,9 @@ final class DefaultLease implements Lease {
      */
     CompletableFuture<Void> startRelease() {
         CompletableFuture<Void> started = new CompletableFuture<>();
-        if (!release.compareAndSet(null, started)) {
-            return release.get();
+        CompletableFuture<Void> earlier = release.compareAndExchange(null, started);
+        if (earlier != null) {
+            return earlier;
         }
         engine.release(this, started, Duration.ZERO);
         return started;
@@ -229,7 +232,7 @@ final class DefaultLease implements Lease {
     }
 
     /** The reason this lease was lost, or null while it was not. */
-    String lossReason() {
+    @Nullable String lossReason() {
         return lossReason;
     }
 

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps held leases alive and ends those that run out, with one timer per client.
@@ -35,15 +37,15 @@ final class Watchdog {
 
     private final Engine engine;
     /** Null for a backend whose grants live as long as a session: then only fixed leases are watched. */
-    private final RenewingBackend backend;
+    private final @Nullable RenewingBackend backend;
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Set<DefaultLease>> buckets = new TreeMap<>();
-    private Scheduler.Cancellable timer;
+    private Scheduler.@Nullable Cancellable timer;
     private long timerDue;
     private boolean stopped;
 
-    Watchdog(Engine engine, RenewingBackend backend, Scheduler scheduler) {
+    Watchdog(Engine engine, @Nullable RenewingBackend backend, Scheduler scheduler) {
         this.engine = engine;
         this.backend = backend;
         this.scheduler = scheduler;
@@ -178,7 +180,8 @@ final class Watchdog {
             // Guards the deadline while the batch is in flight; replaced when it completes.
             schedule(lease, lease.deadlineNanos(), true);
         }
-        backend.renew(requests).whenComplete((outcomes, error) -> {
+        RenewingBackend renewing = Objects.requireNonNull(backend, "only a RenewingBackend has renewed leases");
+        renewing.renew(requests).whenComplete((outcomes, error) -> {
             if (error != null) {
                 engine.logRenewalFailure(leases.size(), error);
             }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ final class TortureCommand implements Callable<Integer> {
     private Duration holdMax;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the table to FILE.")
-    private Path output;
+    private @Nullable Path output;
 
     @Override
     public Integer call() throws Exception {

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
@@ -437,6 +438,7 @@ public abstract class LockBackendContract {
     }
 
     @Test
+    @NullUnmarked // passes null on purpose
     void badInputFailsAtOnceWithTheReason() {
         LockClient client = newClient();
         assertThatThrownBy(() -> client.lock(null)).isInstanceOf(NullPointerException.class)

@@ -11,4 +11,7 @@
  * <p>Server handles are safe to use from the test's threads; the contract and the manual clock
  * document their own thread safety.
  */
+@NullMarked
 package io.dlock.testkit;
+
+import org.jspecify.annotations.NullMarked;

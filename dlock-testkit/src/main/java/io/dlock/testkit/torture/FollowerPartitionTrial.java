@@ -90,7 +90,7 @@ public final class FollowerPartitionTrial {
         /** How long both leases read valid at once: from the waiter's grant to the holder's last valid reading. */
         public Duration bothValid() {
             Duration overlap = holderLastValid.minus(waiterGranted);
-            return overlap.isNegative() || !holderValidAtGrant && overlap.isZero() ? Duration.ZERO : overlap;
+            return overlap.isNegative() || (!holderValidAtGrant && overlap.isZero()) ? Duration.ZERO : overlap;
         }
 
         /** One line for logs and reports. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +60,12 @@ final class AcquireOperation {
     private boolean changedDuringStep;
     private boolean granted;
     private boolean active;
-    private Scheduler.Cancellable retryTimer;
-    private Scheduler.Cancellable deadlineTimer;
+    private Scheduler.@Nullable Cancellable retryTimer;
+    private Scheduler.@Nullable Cancellable deadlineTimer;
     private int consecutiveErrors;
     private int consecutiveCollisions;
-    private volatile Throwable lastError;
-    private volatile String lateGrant;
+    private volatile @Nullable Throwable lastError;
+    private volatile @Nullable String lateGrant;
 
     /**
      * @param lease the lease each attempt asks for
@@ -143,7 +144,7 @@ final class AcquireOperation {
     }
 
     /** Starts a step unless one is in flight (then marks the change for after it); returns the try to step on. */
-    private Try beginStep() {
+    private @Nullable Try beginStep() {
         lock.lock();
         try {
             if (result.isDone() || granted || !active) {
@@ -214,7 +215,7 @@ final class AcquireOperation {
             lastError = cause;
             consecutiveErrors++;
             if (pastDeadline(now)) {
-                result.completeExceptionally(unavailable());
+                result.completeExceptionally(unavailable(cause));
             } else {
                 retryIn(engine.backoff().afterError(consecutiveErrors), now);
             }
@@ -347,7 +348,8 @@ final class AcquireOperation {
     }
 
     private void timeOut() {
-        result.completeExceptionally(lastError != null ? unavailable() : timedOut());
+        Throwable error = lastError;
+        result.completeExceptionally(error != null ? unavailable(error) : timedOut());
     }
 
     private LockTimeoutException timedOut() {
@@ -356,11 +358,11 @@ final class AcquireOperation {
         return why == null ? new LockTimeoutException(name, limit) : new LockTimeoutException(name, limit, why);
     }
 
-    private BackendUnavailableException unavailable() {
+    private BackendUnavailableException unavailable(Throwable cause) {
         String within = wait.limit().filter(limit -> !limit.isZero()).map(limit -> " within " + Durations.format(limit))
                 .orElse("");
         return new BackendUnavailableException("lock '" + name + "' could not be acquired" + within
-                + ": " + Engine.describe(lastError), lastError);
+                + ": " + Engine.describe(cause), cause);
     }
 
     private void onCompleted(Throwable error) {
@@ -434,7 +436,7 @@ final class AcquireOperation {
     }
 
     /** Cancels {@code timer} if set and returns null, for assignment back; call with the lock held. */
-    private static Scheduler.Cancellable cancel(Scheduler.Cancellable timer) {
+    private static Scheduler.@Nullable Cancellable cancel(Scheduler.@Nullable Cancellable timer) {
         if (timer != null) {
             timer.cancel();
         }

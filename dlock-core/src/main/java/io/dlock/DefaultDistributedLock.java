@@ -214,7 +214,7 @@ final class DefaultDistributedLock implements DistributedLock {
             }
             throw e;
         } catch (ExecutionException e) {
-            throw Failures.rethrow(e.getCause());
+            throw Failures.rethrow(e);
         } catch (CancellationException e) {
             throw closedWhileWaiting();
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's lease: validity on the monotonic clock, loss state and listeners. Renewal and
@@ -30,8 +31,8 @@ final class DefaultLease implements Lease {
     private final ReentrantLock stateLock = new ReentrantLock();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
     private volatile long deadlineNanos;
-    private volatile String lossReason;
-    private volatile WeakReference<Thread> holderThread;
+    private volatile @Nullable String lossReason;
+    private volatile @Nullable WeakReference<Thread> holderThread;
     /** Immutable and empty until the first listener comes: most leases never get one. Guarded by stateLock. */
     private List<LeaseLostListener> listeners = List.of();
 
@@ -41,9 +42,9 @@ final class DefaultLease implements Lease {
      */
     long watchDue;
     boolean watchAtDeadline;
-    Watchdog.Bucket watchBucket;
-    DefaultLease watchPrev;
-    DefaultLease watchNext;
+    Watchdog.@Nullable Bucket watchBucket;
+    @Nullable DefaultLease watchPrev;
+    @Nullable DefaultLease watchNext;
 
     /**
      * @param acquisition the backend's handle of the grant
@@ -126,8 +127,9 @@ final class DefaultLease implements Lease {
         Duration checked = keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO
                 : engine.checkKeep(Limits.checkLease(keepFor));
         CompletableFuture<Void> started = new CompletableFuture<>();
-        if (!release.compareAndSet(null, started)) {
-            engine.awaitRelease(release.get());
+        CompletableFuture<Void> earlier = release.compareAndExchange(null, started);
+        if (earlier != null) {
+            engine.awaitRelease(earlier);
             return;
         }
         engine.release(this, started, checked);
@@ -164,8 +166,9 @@ final class DefaultLease implements Lease {
      */
     CompletableFuture<Void> startRelease() {
         CompletableFuture<Void> started = new CompletableFuture<>();
-        if (!release.compareAndSet(null, started)) {
-            return release.get();
+        CompletableFuture<Void> earlier = release.compareAndExchange(null, started);
+        if (earlier != null) {
+            return earlier;
         }
         engine.release(this, started, Duration.ZERO);
         return started;
@@ -238,7 +241,7 @@ final class DefaultLease implements Lease {
     }
 
     /** The reason this lease was lost, or null while it was not. */
-    String lossReason() {
+    @Nullable String lossReason() {
         return lossReason;
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class Engine {
         this.capabilities = backend.capabilities();
         this.settings = settings;
         this.backoff = new Backoff(settings.maxRetryDelay());
-        RenewingBackend renewing = backend instanceof RenewingBackend r ? r : null;
+        @Nullable RenewingBackend renewing = backend instanceof RenewingBackend r ? r : null;
         if (capabilities.serverExpiresLease() && renewing == null) {
             throw new IllegalArgumentException(backend + " says its server expires leases but is not a"
                     + " RenewingBackend, so held leases could not be kept");
@@ -288,7 +289,7 @@ final class Engine {
                 Thread.currentThread().interrupt();
                 throw new LockException("interrupted while extending lock '" + lease.name() + "'", e);
             } catch (ExecutionException e) {
-                throw Failures.rethrow(e.getCause());
+                throw Failures.rethrow(e);
             }
             if (outcome == Renewal.UNDECIDED) {
                 throw new BackendUnavailableException("too few servers answered to extend lock '" + lease.name()
@@ -463,7 +464,7 @@ final class Engine {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    throw Failures.rethrow(e.getCause());
+                    throw Failures.rethrow(e);
                 }
             }
         } finally {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point: a connection to one lock service, handing out {@link DistributedLock}s.
@@ -107,7 +108,7 @@ public final class LockClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LockException("interrupted while inspecting lock '" + name + "'", e);
         } catch (ExecutionException e) {
-            throw Failures.rethrow(e.getCause());
+            throw Failures.rethrow(e);
         }
     }
 
@@ -126,7 +127,8 @@ public final class LockClient implements AutoCloseable {
             return Health.down(backend.kind(), "interrupted while checking");
         } catch (ExecutionException | TimeoutException e) {
             return Health.down(backend.kind(), e instanceof TimeoutException
-                    ? "no answer within " + HEALTH_WAIT_SECONDS + " s" : Engine.describe(e.getCause()));
+                    ? "no answer within " + HEALTH_WAIT_SECONDS + " s"
+                    : Engine.describe(Objects.requireNonNullElse(e.getCause(), e)));
         }
     }
 
@@ -209,8 +211,8 @@ public final class LockClient implements AutoCloseable {
         private ClockDrift clockDrift = new ClockDrift(0.01, Duration.ofMillis(2));
         private Duration maxRetryDelay = Duration.ofSeconds(2);
         private Ticker ticker = Ticker.system();
-        private Scheduler scheduler;
-        private Executor callbackExecutor;
+        private @Nullable Scheduler scheduler;
+        private @Nullable Executor callbackExecutor;
         private final List<LockListener> listeners = new ArrayList<>();
 
         private Builder(Function<BackendContext, LockBackend> opener) {
@@ -292,7 +294,8 @@ public final class LockClient implements AutoCloseable {
             String id = newClientId();
             SystemScheduler ownTimer = scheduler == null ? new SystemScheduler("dlock-timer-" + id) : null;
             CallbackThreads ownCallbacks = callbackExecutor == null ? new CallbackThreads(id) : null;
-            Scheduler timers = ownTimer != null ? ownTimer : scheduler;
+            Scheduler timers = ownTimer != null ? ownTimer : Objects.requireNonNull(scheduler);
+            Executor callbacks = ownCallbacks != null ? ownCallbacks : Objects.requireNonNull(callbackExecutor);
             AutoCloseable closeOwn = () -> {
                 if (ownTimer != null) {
                     ownTimer.close();
@@ -302,7 +305,7 @@ public final class LockClient implements AutoCloseable {
                 }
             };
             ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
-                    ownCallbacks != null ? ownCallbacks : callbackExecutor, LockListeners.of(listeners));
+                    callbacks, LockListeners.of(listeners));
             LockBackend backend = null;
             try {
                 settings.checkValidity(defaultLease);

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps held leases alive and ends those that run out, with one timer per client.
@@ -36,17 +38,17 @@ final class Watchdog {
 
     private final Engine engine;
     /** Null for a backend whose grants live as long as a session: then only fixed leases are watched. */
-    private final RenewingBackend backend;
+    private final @Nullable RenewingBackend backend;
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
     /** The bucket created last, kept while empty for the next leases due in its span; guarded by lock. */
-    private Bucket newest;
-    private Scheduler.Cancellable timer;
+    private @Nullable Bucket newest;
+    private Scheduler.@Nullable Cancellable timer;
     private long timerDue;
     private boolean stopped;
 
-    Watchdog(Engine engine, RenewingBackend backend, Scheduler scheduler) {
+    Watchdog(Engine engine, @Nullable RenewingBackend backend, Scheduler scheduler) {
         this.engine = engine;
         this.backend = backend;
         this.scheduler = scheduler;
@@ -202,7 +204,8 @@ final class Watchdog {
             // Guards the deadline while the batch is in flight; replaced when it completes.
             schedule(lease, lease.deadlineNanos(), true);
         }
-        backend.renew(requests).whenComplete((outcomes, error) -> {
+        RenewingBackend renewing = Objects.requireNonNull(backend, "only a RenewingBackend has renewed leases");
+        renewing.renew(requests).whenComplete((outcomes, error) -> {
             if (error != null) {
                 engine.logRenewalFailure(leases.size(), error);
             }
@@ -239,39 +242,43 @@ final class Watchdog {
     /** The leases whose next step falls in one span of {@link #BUCKET_NANOS}, linked through them; guarded by the lock. */
     static final class Bucket {
         final long key;
-        DefaultLease first;
+        @Nullable DefaultLease first;
 
         Bucket(long key) {
             this.key = key;
         }
 
         void add(DefaultLease lease) {
+            DefaultLease next = first;
             lease.watchBucket = this;
             lease.watchPrev = null;
-            lease.watchNext = first;
-            if (first != null) {
-                first.watchPrev = lease;
+            lease.watchNext = next;
+            if (next != null) {
+                next.watchPrev = lease;
             }
             first = lease;
         }
 
         void remove(DefaultLease lease) {
-            if (lease.watchPrev != null) {
-                lease.watchPrev.watchNext = lease.watchNext;
+            DefaultLease prev = lease.watchPrev;
+            DefaultLease next = lease.watchNext;
+            if (prev != null) {
+                prev.watchNext = next;
             } else {
-                first = lease.watchNext;
+                first = next;
             }
-            if (lease.watchNext != null) {
-                lease.watchNext.watchPrev = lease.watchPrev;
+            if (next != null) {
+                next.watchPrev = prev;
             }
             lease.watchBucket = null;
             lease.watchPrev = null;
             lease.watchNext = null;
         }
 
+        /** The earliest due time of this bucket's leases; call only while it holds some. */
         long earliestDue() {
-            long earliest = first.watchDue;
-            for (DefaultLease lease = first.watchNext; lease != null; lease = lease.watchNext) {
+            long earliest = Long.MAX_VALUE;
+            for (DefaultLease lease = first; lease != null; lease = lease.watchNext) {
                 earliest = Math.min(earliest, lease.watchDue);
             }
             return earliest;

@@ -6,4 +6,7 @@
  * report their loss. Everything not public here is the engine: the wait loop, the watchdog and
  * the lost-lease signalling shared by every backend.
  */
+@NullMarked
 package io.dlock;
+
+import org.jspecify.annotations.NullMarked;

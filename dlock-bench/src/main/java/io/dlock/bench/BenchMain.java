@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -46,9 +47,9 @@ public final class BenchMain {
         Selection selection = new Selection(valueAfter(arguments, "--only", null), valueAfter(arguments, "--scenarios", null));
         BenchReport report = new BenchReport(quick, rounds, selection);
         List<String> failed = new ArrayList<>();
+        CpuSpinner spinner = CpuSpinner.start();
         try (RedisServers redis = RedisServers.start(BenchServers.REDIS_COUNT);
-                ZooKeeperServer zooKeeper = ZooKeeperServer.standalone();
-                CpuSpinner spinner = CpuSpinner.start()) {
+                ZooKeeperServer zooKeeper = ZooKeeperServer.standalone()) {
             report.servers(redis.get(0), zooKeeper);
             String redisHosts = redis.all().stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","));
             System.setProperty(BenchServers.REDIS_PROPERTY, redisHosts);
@@ -82,6 +83,8 @@ public final class BenchMain {
                 report.add(leases.dlock());
                 report.add(leases.redisson());
             }
+        } finally {
+            spinner.close();
         }
         String markdown = report.markdown();
         System.out.println();
@@ -117,13 +120,13 @@ public final class BenchMain {
         return measured;
     }
 
-    private static String valueAfter(List<String> arguments, String option, String otherwise) {
+    private static @Nullable String valueAfter(List<String> arguments, String option, @Nullable String otherwise) {
         int index = arguments.indexOf(option);
         return index >= 0 && index + 1 < arguments.size() ? arguments.get(index + 1) : otherwise;
     }
 
     /** Which implementations and scenarios this run covers; everything unless narrowed. */
-    record Selection(String implementations, String scenarios) {
+    record Selection(@Nullable String implementations, @Nullable String scenarios) {
 
         List<Implementation> of(List<Implementation> candidates) {
             if (implementations == null) {
@@ -171,11 +174,15 @@ public final class BenchMain {
         static Measurement of(Scenario scenario, RunResult result) {
             Result<?> primary = result.getPrimaryResult();
             if (scenario == Scenario.UNCONTENDED) {
-                Result<?> allocation = result.getSecondaryResults().entrySet().stream()
-                        .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm")).map(Map.Entry::getValue)
-                        .findFirst().orElse(null);
+                double allocated = Double.NaN;
+                for (String label : result.getSecondaryResults().keySet()) {
+                    if (label.endsWith("gc.alloc.rate.norm")) {
+                        allocated = result.getSecondaryResults().get(label).getScore();
+                        break;
+                    }
+                }
                 return new Measurement(primary.getStatistics().getPercentile(50), primary.getStatistics().getPercentile(99),
-                        allocation == null ? Double.NaN : allocation.getScore());
+                        allocated);
             }
             return new Measurement(primary.getScore(), Double.NaN, Double.NaN);
         }

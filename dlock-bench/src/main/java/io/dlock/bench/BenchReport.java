@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,7 +42,7 @@ final class BenchReport {
         redisVersion = redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:"))
                 .map(l -> l.substring("redis_version:".length()).trim()).findFirst().orElse("?");
         zooKeeperVersion = zooKeeper.fourLetterWord("srvr").lines().filter(l -> l.startsWith("Zookeeper version:"))
-                .map(l -> l.substring("Zookeeper version:".length()).trim().split("[-,]")[0]).findFirst().orElse("?");
+                .map(l -> l.substring("Zookeeper version:".length()).trim().split("[-,]", -1)[0]).findFirst().orElse("?");
     }
 
     void add(Scenario scenario, Map<Implementation, Measurement> round) {
@@ -64,7 +65,7 @@ final class BenchReport {
         }
         md.append(String.format(Locale.ROOT, "%s; %s, %d CPUs; Java %s; Redis %s; ZooKeeper %s; %d round(s). "
                         + "Ratios are computed within a round and shown as the median [min-max] over rounds.%n%n",
-                LocalDate.now(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                LocalDate.now(ZoneId.systemDefault()), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 redisVersion, zooKeeperVersion, rounds));
         if (scenarios.containsKey(Scenario.UNCONTENDED)) {
             latency(md);

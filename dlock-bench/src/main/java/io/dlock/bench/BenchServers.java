@@ -5,6 +5,7 @@ import io.dlock.servers.RedisServers;
 import io.dlock.servers.ZooKeeperServer;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The servers a benchmark fork talks to: those {@link BenchMain} started for the whole run
@@ -19,8 +20,8 @@ final class BenchServers implements AutoCloseable {
     static final String ZOOKEEPER_PROPERTY = "dlock.bench.zookeeper";
     static final int REDIS_COUNT = 5;
 
-    private RedisServers ownRedis;
-    private ZooKeeperServer ownZooKeeper;
+    private @Nullable RedisServers ownRedis;
+    private @Nullable ZooKeeperServer ownZooKeeper;
 
     /** {@code host:port} of the first {@code count} Redis servers. */
     List<String> redis(int count) {

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,8 @@ public final class InterleavedLatency {
         Map<Implementation, LockDriver> drivers = new EnumMap<>(Implementation.class);
         Map<Implementation, List<Long>> samples = new EnumMap<>(Implementation.class);
         Map<Implementation, long[]> burstMedians = new EnumMap<>(Implementation.class);
-        try (BenchServers servers = new BenchServers(); CpuSpinner spinner = CpuSpinner.start()) {
+        CpuSpinner spinner = CpuSpinner.start();
+        try (BenchServers servers = new BenchServers()) {
             for (Implementation implementation : implementations) {
                 drivers.put(implementation, implementation.open(servers));
                 samples.put(implementation, new ArrayList<>());
@@ -50,21 +52,22 @@ public final class InterleavedLatency {
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
             while (System.nanoTime() - warmUpEnd < 0) {
                 for (Implementation implementation : implementations) {
-                    burst(drivers.get(implementation), lockName(implementation), burst);
+                    burst(filled(drivers, implementation), lockName(implementation), burst);
                 }
             }
             List<Implementation> order = new ArrayList<>(implementations);
             for (int round = 0; round < rounds; round++) {
                 Collections.rotate(order, 1);
                 for (Implementation implementation : order) {
-                    long[] latencies = burst(drivers.get(implementation), lockName(implementation), burst);
-                    Arrays.stream(latencies).forEach(samples.get(implementation)::add);
+                    long[] latencies = burst(filled(drivers, implementation), lockName(implementation), burst);
+                    Arrays.stream(latencies).forEach(filled(samples, implementation)::add);
                     Arrays.sort(latencies);
-                    burstMedians.get(implementation)[round] = latencies[burst / 2];
+                    filled(burstMedians, implementation)[round] = latencies[burst / 2];
                 }
             }
         } finally {
             drivers.values().forEach(LockDriver::close);
+            spinner.close();
         }
         System.out.println(table(implementations, samples, burstMedians, burst));
     }
@@ -92,10 +95,10 @@ public final class InterleavedLatency {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "%d CPUs; Java %s; %d rounds of %d acquire + release per implementation.%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                burstMedians.get(implementations.get(0)).length, burst));
+                filled(burstMedians, implementations.get(0)).length, burst));
         md.append("| implementation | p50 (us) | p90 (us) | p50 / floor | p50 / peer |\n|---|---:|---:|---:|---:|\n");
         for (Implementation implementation : implementations) {
-            List<Long> all = new ArrayList<>(samples.get(implementation));
+            List<Long> all = new ArrayList<>(filled(samples, implementation));
             all.sort(null);
             md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", implementation,
                     all.get(all.size() / 2) / 1e3, all.get(all.size() * 9 / 10) / 1e3,
@@ -111,8 +114,8 @@ public final class InterleavedLatency {
         if (other.isEmpty() || other.get() == implementation || !burstMedians.containsKey(other.get())) {
             return "-";
         }
-        long[] mine = burstMedians.get(implementation);
-        long[] theirs = burstMedians.get(other.get());
+        long[] mine = filled(burstMedians, implementation);
+        long[] theirs = filled(burstMedians, other.get());
         double[] ratios = new double[mine.length];
         for (int round = 0; round < mine.length; round++) {
             ratios[round] = mine[round] / (double) theirs[round];
@@ -125,5 +128,10 @@ public final class InterleavedLatency {
     private static String valueAfter(List<String> arguments, String option, String otherwise) {
         int index = arguments.indexOf(option);
         return index >= 0 && index + 1 < arguments.size() ? arguments.get(index + 1) : otherwise;
+    }
+
+    /** {@code map}'s entry for {@code key}: the maps here get an entry for every implementation before use. */
+    private static <K, V> V filled(Map<K, V> map, K key) {
+        return Objects.requireNonNull(map.get(key), () -> "no entry for " + key);
     }
 }

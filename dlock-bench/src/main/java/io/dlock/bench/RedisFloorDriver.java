@@ -10,8 +10,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The least any safe Redis lock must do, with the bare Lettuce client: {@code SET key owner NX
@@ -33,7 +35,7 @@ final class RedisFloorDriver implements LockDriver {
 
     private RedisFloorDriver(List<String> hostsAndPorts, boolean pingOnly) {
         this.pingOnly = pingOnly;
-        String digest = null;
+        @Nullable String digest = null;
         for (String hostAndPort : hostsAndPorts) {
             RedisClient client = RedisClient.create(resources, "redis://" + hostAndPort);
             clients.add(client);
@@ -41,7 +43,7 @@ final class RedisFloorDriver implements LockDriver {
             nodes.add(connection.async());
             digest = connection.sync().scriptLoad(COMPARE_AND_DELETE);
         }
-        sha = digest;
+        sha = Objects.requireNonNull(digest, "no Redis node to load the script on");
     }
 
     /** {@code SET NX PX} + compare-and-delete on every node in parallel. */

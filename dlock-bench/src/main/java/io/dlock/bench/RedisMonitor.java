@@ -23,7 +23,7 @@ final class RedisMonitor implements AutoCloseable {
     private final Thread reader;
 
     RedisMonitor(String hostAndPort) {
-        String[] parts = hostAndPort.split(":");
+        String[] parts = hostAndPort.split(":", -1);
         try {
             socket = new Socket();
             socket.connect(new InetSocketAddress(parts[0], Integer.parseInt(parts[1])), 2_000);

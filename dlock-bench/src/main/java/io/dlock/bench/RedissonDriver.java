@@ -22,6 +22,8 @@ final class RedissonDriver implements LockDriver {
     private final List<RedissonClient> clients = new ArrayList<>();
     private final BiFunction<List<RedissonClient>, String, RLock> lockFor;
 
+    // RedissonRedLock is deprecated by Redisson, and it is the peer Redlock these benchmarks measure.
+    @SuppressWarnings("deprecation")
     RedissonDriver(Kind kind, List<String> hostsAndPorts) {
         for (String hostAndPort : hostsAndPorts) {
             Config config = new Config();

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A scheduled task's lock + unlock on one Redis node, measured in turns as
@@ -35,7 +36,8 @@ public final class ShedLockLatency {
         Map<ScheduledTaskLock, ScheduledTaskLock.Driver> drivers = new EnumMap<>(ScheduledTaskLock.class);
         Map<ScheduledTaskLock, List<Long>> samples = new EnumMap<>(ScheduledTaskLock.class);
         Map<ScheduledTaskLock, long[]> burstMedians = new EnumMap<>(ScheduledTaskLock.class);
-        try (BenchServers servers = new BenchServers(); CpuSpinner spinner = CpuSpinner.start()) {
+        CpuSpinner spinner = CpuSpinner.start();
+        try (BenchServers servers = new BenchServers()) {
             String redis = servers.redis(1).get(0);
             for (ScheduledTaskLock implementation : implementations) {
                 drivers.put(implementation, implementation.open(redis));
@@ -45,21 +47,22 @@ public final class ShedLockLatency {
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
             while (System.nanoTime() - warmUpEnd < 0) {
                 for (ScheduledTaskLock implementation : implementations) {
-                    burst(drivers.get(implementation), implementation, burst);
+                    burst(filled(drivers, implementation), implementation, burst);
                 }
             }
             List<ScheduledTaskLock> order = new ArrayList<>(implementations);
             for (int round = 0; round < rounds; round++) {
                 Collections.rotate(order, 1);
                 for (ScheduledTaskLock implementation : order) {
-                    long[] latencies = burst(drivers.get(implementation), implementation, burst);
-                    Arrays.stream(latencies).forEach(samples.get(implementation)::add);
+                    long[] latencies = burst(filled(drivers, implementation), implementation, burst);
+                    Arrays.stream(latencies).forEach(filled(samples, implementation)::add);
                     Arrays.sort(latencies);
-                    burstMedians.get(implementation)[round] = latencies[burst / 2];
+                    filled(burstMedians, implementation)[round] = latencies[burst / 2];
                 }
             }
         } finally {
             drivers.values().forEach(ScheduledTaskLock.Driver::close);
+            spinner.close();
         }
         System.out.println(table(implementations, samples, burstMedians, burst));
     }
@@ -81,15 +84,15 @@ public final class ShedLockLatency {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "%d CPUs; Java %s; %d rounds of %d lock + unlock per implementation.%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                burstMedians.get(implementations.get(0)).length, burst));
+                filled(burstMedians, implementations.get(0)).length, burst));
         md.append("| implementation | p50 (us) | p90 (us) | p50 / DLOCK | p50 / SHEDLOCK_REDIS |\n|---|---:|---:|---:|---:|\n");
         for (ScheduledTaskLock implementation : implementations) {
-            List<Long> all = new ArrayList<>(samples.get(implementation));
+            List<Long> all = new ArrayList<>(filled(samples, implementation));
             all.sort(null);
             md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", implementation,
                     all.get(all.size() / 2) / 1e3, all.get(all.size() * 9 / 10) / 1e3,
-                    ratio(burstMedians.get(implementation), burstMedians.get(ScheduledTaskLock.DLOCK)),
-                    ratio(burstMedians.get(implementation), burstMedians.get(ScheduledTaskLock.SHEDLOCK_REDIS))));
+                    ratio(filled(burstMedians, implementation), filled(burstMedians, ScheduledTaskLock.DLOCK)),
+                    ratio(filled(burstMedians, implementation), filled(burstMedians, ScheduledTaskLock.SHEDLOCK_REDIS))));
         }
         return md.toString();
     }
@@ -111,5 +114,10 @@ public final class ShedLockLatency {
     private static String valueAfter(List<String> arguments, String option, String otherwise) {
         int index = arguments.indexOf(option);
         return index >= 0 && index + 1 < arguments.size() ? arguments.get(index + 1) : otherwise;
+    }
+
+    /** {@code map}'s entry for {@code key}: the maps here get an entry for every implementation before use. */
+    private static <K, V> V filled(Map<K, V> map, K key) {
+        return Objects.requireNonNull(map.get(key), () -> "no entry for " + key);
     }
 }

@@ -1,6 +1,7 @@
 package io.dlock.cli;
 
 import io.dlock.LockClient;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,7 +16,7 @@ final class BackendOption {
     @Option(names = {"-b", "--backend"}, paramLabel = "URI", defaultValue = "${env:DLOCK_BACKEND}",
             description = {"The lock service: redis://host:6379, rediss://…, redlock://h1:p1,h2:p2,h3:p3,",
                 "zk://h1:2181,h2:2181/root. Default: $DLOCK_BACKEND."})
-    private String uri;
+    private @Nullable String uri;
 
     /** The URI given, or a usage error saying how to give one. */
     String uri() {

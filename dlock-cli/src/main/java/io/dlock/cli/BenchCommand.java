@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true,
             description = "Show live progress on stderr once a second; --no-progress to hide it (default: when stderr"
                 + " is a terminal, which the dlock launcher checks with [ -t 2 ]; off when run with java -jar).")
-    private Boolean progress;
+    private @Nullable Boolean progress;
 
     @Override
     public Integer call() throws Exception {

@@ -6,10 +6,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the guarded command while its lease is held: starts it with the lease in its
@@ -29,10 +31,8 @@ final class ChildSupervisor {
     private final AtomicReference<String> lostWhileRunning = new AtomicReference<>();
     /** Orders the start of the command against the shutdown hook, so a signal never misses it. */
     private final ReentrantLock starting = new ReentrantLock();
-    /** Guarded by {@link #starting}; set once, before the lease-lost listener is registered. */
-    private CommandProcesses processes;
-    /** Guarded by {@link #starting}; set with {@link #processes}. */
-    private CommandStopper stopper;
+    /** Guarded by {@link #starting}; set once the command started, for the shutdown hook. */
+    private @Nullable CommandStopper stopper;
     /** Guarded by {@link #starting}: the hook ran, so the command must not start. */
     private boolean signalled;
 
@@ -54,6 +54,8 @@ final class ChildSupervisor {
         // would otherwise end dlock without passing it on, leaving the command running unguarded.
         Thread onSignal = new Thread(this::stopForSignal, "dlock-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
+        CommandProcesses processes;
+        CommandStopper stopping;
         starting.lock();
         try {
             if (signalled) {
@@ -61,7 +63,8 @@ final class ChildSupervisor {
                 return ExitCodes.TERMINATED;
             }
             processes = launcher.start(command, environment);
-            stopper = new CommandStopper(processes, grace, err);
+            stopping = new CommandStopper(processes, grace, err);
+            stopper = stopping;
         } catch (CannotRunException e) {
             release();
             removeHook(onSignal);
@@ -70,9 +73,9 @@ final class ChildSupervisor {
         } finally {
             starting.unlock();
         }
-        lease.onLost((lost, reason) -> stopBecauseLost(reason));
+        lease.onLost((lost, reason) -> stopBecauseLost(reason, processes, stopping));
         int exit = processes.command().waitFor();
-        stopWhatIsLeft(exit);
+        stopWhatIsLeft(exit, processes, stopping);
         Optional<String> lostAtRelease = release();
         removeHook(onSignal);
         String stoppedFor = lostWhileRunning.get();
@@ -93,7 +96,7 @@ final class ChildSupervisor {
      * After the command exited: waits until none of its processes runs, stopping those it left
      * running unless a stop has begun already.
      */
-    private void stopWhatIsLeft(int exit) {
+    private void stopWhatIsLeft(int exit, CommandProcesses processes, CommandStopper stopper) {
         if (!stopper.hasBegun()) {
             int left = processes.running();
             if (left == 0) {
@@ -109,7 +112,7 @@ final class ChildSupervisor {
      * The lease-lost listener. It also fires when the release after the command's end finds the
      * lease lost; that case is reported by {@link #run()} and stops nothing.
      */
-    private void stopBecauseLost(String reason) {
+    private void stopBecauseLost(String reason, CommandProcesses processes, CommandStopper stopper) {
         if (processes.running() > 0 && lostWhileRunning.compareAndSet(null, reason)) {
             stopper.stop();
         }
@@ -155,7 +158,7 @@ final class ChildSupervisor {
             lease.close();
             return Optional.empty();
         } catch (LeaseLostException lost) {
-            return Optional.of(lost.getMessage());
+            return Optional.of(Objects.requireNonNullElse(lost.getMessage(), lost.toString()));
         }
     }
 }

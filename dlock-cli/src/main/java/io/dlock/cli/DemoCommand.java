@@ -49,8 +49,12 @@ final class DemoCommand implements Callable<Integer> {
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
     /** Set by the shutdown hook (Ctrl-C, SIGTERM): the servers are going, the story stops. */
     private volatile boolean stopping;
+    // Set first thing in call(), before any use: picocli calls nothing else.
+    @SuppressWarnings("NullAway.Init")
     private Narrator say;
+    @SuppressWarnings("NullAway.Init")
     private RedisServers redis;
+    @SuppressWarnings("NullAway.Init")
     private String redlock;
 
     @Override
@@ -203,8 +207,11 @@ final class DemoCommand implements Callable<Integer> {
      * backend logs at INFO, is shown in the story while the log stays at WARN.
      */
     private LockClient redlockClientReportingNodes() {
-        try (TappableLogger.Tap report = TappableLogger.tap(REDLOCK_LOGGER, line -> say.say("  %s", line))) {
+        TappableLogger.Tap report = TappableLogger.tap(REDLOCK_LOGGER, line -> say.say("  %s", line));
+        try {
             return redlockClient();
+        } finally {
+            report.close();
         }
     }
 

@@ -3,6 +3,7 @@ package io.dlock.cli;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A storage system that checks fencing tokens: it remembers the highest token that wrote each
@@ -30,7 +31,7 @@ final class FencedStore {
         }
     }
 
-    String read(String key) {
+    @Nullable String read(String key) {
         lock.lock();
         try {
             return values.get(key);

@@ -1,11 +1,13 @@
 package io.dlock.cli;
 
+import org.jspecify.annotations.Nullable;
+
 /** Writes one flat JSON object: strings escaped, numbers, booleans and nulls as they are. */
 final class Json {
 
     private final StringBuilder text = new StringBuilder("{");
 
-    Json field(String name, Object value) {
+    Json field(String name, @Nullable Object value) {
         if (text.length() > 1) {
             text.append(", ");
         }
@@ -25,7 +27,8 @@ final class Json {
 
     private static String quote(String value) {
         StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             switch (c) {
                 case '"' -> quoted.append("\\\"");
                 case '\\' -> quoted.append("\\\\");

@@ -1,6 +1,9 @@
 package io.dlock.cli;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import java.io.PrintWriter;
+import org.jspecify.annotations.Nullable;
 
 /** Prints the demo's story: numbered headings, then short indented lines. */
 final class Narrator {
@@ -20,7 +23,8 @@ final class Narrator {
         out.flush();
     }
 
-    void say(String format, Object... args) {
+    @FormatMethod
+    void say(@FormatString String format, @Nullable Object... args) {
         out.println("   " + String.format(format, args));
         out.flush();
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -87,14 +88,11 @@ final class TortureCommand implements Callable<Integer> {
             candidates.add(Path.of(named));
             return candidates;
         }
-        ownJar().ifPresent(own -> {
-            Path directory = own.toAbsolutePath().getParent();
+        ownJar().map(own -> own.toAbsolutePath().getParent()).ifPresent(directory -> {
             candidates.add(directory.resolve(JAR_NAME));
             // dlock-cli/target/dlock.jar -> dlock-torture/target/dlock-torture.jar
-            Path checkout = directory.getParent() == null ? null : directory.getParent().getParent();
-            if (checkout != null) {
-                candidates.add(checkout.resolve("dlock-torture").resolve("target").resolve(JAR_NAME));
-            }
+            Optional.ofNullable(directory.getParent()).map(Path::getParent).ifPresent(checkout ->
+                    candidates.add(checkout.resolve("dlock-torture").resolve("target").resolve(JAR_NAME)));
         });
         return candidates;
     }

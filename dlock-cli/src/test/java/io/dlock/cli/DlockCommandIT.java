@@ -202,7 +202,7 @@ class DlockCommandIT {
         }
         List<String> lines = Files.readAllLines(tokens);
         assertThat(lines).hasSize(3).allMatch(line -> line.startsWith("cli:tokens "));
-        List<Long> seen = lines.stream().map(line -> Long.parseLong(line.split(" ")[1])).toList();
+        List<Long> seen = lines.stream().map(line -> Long.parseLong(line.split(" ", -1)[1])).toList();
         assertThat(seen).isSorted().doesNotHaveDuplicates();
     }
 
@@ -538,7 +538,7 @@ class DlockCommandIT {
             Map<String, String> expected = ExitCodes.listFor(command);
             assertThat(expected).as(command).isNotEmpty();
             expected.forEach((code, meaning) -> assertThat(codes).as(command)
-                    .containsPattern("(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ")[0])));
+                    .containsPattern("(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ", -1)[0])));
         }
         assertThat(ExitCodes.listFor("dlock")).containsKeys("1", "75", "76", "130/143");
     }
@@ -633,7 +633,7 @@ class DlockCommandIT {
             return; // not Linux: nothing to read it from
         }
         String ignored = Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
-                .findFirst().orElseThrow().split("\\s+")[1];
+                .findFirst().orElseThrow().split("\\s+", -1)[1];
         assertThat(new BigInteger(ignored, 16).testBit(SIGINT - 1))
                 .as("SIGINT is ignored by the processes of this build (started in the background?): it cannot test Ctrl-C")
                 .isFalse();

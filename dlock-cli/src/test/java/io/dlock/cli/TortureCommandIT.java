@@ -36,7 +36,7 @@ class TortureCommandIT {
                 "--output", table.toString()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         ProcessTree tree = new ProcessTree(dlock);
-        tree.awaitExit(Duration.ofSeconds(180));
+        tree.awaitExit(Duration.ofMinutes(3));
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertThat(dlock.exitValue()).as(stdout + stderr).isZero();

@@ -38,7 +38,7 @@ public final class UriQuery {
         int question = uri.indexOf('?');
         Map<String, String> parameters = new LinkedHashMap<>();
         if (question >= 0) {
-            for (String pair : uri.substring(question + 1).split("&")) {
+            for (String pair : uri.substring(question + 1).split("&", -1)) {
                 if (pair.isEmpty()) {
                     continue;
                 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hides the secrets of a lock service URI (or of a list of node URIs) for messages and logs, the
@@ -41,7 +42,7 @@ public final class UriSecrets {
      * {@code message} (a parser's, say, which may quote any part of {@code uri}) with every
      * secret of {@code uri} replaced by {@code ***} wherever it appears.
      */
-    public static String scrub(String message, String uri) {
+    public static String scrub(@Nullable String message, String uri) {
         List<String> secrets = new ArrayList<>();
         for (int[] run : secretRuns(uri)) {
             secrets.add(uri.substring(run[0], run[1]));

@@ -10,4 +10,7 @@
  * backoff, "denied, watch, try once more", reentrancy, renewal scheduling, loss signalling, input
  * checks) lives once in the engine of {@code io.dlock}. A backend never sleeps, polls or retries.
  */
+@NullMarked
 package io.dlock.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -99,8 +99,11 @@ class VirtualThreadsIT {
                                     lock.unlock();
                                 }
                             } else {
-                                try (Lease lease = lock.acquire(WAIT)) {
+                                Lease lease = lock.acquire(WAIT);
+                                try {
                                     critical(inside[index], counters, index, overlaps);
+                                } finally {
+                                    lease.close();
                                 }
                             }
                         } catch (Throwable e) {

@@ -106,9 +106,10 @@ class DlockMetricsIT {
             Duration wait = Duration.ofMillis(300);
             assertThat(client.lock(name).tryAcquire(wait)).isEmpty();
             eventually("the time-out is timed", () -> count("timed_out") == 1);
-            assertThat(acquisitions("timed_out").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(wait.toMillis());
+            assertThat(acquisitions("timed_out").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo((double) wait.toMillis());
             assertThat(count("acquired")).isZero();
             assertThat(held()).isZero();
+            assertThat(taken.isValid()).as("held by the other client throughout").isTrue();
         }
     }
 
@@ -119,6 +120,7 @@ class DlockMetricsIT {
             waiting.cancel(true);
             eventually("the cancelled acquisition is timed", () -> count("cancelled") == 1);
             assertThat(held()).isZero();
+            assertThat(taken.isValid()).as("held by the other client throughout").isTrue();
         }
     }
 

@@ -5,17 +5,31 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One node's answer to a command sent to every node of a Redlock set: a value, or the reason
  * there is none (unreachable, timed out, refused the command).
  *
+ * @param answer the node's answer, null when it failed
  * @param failure null when the node answered
  */
-record NodeResult<T>(RedlockNode node, T value, String failure) {
+record NodeResult<T>(RedlockNode node, @Nullable T answer, @Nullable String failure) {
 
     boolean ok() {
         return failure == null;
+    }
+
+    /**
+     * The node's answer; ask only when {@link #ok()}.
+     *
+     * @throws IllegalStateException if the node failed, so has no answer
+     */
+    T value() {
+        if (answer == null) {
+            throw new IllegalStateException(node + " has no answer: " + failure);
+        }
+        return answer;
     }
 
     /**

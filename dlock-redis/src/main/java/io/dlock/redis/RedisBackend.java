@@ -65,7 +65,7 @@ final class RedisBackend implements RenewingBackend {
     public CompletionStage<Health> health() {
         return node.ping().handle((pong, error) -> error == null
                 ? new Health(true, kind(), Map.of("server", node.endpoint().toString()))
-                : Health.down(kind(), RedisFailures.translate(error, node.endpoint()).getMessage()));
+                : Health.down(kind(), String.valueOf(RedisFailures.translate(error, node.endpoint()).getMessage())));
     }
 
     @Override

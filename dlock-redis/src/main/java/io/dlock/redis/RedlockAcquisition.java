@@ -311,7 +311,7 @@ final class RedlockAcquisition implements Acquisition {
                         + " s ago (vote not counted)";
                 case REFUSED -> result.node() + " refused (held by " + result.value().holder() + " for "
                         + result.value().value() + " ms)";
-                case FAILED -> result.failure();
+                case FAILED -> String.valueOf(result.failure());
             };
         }
     }

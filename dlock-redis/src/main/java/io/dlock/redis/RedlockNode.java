@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,8 @@ final class RedlockNode implements AutoCloseable {
     private final Scheduler scheduler;
     private final Ticker ticker;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile RedisNode node;
-    private CompletableFuture<RedisNode> connecting;
+    private volatile @Nullable RedisNode node;
+    private @Nullable CompletableFuture<RedisNode> connecting;
     private boolean triedBefore;
     private boolean closed;
     private int failedConnects;

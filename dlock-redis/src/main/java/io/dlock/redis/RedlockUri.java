@@ -41,7 +41,7 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
         } else {
             StringBuilder shared = new StringBuilder();
             nodeUris = new ArrayList<>();
-            for (String nodeUri : trimmed.split("\\s*,\\s*(?=(?i)rediss?://)")) {
+            for (String nodeUri : trimmed.split("\\s*,\\s*(?=(?i)rediss?://)", -1)) {
                 nodeUris.add(withoutRedlockOptions(nodeUri, shared));
             }
             redlockQuery = shared.toString();
@@ -83,7 +83,7 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
             return nodeUri;
         }
         List<String> own = new ArrayList<>();
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
             String name = pair.split("=", 2)[0];
             if (RedlockOptions.PARAMETERS.stream().anyMatch(name::equalsIgnoreCase)) { // misspelt case: refused there
                 shared.append(shared.length() > 0 ? "&" : "").append(pair);

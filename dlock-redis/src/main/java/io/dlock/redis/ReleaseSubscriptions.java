@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The release channels one client listens to on one Redis server, over a single pub/sub
@@ -32,7 +33,7 @@ final class ReleaseSubscriptions implements AutoCloseable {
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Channel> channels = new HashMap<>();
-    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
+    private @Nullable CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
     private boolean closed;
 
     ReleaseSubscriptions(RedisEndpoint endpoint, RedisClient client, Scheduler scheduler) {
@@ -163,8 +164,8 @@ final class ReleaseSubscriptions implements AutoCloseable {
     /** The listeners of one channel, the subscription they share, and its linger timer. */
     private static final class Channel {
         final Set<Runnable> listeners = new LinkedHashSet<>();
-        CompletableFuture<Void> subscribed;
-        Scheduler.Cancellable idle;
+        @Nullable CompletableFuture<Void> subscribed;
+        Scheduler.@Nullable Cancellable idle;
 
         void join(Runnable listener) {
             listeners.add(listener);

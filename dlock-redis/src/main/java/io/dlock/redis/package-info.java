@@ -5,4 +5,7 @@
  * {@code dlock:{name}} (hash-tagged for Redis Cluster slots). Nothing here is public API beyond
  * the provider that {@link java.util.ServiceLoader} finds.
  */
+@NullMarked
 package io.dlock.redis;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a {@code redis-server} executable: {@code $REDIS_SERVER}, else the PATH, else the binary
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 final class RedisBinary {
 
-    private static volatile Path resolved;
+    private static volatile @Nullable Path resolved;
 
     private RedisBinary() {}
 
@@ -44,7 +45,7 @@ final class RedisBinary {
 
     private static Optional<Path> onPath() {
         String pathVariable = System.getenv().getOrDefault("PATH", "");
-        for (String dir : pathVariable.split(File.pathSeparator)) {
+        for (String dir : pathVariable.split(File.pathSeparator, -1)) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, "redis-server");
                 if (Files.isExecutable(candidate)) {

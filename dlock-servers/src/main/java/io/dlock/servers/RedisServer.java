@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,13 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code redis-server} process on a free loopback port, for tests: start, stop, kill,
  * pause and restart it, also with its data lost.
  *
- * <p>The binary comes from {@code $REDIS_SERVER}, the PATH, or the embedded-redis artifact
- * (see {@link #bundled()}). Persistence is off, so every restart loses the data unless
+ * <p>The binary comes from {@code $REDIS_SERVER}, the PATH, or the embedded-redis artifact (which
+ * bundles one for Linux and macOS). Persistence is off, so every restart loses the data unless
  * {@link #restartKeepingData()} is used. The process never outlives the JVM (see
  * {@link ManagedProcesses}); {@link #close()} stops it and deletes its directory.
  */
@@ -34,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
     private final List<String> extraArgs;
     private final int port;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile Process process;
+    private volatile @Nullable Process process;
 
     private RedisServer(Path binary, List<String> extraArgs) {
         this.binary = binary;
@@ -201,9 +203,9 @@ public final class RedisServer implements AutoCloseable {
      * Like {@link #command(String...)} on a connection that first authenticates as {@code user}
      * with {@code password} (a server started with {@code --requirepass} or ACL users).
      */
-    public String commandAs(String user, String password, String... args) {
+    public String commandAs(@Nullable String user, @Nullable String password, String... args) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
@@ -254,24 +256,26 @@ public final class RedisServer implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
                 "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(extraArgs);
+        Process started;
         try {
-            process = new ProcessBuilder(command)
+            started = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
-        ManagedProcesses.register(process, "redis-server");
-        awaitReady();
+        process = started;
+        ManagedProcesses.register(started, "redis-server");
+        awaitReady(started);
     }
 
-    private void awaitReady() {
+    private void awaitReady(Process started) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (!process.isAlive()) {
+            if (!started.isAlive()) {
                 String log = tail(dir.resolve("redis.log")) + tail(dir.resolve("stdout.log"));
-                ManagedProcesses.unregister(process);
+                ManagedProcesses.unregister(started);
                 process = null;
                 throw new IllegalStateException("redis-server on port " + port + " exited at start: " + log);
             }
@@ -353,7 +357,7 @@ public final class RedisServer implements AutoCloseable {
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real ZooKeeper server (from the {@code org.apache.zookeeper} artifact) in a child JVM on
@@ -42,7 +44,7 @@ public final class ZooKeeperServer implements AutoCloseable {
     private final List<String> commandPrefix;
     private final ReentrantLock lock = new ReentrantLock();
     private List<String> peers = List.of();
-    private volatile Process process;
+    private volatile @Nullable Process process;
 
     ZooKeeperServer(int id, Map<String, String> extraConfig) {
         this(id, extraConfig, List.of());
@@ -221,7 +223,7 @@ public final class ZooKeeperServer implements AutoCloseable {
      */
     public String fourLetterWord(String word) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 2_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort), 2_000);
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             out.write(word.getBytes(StandardCharsets.US_ASCII));

@@ -12,4 +12,7 @@
  * <p>No test framework: the {@code dlock demo} command ships it. Server handles are safe to use
  * from several threads.
  */
+@NullMarked
 package io.dlock.servers;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * behind {@code @SchedulerLock}, and {@link io.dlock.shedlock.CurrentLock} gives the running task
  * its fencing token.
  */
+@NullMarked
 package io.dlock.shedlock;
+
+import org.jspecify.annotations.NullMarked;

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -528,6 +529,7 @@ public abstract class LockBackendContract {
     class BadInput {
 
         @Test
+        @NullUnmarked // passes null on purpose
         void badInputFailsAtOnceWithTheReason() {
             LockClient client = newClient();
             assertThatThrownBy(() -> client.lock(null)).isInstanceOf(NullPointerException.class)

@@ -10,4 +10,7 @@
  *
  * <p>The contract and the manual clock document their own thread safety.
  */
+@NullMarked
 package io.dlock.testkit;
+
+import org.jspecify.annotations.NullMarked;

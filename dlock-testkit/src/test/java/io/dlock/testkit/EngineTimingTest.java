@@ -88,7 +88,7 @@ class EngineTimingTest {
             leases.add(acquireNow(client, "batch:" + i));
             time.advance(Duration.ofMillis(20));
         }
-        time.advance(Duration.ofSeconds(10).minus(Duration.ofMillis(2_000)));
+        time.advance(Duration.ofSeconds(10).minus(Duration.ofSeconds(2)));
         assertThat(server.renewCalls()).as("one renewal call for 100 leases").isEqualTo(1);
         time.advance(Duration.ofSeconds(60));
         assertThat(server.renewCalls()).isEqualTo(7);

@@ -8,32 +8,47 @@ import java.util.Set;
 public enum BackendKind {
 
     /** One Redis node ({@code redis://}). */
-    REDIS(SingleRedisCluster::start, EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP)),
+    REDIS {
+        @Override
+        LockCluster startCluster(Scenario scenario, Optional<Firewall> firewall) {
+            return SingleRedisCluster.start(scenario, firewall);
+        }
+
+        @Override
+        Set<Fault> toleratedServerFaults() {
+            return EnumSet.of(Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP);
+        }
+    },
     /** A Redlock quorum of three Redis masters ({@code redlock://}). */
-    REDLOCK(RedlockCluster::start, EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP,
-            Fault.ROLLING_RESTART)),
+    REDLOCK {
+        @Override
+        LockCluster startCluster(Scenario scenario, Optional<Firewall> firewall) {
+            return RedlockCluster.start(scenario, firewall);
+        }
+
+        @Override
+        Set<Fault> toleratedServerFaults() {
+            return EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE, Fault.REDIS_DEBUG_SLEEP, Fault.ROLLING_RESTART);
+        }
+    },
     /** A three-server ZooKeeper ensemble ({@code zk://}). */
-    ZOOKEEPER(ZooKeeperCluster::start, EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE));
+    ZOOKEEPER {
+        @Override
+        LockCluster startCluster(Scenario scenario, Optional<Firewall> firewall) {
+            return ZooKeeperCluster.start(scenario, firewall);
+        }
 
-    /** Starts a backend's servers for a run. */
-    @FunctionalInterface
-    interface ClusterStarter {
-        LockCluster start(Scenario scenario, Optional<Firewall> firewall);
-    }
-
-    private final ClusterStarter starter;
-    /** The server faults this backend tolerates, beside those every backend does. */
-    private final Set<Fault> toleratedServerFaults;
-
-    BackendKind(ClusterStarter starter, Set<Fault> toleratedServerFaults) {
-        this.starter = starter;
-        this.toleratedServerFaults = toleratedServerFaults;
-    }
+        @Override
+        Set<Fault> toleratedServerFaults() {
+            return EnumSet.of(Fault.SERVER_CRASH, Fault.SERVER_PAUSE);
+        }
+    };
 
     /** Starts the servers of this backend for {@code scenario}; {@code firewall} in the partition tier. */
-    LockCluster startCluster(Scenario scenario, Optional<Firewall> firewall) {
-        return starter.start(scenario, firewall);
-    }
+    abstract LockCluster startCluster(Scenario scenario, Optional<Firewall> firewall);
+
+    /** The server faults this backend tolerates, beside those every backend does. */
+    abstract Set<Fault> toleratedServerFaults();
 
     /**
      * The faults under which the README promises mutual exclusion on this backend: a run under
@@ -44,7 +59,7 @@ public enum BackendKind {
     public Set<Fault> toleratedFaults() {
         EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,
                 Fault.CLOCK_JUMP, Fault.PARTITION);
-        tolerated.addAll(toleratedServerFaults);
+        tolerated.addAll(toleratedServerFaults());
         return tolerated;
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a run: the workers' history (critical sections, tokens, availability) and the fenced
@@ -105,11 +106,12 @@ public final class Checker {
         return sections;
     }
 
-    private static Section section(Op acquired, long end, Op check, boolean releaseLost) {
+    private static Section section(Op acquired, long end, @Nullable Op check, boolean releaseLost) {
         boolean everValid = check != null && check.value() == 1;
         boolean told = releaseLost || (check != null && check.outcome() == Outcome.LOST);
+        long lastValid = check != null && everValid ? check.end() : acquired.end();
         return new Section(acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, everValid,
-                everValid ? check.end() : acquired.end(), told);
+                lastValid, told);
     }
 
     /** The overlapping pairs, those where both leases were valid, and the stale holders among the earlier ones. */

@@ -1,9 +1,13 @@
 package io.dlock.torture;
 
+import com.google.errorprone.annotations.Immutable;
+
 /**
  * Injects one kind of {@link Fault} and heals it: one implementation per fault, each in its own
- * class, so that what a fault does is read in one place.
+ * class, so that what a fault does is read in one place. Stateless: what a run needs comes in
+ * {@link FaultRun}.
  */
+@Immutable
 interface FaultInjector {
 
     /**

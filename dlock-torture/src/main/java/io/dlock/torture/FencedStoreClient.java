@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class FencedStoreClient implements AutoCloseable {
         this.fenced = fenced;
         try {
             socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
             out = new BufferedOutputStream(socket.getOutputStream());
@@ -82,33 +83,29 @@ final class FencedStoreClient implements AutoCloseable {
 
     private Object readReply() throws IOException {
         String line = readLine();
-        switch (line.charAt(0)) {
-            case '+':
-                return line.substring(1);
-            case '-':
-                throw new IOException("store error: " + line.substring(1));
-            case ':':
-                return Long.parseLong(line.substring(1));
-            case '$': {
+        return switch (line.charAt(0)) {
+            case '+' -> line.substring(1);
+            case '-' -> throw new IOException("store error: " + line.substring(1));
+            case ':' -> Long.parseLong(line.substring(1));
+            case '$' -> {
                 int length = Integer.parseInt(line.substring(1));
                 if (length < 0) {
-                    return "";
+                    yield "";
                 }
                 String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
                 readLine();
-                return bulk;
+                yield bulk;
             }
-            case '*': {
+            case '*' -> {
                 int count = Integer.parseInt(line.substring(1));
                 List<Object> elements = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     elements.add(readReply());
                 }
-                return elements;
+                yield elements;
             }
-            default:
-                throw new IOException("unexpected reply from the store: " + line);
-        }
+            default -> throw new IOException("unexpected reply from the store: " + line);
+        };
     }
 
     private String readLine() throws IOException {

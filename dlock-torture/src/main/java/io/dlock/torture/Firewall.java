@@ -97,7 +97,7 @@ final class Firewall {
     long droppedPackets() {
         long dropped = 0;
         for (String line : iptables("-L", CHAIN, "-v", "-x", "-n").lines().toList()) {
-            String[] fields = line.trim().split("\\s+");
+            String[] fields = line.trim().split("\\s+", -1);
             if (fields.length > 2 && fields[2].equals("DROP")) {
                 dropped += Long.parseLong(fields[0]);
             }

@@ -90,7 +90,7 @@ public final class FollowerPartitionTrial {
         /** How long both leases read valid at once: from the waiter's grant to the holder's last valid reading. */
         public Duration bothValid() {
             Duration overlap = holderLastValid.minus(waiterGranted);
-            return overlap.isNegative() || !holderValidAtGrant && overlap.isZero() ? Duration.ZERO : overlap;
+            return overlap.isNegative() || (!holderValidAtGrant && overlap.isZero()) ? Duration.ZERO : overlap;
         }
 
         /** One line for logs and reports. */
@@ -188,8 +188,8 @@ public final class FollowerPartitionTrial {
             next.join().close();
             return new Observation(sessionTimeout, name(servers.get(follower)), name(servers.get(leader)), dropped,
                     since(cut, lastValid), since(cut, told.get() == 0 ? System.nanoTime() : told.get()), told.get() != 0,
-                    reason.get(),
-                    since(cut, granted.get()), validAtGrant.get(), since(cut, followerServing), serving);
+                    String.valueOf(reason.get()),
+                    since(cut, granted.get()), Boolean.TRUE.equals(validAtGrant.get()), since(cut, followerServing), serving);
         }
 
         /** Waits until the waiter's node is queued behind the holder's. */

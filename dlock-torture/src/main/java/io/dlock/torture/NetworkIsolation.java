@@ -1,6 +1,7 @@
 package io.dlock.torture;
 
 import io.dlock.servers.ManagedProcesses;
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -53,7 +54,7 @@ final class NetworkIsolation {
             """;
 
     private static final Object PROBE_LOCK = new Object();
-    private static Optional<String> unavailable;
+    private static @Nullable Optional<String> unavailable;
 
     private NetworkIsolation() {}
 

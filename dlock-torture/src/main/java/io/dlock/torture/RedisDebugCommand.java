@@ -1,6 +1,7 @@
 package io.dlock.torture;
 
 import io.dlock.servers.RedisServer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether the {@code redis-server} in use needs {@code --enable-debug-command local} for
@@ -8,7 +9,7 @@ import io.dlock.servers.RedisServer;
  */
 final class RedisDebugCommand {
 
-    private static volatile String[] args;
+    private static volatile String @Nullable [] args;
 
     private RedisDebugCommand() {}
 

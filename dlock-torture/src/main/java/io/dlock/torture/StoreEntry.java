@@ -18,7 +18,7 @@ public record StoreEntry(boolean write, long token, String process, long value, 
      * @throws IllegalArgumentException if the entry is malformed
      */
     public static StoreEntry parse(String entry) {
-        String[] fields = entry.split(" ");
+        String[] fields = entry.split(" ", -1);
         if (fields.length != 5) {
             throw new IllegalArgumentException("not a store log entry: " + entry);
         }

@@ -70,15 +70,18 @@ public final class TortureRun {
                 long ready = System.nanoTime();
                 List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
                 List<FaultEvent> events;
-                try (Nemesis nemesis = new Nemesis(cluster, fleet, plan)) {
+                Nemesis nemesis = new Nemesis(cluster, fleet, plan);
+                try {
                     nemesis.start();
                     parkUntil(Math.min(stopAt, ready + scenario.duration().toNanos()));
-                    nemesis.close();
-                    if (!nemesis.await(Duration.ofSeconds(120))) {
+                    nemesis.close(); // stops it after the current fault; then wait for that fault to heal
+                    if (!nemesis.await(Duration.ofMinutes(2))) {
                         problems.add("the nemesis did not finish its last fault within 120 s");
                     }
                     events = nemesis.events();
                     problems.addAll(nemesis.failures());
+                } finally {
+                    nemesis.close();
                 }
                 cluster.healAll();
                 fleet.stopAll();

@@ -11,4 +11,7 @@
  * inside a private network namespace, where iptables rules cut links between the processes;
  * where that is not possible (not root), they are skipped, and say so.
  */
+@NullMarked
 package io.dlock.torture;
+
+import org.jspecify.annotations.NullMarked;

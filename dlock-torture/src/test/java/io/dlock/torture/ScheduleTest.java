@@ -48,7 +48,7 @@ class ScheduleTest {
     void everyFaultOfTheScenarioComesOnceBeforeAnyComesTwice() {
         for (long seed = 1; seed <= 20; seed++) {
             Scenario mixed = Scenario.of(BackendKind.REDLOCK, BackendKind.REDLOCK.toleratedFaults(), seed,
-                    Duration.ofSeconds(120));
+                    Duration.ofMinutes(2));
             List<Fault> faults = Schedule.plan(mixed, 3).stream().map(Schedule.Planned::fault).toList();
             int kinds = mixed.faults().size() - 1; // all but NONE
             assertThat(faults).hasSizeGreaterThan(kinds);
@@ -60,7 +60,7 @@ class ScheduleTest {
     @Test
     void partitionsNameTheirSidesAsEachBackendNeeds() {
         for (BackendKind backend : BackendKind.values()) {
-            Scenario partitions = Scenario.of(backend, EnumSet.of(Fault.PARTITION), 3, Duration.ofSeconds(120));
+            Scenario partitions = Scenario.of(backend, EnumSet.of(Fault.PARTITION), 3, Duration.ofMinutes(2));
             List<Schedule.Planned> plan = Schedule.plan(partitions, backend == BackendKind.REDIS ? 1 : 3);
             assertThat(plan).hasSizeGreaterThan(5);
             for (Schedule.Planned planned : plan) {

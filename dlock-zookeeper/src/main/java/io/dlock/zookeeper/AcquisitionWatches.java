@@ -25,8 +25,9 @@ final class AcquisitionWatches {
         Tracking current = tracking.get();
         if (current == null) {
             WatcherRemoveCuratorFramework watchers = client.newWatcherRemoveCuratorFramework();
-            tracking.compareAndSet(null, new Tracking(watchers, new ZooKeeperCalls(watchers, endpoint)));
-            current = tracking.get();
+            Tracking created = new Tracking(watchers, new ZooKeeperCalls(watchers, endpoint));
+            Tracking earlier = tracking.compareAndExchange(null, created);
+            current = earlier != null ? earlier : created;
         }
         return current.calls();
     }

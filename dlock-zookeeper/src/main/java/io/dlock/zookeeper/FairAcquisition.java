@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One owner's place in a lock's fair queue: the ZooKeeper lock recipe
@@ -45,12 +46,12 @@ final class FairAcquisition implements Acquisition {
     private final String protectionId = "_c_" + UUID.randomUUID() + "-";
     private volatile boolean finished;
     private volatile boolean createSent;
-    private volatile String node;
-    private volatile Stat nodeStat;
-    private volatile String blocker;
+    private volatile @Nullable String node;
+    private volatile @Nullable Stat nodeStat;
+    private volatile @Nullable String blocker;
     private volatile boolean blockerIsHead;
     private volatile boolean headGone;
-    private volatile Hold hold;
+    private volatile @Nullable Hold hold;
 
     FairAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
             Runnable onChange) {
@@ -95,7 +96,10 @@ final class FairAcquisition implements Acquisition {
         return QueueEntry.enter(calls, paths, protectionId, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
             node = created.node();
             nodeStat = created.stat().orElse(null);
-        }).thenCompose(order -> order.contains(node) ? decide(order, false) : readQueue(false));
+        }).thenCompose(order -> {
+            String mine = node;
+            return mine != null && order.contains(mine) ? decide(order, false) : readQueue(false);
+        });
     }
 
     /** The node among {@code children} that a create of this acquisition made, if any. */
@@ -164,7 +168,7 @@ final class FairAcquisition implements Acquisition {
      */
     private CompletionStage<AttemptResult> decide(QueueOrder order, boolean mayRecreate) {
         String mine = node;
-        if (!order.contains(mine)) {
+        if (mine == null || !order.contains(mine)) {
             return recreate(mayRecreate);
         }
         Optional<String> ahead = order.blockerOf(mine);

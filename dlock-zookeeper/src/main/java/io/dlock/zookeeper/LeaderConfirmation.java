@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.zookeeper.KeeperException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Knows until when the ZooKeeper leader surely keeps this client's session, from syncs sent
@@ -106,8 +107,8 @@ final class LeaderConfirmation implements AutoCloseable {
     private long reconnectedAfter;
     /** Whether the lapse of the current confirmation was reported. */
     private boolean lapseReported;
-    private Scheduler.Cancellable nextSync;
-    private Scheduler.Cancellable lapseCheck;
+    private Scheduler.@Nullable Cancellable nextSync;
+    private Scheduler.@Nullable Cancellable lapseCheck;
 
     /** A sync that was answered: when it was sent and when its answer came, on the ticker. */
     private record Answered(long sent, long answered) {}
@@ -261,17 +262,20 @@ final class LeaderConfirmation implements AutoCloseable {
         }
         long gap = sessionTimeout().dividedBy(3).toNanos();
         Answered proof = null;
+        int upToProof = 0;
+        int seen = 0;
         for (Answered earlier : unused) {
+            seen++;
             if (sent - earlier.answered() >= gap) {
                 proof = earlier;
+                upToProof = seen;
             }
         }
         if (proof != null) {
             confirmed = later(confirmed, proof.sent());
-            Answered dropped;
-            do {
-                dropped = unused.removeFirst(); // the answers before the proof prove less
-            } while (dropped != proof);
+            for (int i = 0; i < upToProof; i++) {
+                unused.removeFirst(); // the proof, and the answers before it, which prove less
+            }
         }
         if (now - validUntil() < 0) {
             lapseReported = false; // a new confirmation, whose lapse is reported in its turn
@@ -363,7 +367,7 @@ final class LeaderConfirmation implements AutoCloseable {
         return a - b < 0 ? b : a;
     }
 
-    private static Scheduler.Cancellable cancel(Scheduler.Cancellable task) {
+    private static Scheduler.@Nullable Cancellable cancel(Scheduler.@Nullable Cancellable task) {
         if (task != null) {
             task.cancel();
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the promise that a lock is never believed held after its session may have expired: it
@@ -40,7 +41,7 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private final Map<Hold, CompletableFuture<String>> holds = new HashMap<>();
     private boolean connected;
     private Duration sessionTimeout;
-    private Scheduler.Cancellable grace;
+    private Scheduler.@Nullable Cancellable grace;
 
     SessionGuard(CuratorFramework client, CurrentHandle handle, SuspendPolicy policy, Duration sessionTimeout,
             Scheduler timer, LeaderConfirmation confirmation) {

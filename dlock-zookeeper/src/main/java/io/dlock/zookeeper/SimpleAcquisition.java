@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One owner's try for a lock in simple mode: create the lock's single ephemeral holder node,
@@ -37,8 +38,8 @@ final class SimpleAcquisition implements Acquisition {
     private final Watcher watcher;
     private volatile boolean finished;
     private volatile boolean created;
-    private volatile String blocker;
-    private volatile Hold hold;
+    private volatile @Nullable String blocker;
+    private volatile @Nullable Hold hold;
 
     SimpleAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
             Runnable onChange) {

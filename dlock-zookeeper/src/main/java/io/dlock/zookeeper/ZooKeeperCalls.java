@@ -12,6 +12,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ZooKeeper round trips of the lock recipe, each one asynchronous Curator call whose result
@@ -34,8 +35,24 @@ final class ZooKeeperCalls {
     /** A node this client created: its name within its parent, and its stat when the reply carried one. */
     record Created(String node, Optional<Stat> stat) {}
 
-    /** A node's content and stat. */
-    record NodeData(byte[] data, Stat stat) {}
+    /** A node's content and stat; a class, not a record, because a record would compare its array by reference. */
+    static final class NodeData {
+        private final byte[] data;
+        private final Stat stat;
+
+        NodeData(byte[] data, Stat stat) {
+            this.data = data;
+            this.stat = stat;
+        }
+
+        byte[] data() {
+            return data;
+        }
+
+        Stat stat() {
+            return stat;
+        }
+    }
 
     /**
      * Adds an ephemeral-sequential queue node holding {@code data}, named after
@@ -46,7 +63,7 @@ final class ZooKeeperCalls {
      * background search for such a node repeats without pause while the connection is down.
      */
     CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, String protectionId, byte[] data) {
-        return call(paths.container(), callback -> client.create()
+        return call(callback -> client.create()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
                 .forPath(paths.queueNodePrefix(protectionId), data), event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
@@ -61,14 +78,14 @@ final class ZooKeeperCalls {
      * parents first when they are missing.
      */
     CompletionStage<Created> createQueueNodeAndContainer(LockPaths paths, String protectionId, byte[] data) {
-        return call(paths.container(), callback -> client.create().creatingParentContainersIfNeeded()
+        return call(callback -> client.create().creatingParentContainersIfNeeded()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
                 .forPath(paths.queueNodePrefix(protectionId), data), event -> created(event, paths));
     }
 
     /** Creates the container node {@code path}, and its parents as containers, unless it exists. */
     CompletionStage<Void> createContainer(String path) {
-        return call(path, callback -> client.create().creatingParentContainersIfNeeded()
+        return call(callback -> client.create().creatingParentContainersIfNeeded()
                 .withMode(CreateMode.CONTAINER).inBackground(callback).forPath(path), event -> {
                     if (code(event) != KeeperException.Code.NODEEXISTS) {
                         require(event, path);
@@ -79,7 +96,7 @@ final class ZooKeeperCalls {
 
     /** Creates the simple-mode ephemeral holder node; empty when it exists already. */
     CompletionStage<Optional<Stat>> createHolder(LockPaths paths, byte[] data) {
-        return call(paths.holder(), callback -> client.create().creatingParentContainersIfNeeded()
+        return call(callback -> client.create().creatingParentContainersIfNeeded()
                 .withMode(CreateMode.EPHEMERAL).inBackground(callback).forPath(paths.holder(), data), event -> {
                     if (code(event) == KeeperException.Code.NODEEXISTS) {
                         return Optional.empty();
@@ -91,7 +108,7 @@ final class ZooKeeperCalls {
 
     /** The children of {@code path}; empty when it does not exist. */
     CompletionStage<List<String>> children(String path) {
-        return call(path, callback -> client.getChildren().inBackground(callback).forPath(path), event -> {
+        return call(callback -> client.getChildren().inBackground(callback).forPath(path), event -> {
             if (code(event) == KeeperException.Code.NONODE) {
                 return List.of();
             }
@@ -105,7 +122,7 @@ final class ZooKeeperCalls {
      * called once at the next change of the node (also its creation).
      */
     CompletionStage<Optional<Stat>> exists(String path, Optional<Watcher> watcher) {
-        return call(path, callback -> (watcher.isPresent()
+        return call(callback -> (watcher.isPresent()
                         ? client.checkExists().usingWatcher(watcher.get())
                         : client.checkExists()).inBackground(callback).forPath(path), event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
@@ -121,7 +138,7 @@ final class ZooKeeperCalls {
      * given and the node exists it is called once at the node's next change.
      */
     CompletionStage<Optional<NodeData>> data(String path, Optional<Watcher> watcher) {
-        return call(path, callback -> (watcher.isPresent()
+        return call(callback -> (watcher.isPresent()
                         ? client.getData().usingWatcher(watcher.get())
                         : client.getData()).inBackground(callback).forPath(path), event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
@@ -140,7 +157,7 @@ final class ZooKeeperCalls {
      * after a failure until it is gone.
      */
     CompletionStage<Boolean> delete(String path, int version, boolean guaranteed) {
-        return call(path, callback -> (guaranteed ? client.delete().guaranteed() : client.delete())
+        return call(callback -> (guaranteed ? client.delete().guaranteed() : client.delete())
                 .withVersion(version).inBackground(callback).forPath(path), event -> {
                     KeeperException.Code code = code(event);
                     if (code == KeeperException.Code.NONODE || code == KeeperException.Code.BADVERSION) {
@@ -158,7 +175,7 @@ final class ZooKeeperCalls {
      * exceptionally only when Curator would not send it (the client is closed).
      */
     CompletionStage<KeeperException.Code> sync() {
-        return call("/", callback -> client.sync().inBackground(callback).forPath("/"), ZooKeeperCalls::code);
+        return call(callback -> client.sync().inBackground(callback).forPath("/"), ZooKeeperCalls::code);
     }
 
     private Created created(CuratorEvent event, LockPaths paths) {
@@ -166,7 +183,7 @@ final class ZooKeeperCalls {
         return new Created(ZKPaths.getNodeFromPath(event.getName()), Optional.ofNullable(event.getStat()));
     }
 
-    private <T> CompletionStage<T> call(String path, Starter starter, Reader<T> reader) {
+    private <T> CompletionStage<T> call(Starter starter, Reader<T> reader) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             starter.start((client, event) -> {
@@ -202,6 +219,6 @@ final class ZooKeeperCalls {
     /** Reads the result of a call from its event, or throws the dlock exception for its code. */
     @FunctionalInterface
     private interface Reader<T> {
-        T read(CuratorEvent event);
+        @Nullable T read(CuratorEvent event);
     }
 }

@@ -159,7 +159,7 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
             throw new IllegalArgumentException("ZooKeeper URI names no server: " + redacted);
         }
         List<String> servers = new ArrayList<>();
-        for (String host : hosts.split(",")) {
+        for (String host : hosts.split(",", -1)) {
             Matcher m = HOST_PORT.matcher(host);
             if (!m.matches()) {
                 throw new IllegalArgumentException("malformed server '" + host + "' in ZooKeeper URI " + redacted

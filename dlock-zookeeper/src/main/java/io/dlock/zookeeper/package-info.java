@@ -91,4 +91,7 @@
  * the node {@code /dlock/orders:42}. Lock nodes are containers: the servers delete them
  * once empty, so any number of distinct names leaves nothing behind.
  */
+@NullMarked
 package io.dlock.zookeeper;
+
+import org.jspecify.annotations.NullMarked;

@@ -53,6 +53,8 @@ class ZooKeeperEndpointTest {
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?onSuspend=ignore")).hasMessageContaining("lose, grace");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?sessionTimeout=1ms")).hasMessageContaining("100ms");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h:99999")).hasMessageContaining("99999");
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h1:2181,/locks")).as("a server list ending in a comma")
+                .hasMessageContaining("malformed server ''");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h/a//b")).hasMessageContaining("root path");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h/zookeeper")).hasMessageContaining("reserved");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?trustStore=/x")).hasMessageContaining("TLS");

@@ -305,7 +305,7 @@ class ZooKeeperSpecificIT {
     /** The request counter of {@code counted}'s session, found through lock {@code name}, taken and released. */
     private SessionRequests requestsOf(CountedClient counted, String name) throws InterruptedException {
         try (Lease lease = counted.client().lock(name).acquire(Duration.ZERO)) {
-            String container = root + "/" + LockNames.encode(name);
+            String container = root + "/" + LockNames.encode(lease.name());
             String node = tree.children(container).stream().filter(child -> child.contains(LockPaths.QUEUE_NODE))
                     .findFirst().orElseThrow();
             return new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner(), counted.syncs());
@@ -404,8 +404,8 @@ class ZooKeeperSpecificIT {
     /** The session of {@code client}, read from the node of a lock it takes and releases. */
     private long sessionOf(LockClient client) throws InterruptedException {
         try (Lease lease = client.lock("session-probe").acquire(MARGIN)) {
-            String node = tree.lockNodes(root, "session-probe").get(0);
-            return tree.stat(root + "/" + LockNames.encode("session-probe") + "/" + node).getEphemeralOwner();
+            String node = tree.lockNodes(root, lease.name()).get(0);
+            return tree.stat(root + "/" + LockNames.encode(lease.name()) + "/" + node).getEphemeralOwner();
         }
     }
 

@@ -33,6 +33,7 @@ class ZooKeeperTlsIT {
             String uri = "zks://127.0.0.1:" + securePort + "/tls?sessionTimeout=4s&trustStore=" + tls.trustStore()
                     + "&trustStorePassword=" + tls.password();
             assertLocksWork(uri);
+            assertThat(server.isRunning()).as("the server that served it").isTrue();
         }
     }
 
@@ -46,6 +47,7 @@ class ZooKeeperTlsIT {
             assertThatThrownBy(() -> LockClient.connect(trusting)).as("a client without a certificate")
                     .isInstanceOf(BackendUnavailableException.class);
             assertLocksWork(trusting + "&keyStore=" + tls.keyStore() + "&keyStorePassword=" + tls.password());
+            assertThat(server.isRunning()).as("the server that served it").isTrue();
         }
     }
 

@@ -5,6 +5,7 @@ import io.dlock.LockListener;
 import io.dlock.micrometer.DlockMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -73,25 +74,26 @@ public final class DlockAutoConfiguration {
     }
 
     private static void options(LockClient.Builder builder, DlockProperties properties) {
-        if (properties.getDefaultLease() != null) {
-            option("dlock.default-lease", properties.getDefaultLease(),
-                    () -> builder.defaultLease(properties.getDefaultLease()));
+        Duration lease = properties.getDefaultLease();
+        if (lease != null) {
+            option("dlock.default-lease", lease, () -> builder.defaultLease(lease));
         }
-        if (properties.getMaxRetryDelay() != null) {
-            option("dlock.max-retry-delay", properties.getMaxRetryDelay(),
-                    () -> builder.maxRetryDelay(properties.getMaxRetryDelay()));
+        Duration maxRetryDelay = properties.getMaxRetryDelay();
+        if (maxRetryDelay != null) {
+            option("dlock.max-retry-delay", maxRetryDelay, () -> builder.maxRetryDelay(maxRetryDelay));
         }
         DlockProperties.ClockDrift drift = properties.getClockDrift();
-        if (drift.getFactor() == null && drift.getMinimum() == null) {
+        Double factor = drift.getFactor();
+        Duration minimum = drift.getMinimum();
+        if (factor == null && minimum == null) {
             return;
         }
-        if (drift.getFactor() == null || drift.getMinimum() == null) {
-            String missing = drift.getFactor() == null ? "dlock.clock-drift.factor" : "dlock.clock-drift.minimum";
+        if (factor == null || minimum == null) {
+            String missing = factor == null ? "dlock.clock-drift.factor" : "dlock.clock-drift.minimum";
             throw new InvalidConfigurationPropertyValueException(missing, null, "set dlock.clock-drift.factor and"
                     + " dlock.clock-drift.minimum together, or neither (the client's defaults are 0.01 and 2ms)");
         }
-        option("dlock.clock-drift", drift.getFactor() + " and " + drift.getMinimum(),
-                () -> builder.clockDrift(drift.getFactor(), drift.getMinimum()));
+        option("dlock.clock-drift", factor + " and " + minimum, () -> builder.clockDrift(factor, minimum));
     }
 
     /** Applies one option, naming its property when the builder refuses the value. */

@@ -1,6 +1,7 @@
 package io.dlock.spring.boot;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -22,19 +23,19 @@ public class DlockProperties {
      * zk://h1:2181,h2:2181,h3:2181/locks, with backend options in its query. Required unless the
      * application defines its own LockClient bean.
      */
-    private String uri;
+    private @Nullable String uri;
 
     /**
      * The lease of renewed locks: how long a lock outlives its holder's crash. The watchdog renews
      * it every third of the lease. Unset: the client's default, 30 seconds.
      */
-    private Duration defaultLease;
+    private @Nullable Duration defaultLease;
 
     /**
      * The longest a waiter sleeps between attempts when no release notification arrives (1ms to
      * 10m). Unset: the client's default, 2 seconds.
      */
-    private Duration maxRetryDelay;
+    private @Nullable Duration maxRetryDelay;
 
     /** The clock-drift allowance subtracted from every lease's validity. */
     private final ClockDrift clockDrift = new ClockDrift();
@@ -53,32 +54,32 @@ public class DlockProperties {
     }
 
     /** The lock service's URI; null when unset. */
-    public String getUri() {
+    public @Nullable String getUri() {
         return uri;
     }
 
     /** Sets the lock service's URI. */
-    public void setUri(String uri) {
+    public void setUri(@Nullable String uri) {
         this.uri = uri;
     }
 
     /** The lease of renewed locks; null keeps the client's default. */
-    public Duration getDefaultLease() {
+    public @Nullable Duration getDefaultLease() {
         return defaultLease;
     }
 
     /** Sets the lease of renewed locks. */
-    public void setDefaultLease(Duration defaultLease) {
+    public void setDefaultLease(@Nullable Duration defaultLease) {
         this.defaultLease = defaultLease;
     }
 
     /** The longest sleep between a waiter's attempts; null keeps the client's default. */
-    public Duration getMaxRetryDelay() {
+    public @Nullable Duration getMaxRetryDelay() {
         return maxRetryDelay;
     }
 
     /** Sets the longest sleep between a waiter's attempts. */
-    public void setMaxRetryDelay(Duration maxRetryDelay) {
+    public void setMaxRetryDelay(@Nullable Duration maxRetryDelay) {
         this.maxRetryDelay = maxRetryDelay;
     }
 
@@ -102,31 +103,31 @@ public class DlockProperties {
          * The part of each lease allowed for clock drift, such as 0.01. Set together with
          * minimum. Unset: the client's default, 0.01.
          */
-        private Double factor;
+        private @Nullable Double factor;
 
         /**
          * The least allowance, added to the factor's part. Set together with factor. Unset: the
          * client's default, 2 milliseconds.
          */
-        private Duration minimum;
+        private @Nullable Duration minimum;
 
         /** The part of each lease allowed for drift; null when unset. */
-        public Double getFactor() {
+        public @Nullable Double getFactor() {
             return factor;
         }
 
         /** Sets the part of each lease allowed for drift. */
-        public void setFactor(Double factor) {
+        public void setFactor(@Nullable Double factor) {
             this.factor = factor;
         }
 
         /** The least allowance; null when unset. */
-        public Duration getMinimum() {
+        public @Nullable Duration getMinimum() {
             return minimum;
         }
 
         /** Sets the least allowance. */
-        public void setMinimum(Duration minimum) {
+        public void setMinimum(@Nullable Duration minimum) {
             this.minimum = minimum;
         }
     }

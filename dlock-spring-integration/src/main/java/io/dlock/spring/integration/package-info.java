@@ -4,4 +4,7 @@
  * {@code LockRegistryLeaderInitiator}, aggregators, idempotent receivers and
  * {@code executeLocked}.
  */
+@NullMarked
 package io.dlock.spring.integration;
+
+import org.jspecify.annotations.NullMarked;

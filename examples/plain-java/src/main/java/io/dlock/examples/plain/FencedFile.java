@@ -50,7 +50,7 @@ final class FencedFile {
             channel.lock(); // the whole file, for this operation: closing the channel releases it
             ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
             channel.read(buffer, 0);
-            String[] state = new String(buffer.array(), StandardCharsets.US_ASCII).trim().split(" ");
+            String[] state = new String(buffer.array(), StandardCharsets.US_ASCII).trim().split(" ", -1);
             long highest = state.length == 2 ? Long.parseLong(state[0]) : 0;
             long stored = state.length == 2 ? Long.parseLong(state[1]) : 0;
             if (fencingToken < highest) {

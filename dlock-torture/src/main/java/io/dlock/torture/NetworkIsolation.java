@@ -1,7 +1,6 @@
 package io.dlock.torture;
 
 import io.dlock.servers.ManagedProcesses;
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -53,8 +52,6 @@ final class NetworkIsolation {
               || { echo "(unshare -n with iptables and setpriv failed)"; exit 1; }
             """;
 
-    private static final Object PROBE_LOCK = new Object();
-    private static @Nullable Optional<String> unavailable;
 
     private NetworkIsolation() {}
 
@@ -65,12 +62,12 @@ final class NetworkIsolation {
 
     /** Why the tier cannot run on this machine; empty when it can. Found once per JVM. */
     static Optional<String> unavailable() {
-        synchronized (PROBE_LOCK) {
-            if (unavailable == null) {
-                unavailable = probe();
-            }
-            return unavailable;
-        }
+        return Probe.UNAVAILABLE;
+    }
+
+    /** Probes on first use, once: the JVM initialises a class once, thread-safely. */
+    private static final class Probe {
+        static final Optional<String> UNAVAILABLE = probe();
     }
 
     private static Optional<String> probe() {

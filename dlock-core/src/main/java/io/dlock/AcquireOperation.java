@@ -56,6 +56,7 @@ final class AcquireOperation {
     private Try current;
     /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
     private CompletableFuture<Void> earlierCleanUps = NO_EARLIER_CLEAN_UPS;
+
     private boolean inFlight;
     private boolean changedDuringStep;
     private boolean granted;
@@ -193,7 +194,10 @@ final class AcquireOperation {
 
     private void onAttemptDone(Try trying, long sentAt, AttemptResult outcome, Throwable error) {
         if (log.isDebugEnabled()) {
-            log.debug("attempt on lock '{}' as {}: {}", name, trying.request.owner(),
+            log.debug(
+                    "attempt on lock '{}' as {}: {}",
+                    name,
+                    trying.request.owner(),
                     error != null ? "failed: " + Engine.describe(error) : outcome);
         }
         boolean changed = endStep(outcome instanceof AttemptResult.Granted);
@@ -284,9 +288,12 @@ final class AcquireOperation {
         }
         long now = engine.now();
         if (engine.isPastValidity(sentAt, lease, renewed, now)) {
-            giveBack(trying, "the grant arrived " + Durations.format(Duration.ofNanos(now - sentAt)) + " after the"
-                    + " request, when its lease of " + Durations.format(lease) + " (less the clock-drift allowance)"
-                    + " had run out, so it was given back");
+            giveBack(
+                    trying,
+                    "the grant arrived " + Durations.format(Duration.ofNanos(now - sentAt)) + " after the"
+                            + " request, when its lease of " + Durations.format(lease)
+                            + " (less the clock-drift allowance)"
+                            + " had run out, so it was given back");
             return;
         }
         if (grant.signalsLoss()) {
@@ -359,10 +366,12 @@ final class AcquireOperation {
     }
 
     private BackendUnavailableException unavailable(Throwable cause) {
-        String within = wait.limit().filter(limit -> !limit.isZero()).map(limit -> " within " + Durations.format(limit))
+        String within = wait.limit()
+                .filter(limit -> !limit.isZero())
+                .map(limit -> " within " + Durations.format(limit))
                 .orElse("");
-        return new BackendUnavailableException("lock '" + name + "' could not be acquired" + within
-                + ": " + Engine.describe(cause), cause);
+        return new BackendUnavailableException(
+                "lock '" + name + "' could not be acquired" + within + ": " + Engine.describe(cause), cause);
     }
 
     private void onCompleted(Throwable error) {
@@ -409,8 +418,8 @@ final class AcquireOperation {
         }
         // A grant whose reply was lost is dropped by the server a lease after the last attempt.
         long serverDropsAt = engine.serverExpiresLease() ? given.lastSentAt + lease.toNanos() : Long.MAX_VALUE;
-        CompletableFuture<Void> done = engine.cleanUp(given.acquisition::release, serverDropsAt,
-                last -> engine.logAbandonFailure(given.request, last));
+        CompletableFuture<Void> done = engine.cleanUp(
+                given.acquisition::release, serverDropsAt, last -> engine.logAbandonFailure(given.request, last));
         CompletableFuture<Void> all;
         boolean ended;
         lock.lock();

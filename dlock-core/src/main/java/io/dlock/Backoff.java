@@ -46,8 +46,10 @@ final class Backoff {
 
     long afterCollision(int consecutiveCollisions) {
         int doublings = Math.min(consecutiveCollisions - 1, 30);
-        long cap = Math.min(maxDelayNanos, Duration.ofMillis(FIRST_COLLISION_CAP_MILLIS).toNanos() << doublings);
-        return MIN_COLLISION_DELAY_NANOS + ThreadLocalRandom.current().nextLong(Math.max(1, cap - MIN_COLLISION_DELAY_NANOS));
+        long cap = Math.min(
+                maxDelayNanos, Duration.ofMillis(FIRST_COLLISION_CAP_MILLIS).toNanos() << doublings);
+        return MIN_COLLISION_DELAY_NANOS
+                + ThreadLocalRandom.current().nextLong(Math.max(1, cap - MIN_COLLISION_DELAY_NANOS));
     }
 
     private static long halfToFull(long nanos) {

@@ -23,8 +23,8 @@ final class CallbackThreads implements Executor, AutoCloseable {
 
     CallbackThreads(String clientId) {
         AtomicInteger count = new AtomicInteger();
-        pool = new ThreadPoolExecutor(THREADS, THREADS, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), task -> {
+        pool = new ThreadPoolExecutor(
+                THREADS, THREADS, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
                     Thread thread = new Thread(task, "dlock-callback-" + count.incrementAndGet() + "-" + clientId);
                     thread.setDaemon(true);
                     return thread;

@@ -15,7 +15,14 @@ import java.util.concurrent.Executor;
  * @param callbackExecutor where lease-lost listeners and async completions run
  * @param listener told of acquisitions, releases, losses and renewals
  */
-record ClientSettings(Duration defaultLease, ClockDrift clockDrift, Duration maxRetryDelay, Ticker ticker, Scheduler scheduler, Executor callbackExecutor, LockListener listener) {
+record ClientSettings(
+        Duration defaultLease,
+        ClockDrift clockDrift,
+        Duration maxRetryDelay,
+        Ticker ticker,
+        Scheduler scheduler,
+        Executor callbackExecutor,
+        LockListener listener) {
 
     /**
      * Returns {@code lease} if it leaves some validity after the clock-drift allowance.

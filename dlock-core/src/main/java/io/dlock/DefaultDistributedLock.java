@@ -108,8 +108,8 @@ final class DefaultDistributedLock implements DistributedLock {
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         Duration wait = Duration.ofNanos(unit.toNanos(Math.max(0, time)));
         // Lock's contract allows any time; a wait beyond the longest one accepted means no limit.
-        return tryLockChecked(wait.compareTo(Limits.MAX_DURATION) > 0 ? Wait.forever() : Wait.upTo(wait),
-                LeaseTerms.renewed());
+        return tryLockChecked(
+                wait.compareTo(Limits.MAX_DURATION) > 0 ? Wait.forever() : Wait.upTo(wait), LeaseTerms.renewed());
     }
 
     @Override
@@ -119,8 +119,9 @@ final class DefaultDistributedLock implements DistributedLock {
 
     @Override
     public void unlock() {
-        ThreadHold hold = holds.get(name).orElseThrow(() -> new IllegalMonitorStateException(
-                "lock '" + name + "' is not held by thread " + Thread.currentThread().getName()));
+        ThreadHold hold = holds.get(name)
+                .orElseThrow(() -> new IllegalMonitorStateException("lock '" + name + "' is not held by thread "
+                        + Thread.currentThread().getName()));
         if (--hold.count > 0) {
             return;
         }
@@ -233,7 +234,8 @@ final class DefaultDistributedLock implements DistributedLock {
 
     /** Only closing the client cancels an acquisition another thread waits for. */
     private IllegalStateException closedWhileWaiting() {
-        return new IllegalStateException("LockClient " + client.id() + " was closed while acquiring lock '" + name + "'");
+        return new IllegalStateException(
+                "LockClient " + client.id() + " was closed while acquiring lock '" + name + "'");
     }
 
     private CompletableFuture<Lease> handOver(CompletableFuture<DefaultLease> acquisition) {
@@ -243,13 +245,15 @@ final class DefaultDistributedLock implements DistributedLock {
                 acquisition.cancel(false);
             }
         });
-        acquisition.whenCompleteAsync((lease, error) -> {
-            if (error != null) {
-                handedOut.completeExceptionally(Failures.unwrap(error));
-            } else if (!handedOut.complete(lease)) {
-                lease.startRelease().exceptionally(e -> null);
-            }
-        }, engine.callbackExecutor());
+        acquisition.whenCompleteAsync(
+                (lease, error) -> {
+                    if (error != null) {
+                        handedOut.completeExceptionally(Failures.unwrap(error));
+                    } else if (!handedOut.complete(lease)) {
+                        lease.startRelease().exceptionally(e -> null);
+                    }
+                },
+                engine.callbackExecutor());
         return handedOut;
     }
 

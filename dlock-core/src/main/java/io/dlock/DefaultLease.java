@@ -3,10 +3,10 @@ package io.dlock;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.LockRequest;
 import java.lang.ref.WeakReference;
-import java.util.Objects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,18 +41,29 @@ final class DefaultLease implements Lease {
      * neighbours there; guarded by the watchdog's lock.
      */
     long watchDue;
+
     boolean watchAtDeadline;
     Watchdog.@Nullable Bucket watchBucket;
-    @Nullable DefaultLease watchPrev;
-    @Nullable DefaultLease watchNext;
+
+    @Nullable
+    DefaultLease watchPrev;
+
+    @Nullable
+    DefaultLease watchNext;
 
     /**
      * @param acquisition the backend's handle of the grant
      * @param renewed true when the watchdog renews the lease, false for a fixed lease
      * @param unbounded true when the lease lives as long as a session and has no deadline
      */
-    DefaultLease(Engine engine, LockRequest request, Acquisition acquisition, long fencingToken, boolean renewed,
-            boolean unbounded, long deadlineNanos) {
+    DefaultLease(
+            Engine engine,
+            LockRequest request,
+            Acquisition acquisition,
+            long fencingToken,
+            boolean renewed,
+            boolean unbounded,
+            long deadlineNanos) {
         this.engine = engine;
         this.request = request;
         this.acquisition = acquisition;
@@ -124,8 +135,8 @@ final class DefaultLease implements Lease {
     @Override
     public void releaseAfter(Duration keepFor) {
         Objects.requireNonNull(keepFor, "keepFor");
-        Duration checked = keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO
-                : engine.checkKeep(Limits.checkLease(keepFor));
+        Duration checked =
+                keepFor.compareTo(Limits.MIN_LEASE) < 0 ? Duration.ZERO : engine.checkKeep(Limits.checkLease(keepFor));
         CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<Void> earlier = release.compareAndExchange(null, started);
         if (earlier != null) {
@@ -139,8 +150,8 @@ final class DefaultLease implements Lease {
     @Override
     public boolean extend(Duration lease) {
         if (renewed) {
-            throw new IllegalStateException("lease of lock '" + name() + "' is renewed by the watchdog; extend fixed"
-                    + " leases only");
+            throw new IllegalStateException(
+                    "lease of lock '" + name() + "' is renewed by the watchdog; extend fixed" + " leases only");
         }
         return engine.extend(this, engine.checkValidity(Limits.checkLease(lease)));
     }
@@ -241,7 +252,8 @@ final class DefaultLease implements Lease {
     }
 
     /** The reason this lease was lost, or null while it was not. */
-    @Nullable String lossReason() {
+    @Nullable
+    String lossReason() {
         return lossReason;
     }
 

@@ -110,7 +110,9 @@ final class Engine {
      * up and releases anything taken.
      */
     CompletableFuture<DefaultLease> acquire(String name, Wait wait, LeaseTerms terms) {
-        Duration lease = terms.isRenewed() ? settings.defaultLease() : checkValidity(terms.fixed().orElseThrow());
+        Duration lease = terms.isRenewed()
+                ? settings.defaultLease()
+                : checkValidity(terms.fixed().orElseThrow());
         AcquireOperation operation = new AcquireOperation(this, name, lease, terms.isRenewed(), wait);
         pending.add(operation);
         CompletableFuture<DefaultLease> result = operation.start(); // its completion calls ended(operation)
@@ -171,10 +173,16 @@ final class Engine {
      * Creates the lease for a grant of {@code request} sent at {@code sentAt}, starts keeping it,
      * and follows its loss signal (which may have fired already: the lease is then lost at once).
      */
-    DefaultLease grant(LockRequest request, Acquisition acquisition, AttemptResult.Granted granted, long sentAt,
-            boolean renewed) {
+    DefaultLease grant(
+            LockRequest request, Acquisition acquisition, AttemptResult.Granted granted, long sentAt, boolean renewed) {
         boolean unbounded = isUnbounded(renewed);
-        DefaultLease lease = new DefaultLease(this, request, acquisition, granted.fencingToken(), renewed, unbounded,
+        DefaultLease lease = new DefaultLease(
+                this,
+                request,
+                acquisition,
+                granted.fencingToken(),
+                renewed,
+                unbounded,
                 deadline(sentAt, request.lease()));
         held.add(lease);
         if (!unbounded) {
@@ -184,7 +192,10 @@ final class Engine {
             granted.lost().thenAccept(reason -> lease.markLost(reason, LockListener.LossCause.BACKEND, false));
         }
         if (log.isDebugEnabled()) { // three arguments would build their array and box the token
-            log.debug("acquired lock '{}' as {} with fencing token {}", request.name(), request.owner(),
+            log.debug(
+                    "acquired lock '{}' as {} with fencing token {}",
+                    request.name(),
+                    request.owner(),
                     granted.fencingToken());
         }
         return lease;
@@ -205,37 +216,49 @@ final class Engine {
         releasing.whenComplete((wasHeld, error) -> released(lease, done, keepFor, wasHeld, error));
     }
 
-    private void released(DefaultLease lease, CompletableFuture<Void> done, Duration keepFor, Boolean wasHeld,
-            Throwable error) {
+    private void released(
+            DefaultLease lease, CompletableFuture<Void> done, Duration keepFor, Boolean wasHeld, Throwable error) {
         if (keepFor.isZero()) {
             // The client's next waiter need not wait for the backend's notification.
             localWaitQueues.first(lease.name()).ifPresent(AcquireOperation::changed);
         }
         String lostBefore = lease.lossReason();
         if (error != null) {
-            log.warn("could not release lock '{}' (owner {}): {}; trying again while the server may still"
-                    + " hold it", lease.name(), lease.owner(), describe(error));
-            Supplier<CompletionStage<Boolean>> step = keepFor.isZero() ? lease.acquisition()::release
-                    : () -> handBack(lease, keepFor);
-            cleanUp(step::get, serverDropsAt(lease),
-                    last -> log.warn("gave up releasing lock '{}' (owner {}): {}; it stays held until its"
-                            + " lease or session ends", lease.name(), lease.owner(), describe(last)));
+            log.warn(
+                    "could not release lock '{}' (owner {}): {}; trying again while the server may still" + " hold it",
+                    lease.name(),
+                    lease.owner(),
+                    describe(error));
+            Supplier<CompletionStage<Boolean>> step =
+                    keepFor.isZero() ? lease.acquisition()::release : () -> handBack(lease, keepFor);
+            cleanUp(
+                    step::get,
+                    serverDropsAt(lease),
+                    last -> log.warn(
+                            "gave up releasing lock '{}' (owner {}): {}; it stays held until its"
+                                    + " lease or session ends",
+                            lease.name(),
+                            lease.owner(),
+                            describe(last)));
             if (!serverExpiresLease()) {
                 // A lease on a session is valid while the session lives, which the client
                 // cannot vouch for without the server: the session may have ended before.
-                lease.markLost("its release could not be confirmed (" + describe(error) + "), so the"
-                        + " session it lived in may have ended before it", LockListener.LossCause.FOUND_AT_RELEASE,
+                lease.markLost(
+                        "its release could not be confirmed (" + describe(error) + "), so the"
+                                + " session it lived in may have ended before it",
+                        LockListener.LossCause.FOUND_AT_RELEASE,
                         true);
             }
         } else if (!wasHeld && lostBefore == null) {
-            lease.markLost("found at release: the lock was no longer held by this owner"
-                    + " (it expired or was taken over)", LockListener.LossCause.FOUND_AT_RELEASE, true);
+            lease.markLost(
+                    "found at release: the lock was no longer held by this owner" + " (it expired or was taken over)",
+                    LockListener.LossCause.FOUND_AT_RELEASE,
+                    true);
         }
         String reason = lease.lossReason();
         if (reason != null) {
-            done.completeExceptionally(new LeaseLostException(
-                    "lease of lock '" + lease.name() + "' (fencing token " + lease.fencingToken()
-                            + ") ended before it was released: " + reason));
+            done.completeExceptionally(new LeaseLostException("lease of lock '" + lease.name() + "' (fencing token "
+                    + lease.fencingToken() + ") ended before it was released: " + reason));
         } else {
             log.debug("released lock '{}' held by {}", lease.name(), lease.owner());
             if (listening()) {
@@ -253,18 +276,29 @@ final class Engine {
      */
     private CompletionStage<Boolean> handBack(DefaultLease lease, Duration keepFor) {
         if (!(backend instanceof RenewingBackend renewing) || !capabilities.serverExpiresLease()) {
-            settings.scheduler().schedule(() -> cleanUp(lease.acquisition()::release, Long.MAX_VALUE,
-                    last -> log.warn("could not release lock '{}' (owner {}) after keeping it for {}: {}; it stays"
-                            + " held until its session ends", lease.name(), lease.owner(), Durations.format(keepFor),
-                            describe(last))), keepFor);
+            settings.scheduler()
+                    .schedule(
+                            () -> cleanUp(
+                                    lease.acquisition()::release,
+                                    Long.MAX_VALUE,
+                                    last -> log.warn(
+                                            "could not release lock '{}' (owner {}) after keeping it for {}: {}; it stays"
+                                                    + " held until its session ends",
+                                            lease.name(),
+                                            lease.owner(),
+                                            Durations.format(keepFor),
+                                            describe(last))),
+                            keepFor);
             return CompletableFuture.completedFuture(true);
         }
-        return renewing.renew(List.of(lease.request().withLease(keepFor))).thenApply(outcomes -> switch (outcomes.get(0)) {
-            case RENEWED -> true;
-            case NOT_HELD -> false;
-            case UNDECIDED -> throw new BackendUnavailableException("too few servers answered to keep lock '"
-                    + lease.name() + "' for " + Durations.format(keepFor));
-        });
+        return renewing.renew(List.of(lease.request().withLease(keepFor)))
+                .thenApply(outcomes -> switch (outcomes.get(0)) {
+                    case RENEWED -> true;
+                    case NOT_HELD -> false;
+                    case UNDECIDED ->
+                        throw new BackendUnavailableException("too few servers answered to keep lock '" + lease.name()
+                                + "' for " + Durations.format(keepFor));
+                });
     }
 
     /**
@@ -292,12 +326,14 @@ final class Engine {
                 throw Failures.rethrow(e);
             }
             if (outcome == Renewal.UNDECIDED) {
-                throw new BackendUnavailableException("too few servers answered to extend lock '" + lease.name()
-                        + "'; it keeps the time it had");
+                throw new BackendUnavailableException(
+                        "too few servers answered to extend lock '" + lease.name() + "'; it keeps the time it had");
             }
             if (outcome == Renewal.NOT_HELD) {
-                lease.markLost("extending found the lock no longer held by this owner (it expired or was taken"
-                        + " over)", LockListener.LossCause.RENEWAL_REFUSED, false);
+                lease.markLost(
+                        "extending found the lock no longer held by this owner (it expired or was taken" + " over)",
+                        LockListener.LossCause.RENEWAL_REFUSED,
+                        false);
                 return false;
             }
         }
@@ -320,8 +356,12 @@ final class Engine {
      * until the client closes.
      */
     void releaseOrphan(DefaultLease lease) {
-        log.warn("the thread that held lock '{}' (owner {}, fencing token {}) through the Lock view ended without"
-                + " unlocking it; releasing the lock", lease.name(), lease.owner(), lease.fencingToken());
+        log.warn(
+                "the thread that held lock '{}' (owner {}, fencing token {}) through the Lock view ended without"
+                        + " unlocking it; releasing the lock",
+                lease.name(),
+                lease.owner(),
+                lease.fencingToken());
         lease.startRelease().exceptionally(error -> null);
     }
 
@@ -333,7 +373,8 @@ final class Engine {
     /** Why a lease that reached its local deadline is lost. */
     static String ranOut(DefaultLease lease) {
         String length = Durations.format(lease.request().lease());
-        return lease.renewed() ? "its lease of " + length + " ran out before a renewal succeeded"
+        return lease.renewed()
+                ? "its lease of " + length + " ran out before a renewal succeeded"
                 : "its fixed lease of " + length + " ran out";
     }
 
@@ -352,8 +393,12 @@ final class Engine {
         return done;
     }
 
-    private void cleanUp(Supplier<CompletionStage<?>> step, long serverDropsAt, Consumer<Throwable> giveUp,
-            CompletableFuture<Void> done, int tries) {
+    private void cleanUp(
+            Supplier<CompletionStage<?>> step,
+            long serverDropsAt,
+            Consumer<Throwable> giveUp,
+            CompletableFuture<Void> done,
+            int tries) {
         CompletionStage<?> stage;
         try {
             stage = step.get();
@@ -370,8 +415,8 @@ final class Engine {
                 giveUp.accept(error);
                 done.complete(null);
             } else {
-                settings.scheduler().schedule(() -> cleanUp(step, serverDropsAt, giveUp, done, tries + 1),
-                        Duration.ofNanos(delay));
+                settings.scheduler()
+                        .schedule(() -> cleanUp(step, serverDropsAt, giveUp, done, tries + 1), Duration.ofNanos(delay));
             }
         });
     }
@@ -379,7 +424,8 @@ final class Engine {
     /** When the server drops a lease by itself: its deadline plus the drift allowance; never for a session's. */
     private long serverDropsAt(DefaultLease lease) {
         return serverExpiresLease()
-                ? lease.deadlineNanos() + settings.clockDrift().allowanceNanos(lease.request().lease())
+                ? lease.deadlineNanos()
+                        + settings.clockDrift().allowanceNanos(lease.request().lease())
                 : Long.MAX_VALUE;
     }
 
@@ -394,16 +440,26 @@ final class Engine {
             tell(listener -> listener.leaseLost(lease.name(), cause, lease.heldFor()));
         }
         if (!lease.isReleased()) {
-            log.warn("lost lock '{}' (owner {}, fencing token {}): {}",
-                    lease.name(), lease.owner(), lease.fencingToken(), reason);
+            log.warn(
+                    "lost lock '{}' (owner {}, fencing token {}): {}",
+                    lease.name(),
+                    lease.owner(),
+                    lease.fencingToken(),
+                    reason);
             if (!serverExpiresLease()) {
                 // A grant that lives as long as a session stays on the server while the session
                 // lives on (a fixed lease that ran out, a suspension that ended): nobody believes
                 // it held any more, so it must not block the name. Owner-checked, so harmless
                 // where it is gone already.
-                cleanUp(lease.acquisition()::release, Long.MAX_VALUE, last -> log.warn("could not release lock"
-                        + " '{}' (owner {}) after it was lost: {}; it stays held until its session ends",
-                        lease.name(), lease.owner(), describe(last)));
+                cleanUp(
+                        lease.acquisition()::release,
+                        Long.MAX_VALUE,
+                        last -> log.warn(
+                                "could not release lock"
+                                        + " '{}' (owner {}) after it was lost: {}; it stays held until its session ends",
+                                lease.name(),
+                                lease.owner(),
+                                describe(last)));
             }
         }
         notifyLost(lease, listeners, reason);
@@ -445,8 +501,12 @@ final class Engine {
     }
 
     void logAbandonFailure(LockRequest request, Throwable error) {
-        log.warn("gave up cleaning up after a failed acquisition of lock '{}' (owner {}): {}; anything it took"
-                + " stays until its lease or session ends", request.name(), request.owner(), describe(error));
+        log.warn(
+                "gave up cleaning up after a failed acquisition of lock '{}' (owner {}): {}; anything it took"
+                        + " stays until its lease or session ends",
+                request.name(),
+                request.owner(),
+                describe(error));
     }
 
     void logRenewalFailure(int leases, Throwable error) {
@@ -494,7 +554,8 @@ final class Engine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("not every lease was released within {} at close; the rest expire with their lease",
+            log.warn(
+                    "not every lease was released within {} at close; the rest expire with their lease",
                     Durations.format(CLOSE_RELEASE_WAIT));
         }
         watchdog.stop();

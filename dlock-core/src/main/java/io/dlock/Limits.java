@@ -26,8 +26,8 @@ final class Limits {
             throw new IllegalArgumentException("lock name must not be empty");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("lock name is " + name.length()
-                    + " characters long; the limit is " + MAX_NAME_LENGTH);
+            throw new IllegalArgumentException(
+                    "lock name is " + name.length() + " characters long; the limit is " + MAX_NAME_LENGTH);
         }
         for (int i = 0; i < name.length(); i++) {
             if (Character.isISOControl(name.charAt(i))) {
@@ -41,12 +41,12 @@ final class Limits {
     static Duration checkLease(Duration lease) {
         Objects.requireNonNull(lease, "lease must not be null");
         if (lease.compareTo(MIN_LEASE) < 0) {
-            throw new IllegalArgumentException("lease must be at least " + Durations.format(MIN_LEASE)
-                    + ", was " + (lease.isNegative() ? lease.toString() : Durations.format(lease)));
+            throw new IllegalArgumentException("lease must be at least " + Durations.format(MIN_LEASE) + ", was "
+                    + (lease.isNegative() ? lease.toString() : Durations.format(lease)));
         }
         if (lease.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("lease must be at most " + Durations.format(MAX_DURATION)
-                    + ", was " + Durations.format(lease));
+            throw new IllegalArgumentException(
+                    "lease must be at most " + Durations.format(MAX_DURATION) + ", was " + Durations.format(lease));
         }
         return lease;
     }

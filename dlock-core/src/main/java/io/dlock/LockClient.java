@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -126,9 +126,11 @@ public final class LockClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Health.down(backend.kind(), "interrupted while checking");
         } catch (ExecutionException | TimeoutException e) {
-            return Health.down(backend.kind(), e instanceof TimeoutException
-                    ? "no answer within " + HEALTH_WAIT_SECONDS + " s"
-                    : Engine.describe(Objects.requireNonNullElse(e.getCause(), e)));
+            return Health.down(
+                    backend.kind(),
+                    e instanceof TimeoutException
+                            ? "no answer within " + HEALTH_WAIT_SECONDS + " s"
+                            : Engine.describe(Objects.requireNonNullElse(e.getCause(), e)));
         }
     }
 
@@ -183,7 +185,8 @@ public final class LockClient implements AutoCloseable {
             known.addAll(provider.schemes());
         }
         throw new IllegalArgumentException("no dlock backend for scheme '" + scheme + "' on the class path; "
-                + (known.isEmpty() ? "add dlock-redis (redis, rediss, redlock) or dlock-zookeeper (zk)"
+                + (known.isEmpty()
+                        ? "add dlock-redis (redis, rediss, redlock) or dlock-zookeeper (zk)"
                         : "known schemes: " + String.join(", ", known)));
     }
 
@@ -304,8 +307,8 @@ public final class LockClient implements AutoCloseable {
                     ownCallbacks.close();
                 }
             };
-            ClientSettings settings = new ClientSettings(defaultLease, clockDrift, maxRetryDelay, ticker, timers,
-                    callbacks, LockListeners.of(listeners));
+            ClientSettings settings = new ClientSettings(
+                    defaultLease, clockDrift, maxRetryDelay, ticker, timers, callbacks, LockListeners.of(listeners));
             LockBackend backend = null;
             try {
                 settings.checkValidity(defaultLease);

@@ -30,7 +30,7 @@ final class SystemScheduler implements Scheduler, AutoCloseable {
             var future = executor.schedule(() -> runLogged(task), delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> future.cancel(false);
         } catch (RejectedExecutionException closed) {
-            return () -> { };
+            return () -> {};
         }
     }
 

@@ -1,8 +1,8 @@
 package io.dlock;
 
-import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
+import io.dlock.spi.RenewingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,11 +39,13 @@ final class Watchdog {
     private final Engine engine;
     /** Null for a backend whose grants live as long as a session: then only fixed leases are watched. */
     private final @Nullable RenewingBackend backend;
+
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
     /** The bucket created last, kept while empty for the next leases due in its span; guarded by lock. */
     private @Nullable Bucket newest;
+
     private Scheduler.@Nullable Cancellable timer;
     private long timerDue;
     private boolean stopped;
@@ -161,7 +163,8 @@ final class Watchdog {
                     } else if (now - lease.deadlineNanos() >= 0) {
                         bucket.remove(lease);
                         ended.add(lease);
-                    } else if (lease.renewed() && !lease.watchAtDeadline
+                    } else if (lease.renewed()
+                            && !lease.watchAtDeadline
                             && lease.watchDue - now <= Math.min(interval(lease) / 4, MAX_EARLY_NANOS)) {
                         bucket.remove(lease);
                         (lease.holderThreadEnded() ? orphaned : toRenew).add(lease);
@@ -213,8 +216,8 @@ final class Watchdog {
                 DefaultLease lease = leases.get(i);
                 Renewal outcome = error != null ? Renewal.UNDECIDED : outcomes.get(i);
                 if (engine.listening()) {
-                    engine.tell(listener -> listener.leaseRenewed(lease.name(),
-                            LockListener.RenewalOutcome.valueOf(outcome.name())));
+                    engine.tell(listener ->
+                            listener.leaseRenewed(lease.name(), LockListener.RenewalOutcome.valueOf(outcome.name())));
                 }
                 switch (outcome) {
                     case RENEWED -> {
@@ -223,8 +226,11 @@ final class Watchdog {
                     }
                     case NOT_HELD -> {
                         forget(lease);
-                        lease.markLost("renewal was refused: the lock is no longer held by this owner"
-                                + " (it expired or was taken over)", LockListener.LossCause.RENEWAL_REFUSED, false);
+                        lease.markLost(
+                                "renewal was refused: the lock is no longer held by this owner"
+                                        + " (it expired or was taken over)",
+                                LockListener.LossCause.RENEWAL_REFUSED,
+                                false);
                     }
                     case UNDECIDED -> {
                         long retry = engine.now() + Math.min(RETRY_AFTER_ERROR.toNanos(), interval(lease));
@@ -242,7 +248,9 @@ final class Watchdog {
     /** The leases whose next step falls in one span of {@link #BUCKET_NANOS}, linked through them; guarded by the lock. */
     static final class Bucket {
         final long key;
-        @Nullable DefaultLease first;
+
+        @Nullable
+        DefaultLease first;
 
         Bucket(long key) {
             this.key = key;

@@ -23,7 +23,8 @@ class BackoffTest {
         Duration remaining = Duration.ofMillis(1_500);
         for (int i = 0; i < DRAWS; i++) {
             long delay = backoff.afterDenial(AttemptResult.Denied.holderFor(remaining));
-            assertThat(delay).isBetween(remaining.toNanos(), remaining.plusMillis(5).toNanos());
+            assertThat(delay)
+                    .isBetween(remaining.toNanos(), remaining.plusMillis(5).toNanos());
         }
     }
 
@@ -49,8 +50,14 @@ class BackoffTest {
     @Test
     void errorsDoubleTheDelayFromTenMillisecondsUpToTheCap() {
         for (int i = 0; i < DRAWS; i++) {
-            assertThat(backoff.afterError(1)).isBetween(Duration.ofMillis(5).toNanos(), Duration.ofMillis(10).toNanos());
-            assertThat(backoff.afterError(4)).isBetween(Duration.ofMillis(40).toNanos(), Duration.ofMillis(80).toNanos());
+            assertThat(backoff.afterError(1))
+                    .isBetween(
+                            Duration.ofMillis(5).toNanos(),
+                            Duration.ofMillis(10).toNanos());
+            assertThat(backoff.afterError(4))
+                    .isBetween(
+                            Duration.ofMillis(40).toNanos(),
+                            Duration.ofMillis(80).toNanos());
             assertThat(backoff.afterError(1_000)).isBetween(MAX.toNanos() / 2, MAX.toNanos());
         }
     }
@@ -60,11 +67,17 @@ class BackoffTest {
         long max = 0;
         for (int i = 0; i < DRAWS; i++) {
             long first = backoff.afterCollision(1);
-            assertThat(first).isBetween(Duration.ofMillis(1).toNanos(), Duration.ofMillis(20).toNanos());
+            assertThat(first)
+                    .isBetween(
+                            Duration.ofMillis(1).toNanos(),
+                            Duration.ofMillis(20).toNanos());
             max = Math.max(max, backoff.afterCollision(3));
-            assertThat(backoff.afterCollision(1_000)).isBetween(Duration.ofMillis(1).toNanos(), MAX.toNanos());
+            assertThat(backoff.afterCollision(1_000))
+                    .isBetween(Duration.ofMillis(1).toNanos(), MAX.toNanos());
         }
-        assertThat(max).as("the third collision's cap is 80 ms, and draws reach past the first's")
-                .isBetween(Duration.ofMillis(20).toNanos(), Duration.ofMillis(80).toNanos());
+        assertThat(max)
+                .as("the third collision's cap is 80 ms, and draws reach past the first's")
+                .isBetween(
+                        Duration.ofMillis(20).toNanos(), Duration.ofMillis(80).toNanos());
     }
 }

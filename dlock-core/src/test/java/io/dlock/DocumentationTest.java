@@ -32,15 +32,16 @@ class DocumentationTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     /** {@code [text](target)} and {@code ![alt](target)}, the target up to a space or ')'. */
-    private static final Pattern INLINE_LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    private static final Pattern INLINE_LINK =
+            Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
 
     /** A reference definition, {@code [label]: target}. */
     private static final Pattern REFERENCE_LINK = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(?:\\s+.*)?$");
 
     private static final Pattern HEADING = Pattern.compile("^\\s{0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$");
 
-    private static final Pattern EXAMPLE = Pattern.compile(
-            "// README-EXAMPLE-START[^\\n]*\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL);
+    private static final Pattern EXAMPLE =
+            Pattern.compile("// README-EXAMPLE-START[^\\n]*\\n(.*?)\\n\\s*// README-EXAMPLE-END", Pattern.DOTALL);
 
     @Test
     void everyRelativeLinkLeadsToAFileAndEveryAnchorToAHeading() throws IOException {
@@ -53,7 +54,8 @@ class DocumentationTest {
                 }
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
-                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                Path resolved =
+                        file.isEmpty() ? page : page.getParent().resolve(file).normalize();
                 String where = ROOT.relativize(page) + ": (" + target + ")";
                 if (!resolved.startsWith(ROOT) || !Files.exists(resolved)) {
                     broken.add(where + " leads to no file");
@@ -81,15 +83,25 @@ class DocumentationTest {
                 }
             }
         }
-        assertThat(unchecked).as("java blocks that no README-EXAMPLE-START/END test runs").isEmpty();
+        assertThat(unchecked)
+                .as("java blocks that no README-EXAMPLE-START/END test runs")
+                .isEmpty();
     }
 
     @Test
     void slugsAreGitHubs() {
-        assertThat(slugs(List.of("The `dlock` command", "Fixed leases, `extend` and `releaseAfter`",
-                        "How the Redis tokens survive a data-losing restart", "Faults", "Faults")))
-                .containsExactly("the-dlock-command", "fixed-leases-extend-and-releaseafter",
-                        "how-the-redis-tokens-survive-a-data-losing-restart", "faults", "faults-1");
+        assertThat(slugs(List.of(
+                        "The `dlock` command",
+                        "Fixed leases, `extend` and `releaseAfter`",
+                        "How the Redis tokens survive a data-losing restart",
+                        "Faults",
+                        "Faults")))
+                .containsExactly(
+                        "the-dlock-command",
+                        "fixed-leases-extend-and-releaseafter",
+                        "how-the-redis-tokens-survive-a-data-losing-restart",
+                        "faults",
+                        "faults-1");
     }
 
     /** README.md and every Markdown page under docs/. */
@@ -145,8 +157,11 @@ class DocumentationTest {
         Map<String, Integer> seen = new HashMap<>();
         List<String> slugs = new ArrayList<>();
         for (String heading : headings) {
-            String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replaceAll("<[^>]+>", "");
-            String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}\\p{M} _-]", "").replace(' ', '-');
+            String text =
+                    heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replaceAll("<[^>]+>", "");
+            String slug = text.toLowerCase(Locale.ROOT)
+                    .replaceAll("[^\\p{L}\\p{N}\\p{M} _-]", "")
+                    .replace(' ', '-');
             int count = seen.merge(slug, 1, Integer::sum);
             slugs.add(count == 1 ? slug : slug + "-" + (count - 1));
         }
@@ -194,7 +209,11 @@ class DocumentationTest {
                     .toList()) {
                 Matcher example = EXAMPLE.matcher(Files.readString(source));
                 while (example.find()) {
-                    examples.add(example.group(1).lines().map(String::strip).filter(line -> !line.isEmpty()).toList());
+                    examples.add(example.group(1)
+                            .lines()
+                            .map(String::strip)
+                            .filter(line -> !line.isEmpty())
+                            .toList());
                 }
             }
         }
@@ -204,7 +223,8 @@ class DocumentationTest {
 
     /** Whether every line of {@code shown} appears in {@code example}, in order, from its first line to its last. */
     private static boolean isSubsequence(List<String> shown, List<String> example) {
-        if (shown.isEmpty() || !shown.get(0).equals(example.get(0))
+        if (shown.isEmpty()
+                || !shown.get(0).equals(example.get(0))
                 || !shown.get(shown.size() - 1).equals(example.get(example.size() - 1))) {
             return false;
         }

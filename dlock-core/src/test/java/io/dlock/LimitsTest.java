@@ -13,7 +13,8 @@ class LimitsTest {
     void namesUpTo256CharactersWithoutControlCharactersPass() {
         assertThat(Limits.checkName("orders:42")).isEqualTo("orders:42");
         assertThat(Limits.checkName("é".repeat(256))).hasSize(256);
-        assertThatThrownBy(() -> Limits.checkName(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> Limits.checkName(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("name");
         assertThatThrownBy(() -> Limits.checkName("")).hasMessage("lock name must not be empty");
         assertThatThrownBy(() -> Limits.checkName("x".repeat(257)))

@@ -3,7 +3,6 @@ package io.dlock.bench;
 import io.dlock.servers.RedisServer;
 import io.dlock.servers.RedisServers;
 import io.dlock.servers.ZooKeeperServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,18 +43,21 @@ public final class BenchMain {
         boolean quick = arguments.contains("--quick");
         int rounds = Integer.parseInt(valueAfter(arguments, "--rounds", "1"));
         String out = valueAfter(arguments, "--out", null);
-        Selection selection = new Selection(valueAfter(arguments, "--only", null), valueAfter(arguments, "--scenarios", null));
+        Selection selection =
+                new Selection(valueAfter(arguments, "--only", null), valueAfter(arguments, "--scenarios", null));
         BenchReport report = new BenchReport(quick, rounds, selection);
         List<String> failed = new ArrayList<>();
         CpuSpinner spinner = CpuSpinner.start();
         try (RedisServers redis = RedisServers.start(BenchServers.REDIS_COUNT);
                 ZooKeeperServer zooKeeper = ZooKeeperServer.standalone()) {
             report.servers(redis.get(0), zooKeeper);
-            String redisHosts = redis.all().stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","));
+            String redisHosts =
+                    redis.all().stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","));
             System.setProperty(BenchServers.REDIS_PROPERTY, redisHosts);
             System.setProperty(BenchServers.ZOOKEEPER_PROPERTY, zooKeeper.hostAndPort());
             BenchServers.awaitRedlockQuarantine(redis);
-            List<String> jvmArgs = List.of("-D" + BenchServers.REDIS_PROPERTY + "=" + redisHosts,
+            List<String> jvmArgs = List.of(
+                    "-D" + BenchServers.REDIS_PROPERTY + "=" + redisHosts,
                     "-D" + BenchServers.ZOOKEEPER_PROPERTY + "=" + zooKeeper.hostAndPort());
             for (int round = 0; round < rounds; round++) {
                 for (Scenario scenario : Scenario.values()) {
@@ -63,7 +65,8 @@ public final class BenchMain {
                         List<Implementation> implementations = selection.of(scenario.implementations());
                         Map<Implementation, Measurement> measured = run(scenario, implementations, quick, jvmArgs);
                         // JMH reports a failed benchmark and goes on; the run must not pass for it.
-                        implementations.stream().filter(i -> !measured.containsKey(i))
+                        implementations.stream()
+                                .filter(i -> !measured.containsKey(i))
                                 .forEach(i -> failed.add(scenario.method + " of " + i));
                         report.add(scenario, measured);
                     }
@@ -71,15 +74,18 @@ public final class BenchMain {
             }
             if (selection.runs("handoffs")) {
                 try (BenchServers servers = new BenchServers()) {
-                    HandoffProbe handoffs = new HandoffProbe(servers, new ZooKeeperPackets(zooKeeper), 8, quick ? 20 : 250);
+                    HandoffProbe handoffs =
+                            new HandoffProbe(servers, new ZooKeeperPackets(zooKeeper), 8, quick ? 20 : 250);
                     for (Implementation implementation : selection.of(Scenario.ONE_NAME.implementations())) {
                         report.add(handoffs.measure(implementation));
                     }
                 }
             }
             if (selection.runs("leases")) {
-                LeaseScaleProbe leases = new LeaseScaleProbe(redis.get(0).hostAndPort(),
-                        quick ? 500 : 10_000, quick ? Duration.ofSeconds(2) : Duration.ofSeconds(35));
+                LeaseScaleProbe leases = new LeaseScaleProbe(
+                        redis.get(0).hostAndPort(),
+                        quick ? 500 : 10_000,
+                        quick ? Duration.ofSeconds(2) : Duration.ofSeconds(35));
                 report.add(leases.dlock());
                 report.add(leases.redisson());
             }
@@ -98,11 +104,14 @@ public final class BenchMain {
         }
     }
 
-    private static Map<Implementation, Measurement> run(Scenario scenario, List<Implementation> implementations,
-            boolean quick, List<String> jvmArgs) throws Exception {
+    private static Map<Implementation, Measurement> run(
+            Scenario scenario, List<Implementation> implementations, boolean quick, List<String> jvmArgs)
+            throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(LockBenchmarks.class.getName() + "." + scenario.method + "$")
-                .param("implementation", implementations.stream().map(Enum::name).toArray(String[]::new))
+                .param(
+                        "implementation",
+                        implementations.stream().map(Enum::name).toArray(String[]::new))
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3)
                 .warmupTime(quick ? TimeValue.milliseconds(200) : TimeValue.seconds(1))
@@ -114,7 +123,8 @@ public final class BenchMain {
         }
         Map<Implementation, Measurement> measured = new EnumMap<>(Implementation.class);
         for (RunResult result : new Runner(options.build()).run()) {
-            Implementation implementation = Implementation.valueOf(result.getParams().getParam("implementation"));
+            Implementation implementation =
+                    Implementation.valueOf(result.getParams().getParam("implementation"));
             measured.put(implementation, Measurement.of(scenario, result));
         }
         return measured;
@@ -126,13 +136,15 @@ public final class BenchMain {
     }
 
     /** Which implementations and scenarios this run covers; everything unless narrowed. */
-    record Selection(@Nullable String implementations, @Nullable String scenarios) {
+    record Selection(
+            @Nullable String implementations, @Nullable String scenarios) {
 
         List<Implementation> of(List<Implementation> candidates) {
             if (implementations == null) {
                 return candidates;
             }
-            List<String> wanted = Arrays.asList(implementations.toUpperCase(java.util.Locale.ROOT).split(","));
+            List<String> wanted = Arrays.asList(
+                    implementations.toUpperCase(java.util.Locale.ROOT).split(","));
             return candidates.stream().filter(i -> wanted.contains(i.name())).toList();
         }
 
@@ -158,7 +170,7 @@ public final class BenchMain {
             switch (this) {
                 case DISTINCT_NAMES -> all.remove(Implementation.FLOOR_REDIS_PING);
                 case ONE_NAME -> all.removeIf(Implementation::isFloor);
-                default -> { }
+                default -> {}
             }
             return all;
         }
@@ -181,7 +193,9 @@ public final class BenchMain {
                         break;
                     }
                 }
-                return new Measurement(primary.getStatistics().getPercentile(50), primary.getStatistics().getPercentile(99),
+                return new Measurement(
+                        primary.getStatistics().getPercentile(50),
+                        primary.getStatistics().getPercentile(99),
                         allocated);
             }
             return new Measurement(primary.getScore(), Double.NaN, Double.NaN);

@@ -39,10 +39,19 @@ final class BenchReport {
     }
 
     void servers(RedisServer redis, ZooKeeperServer zooKeeper) {
-        redisVersion = redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:"))
-                .map(l -> l.substring("redis_version:".length()).trim()).findFirst().orElse("?");
-        zooKeeperVersion = zooKeeper.fourLetterWord("srvr").lines().filter(l -> l.startsWith("Zookeeper version:"))
-                .map(l -> l.substring("Zookeeper version:".length()).trim().split("[-,]", -1)[0]).findFirst().orElse("?");
+        redisVersion = redis.command("INFO", "server")
+                .lines()
+                .filter(l -> l.startsWith("redis_version:"))
+                .map(l -> l.substring("redis_version:".length()).trim())
+                .findFirst()
+                .orElse("?");
+        zooKeeperVersion = zooKeeper
+                .fourLetterWord("srvr")
+                .lines()
+                .filter(l -> l.startsWith("Zookeeper version:"))
+                .map(l -> l.substring("Zookeeper version:".length()).trim().split("[-,]", -1)[0])
+                .findFirst()
+                .orElse("?");
     }
 
     void add(Scenario scenario, Map<Implementation, Measurement> round) {
@@ -63,15 +72,25 @@ final class BenchReport {
         if (quick) {
             md.append("**Smoke run (`--quick`): these figures mean nothing; they only show the benchmarks run.**\n\n");
         }
-        md.append(String.format(Locale.ROOT, "%s; %s, %d CPUs; Java %s; Redis %s; ZooKeeper %s; %d round(s). "
+        md.append(String.format(
+                Locale.ROOT,
+                "%s; %s, %d CPUs; Java %s; Redis %s; ZooKeeper %s; %d round(s). "
                         + "Ratios are computed within a round and shown as the median [min-max] over rounds.%n%n",
-                LocalDate.now(ZoneId.systemDefault()), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                redisVersion, zooKeeperVersion, rounds));
+                LocalDate.now(ZoneId.systemDefault()),
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                redisVersion,
+                zooKeeperVersion,
+                rounds));
         if (scenarios.containsKey(Scenario.UNCONTENDED)) {
             latency(md);
         }
         if (scenarios.containsKey(Scenario.DISTINCT_NAMES)) {
-            throughput(md, Scenario.DISTINCT_NAMES, "8 threads, each on its own lock (acquire + release per second, higher is better)");
+            throughput(
+                    md,
+                    Scenario.DISTINCT_NAMES,
+                    "8 threads, each on its own lock (acquire + release per second, higher is better)");
         }
         if (scenarios.containsKey(Scenario.ONE_NAME)) {
             throughput(md, Scenario.ONE_NAME, "8 threads on one lock (hand-offs per second, higher is better)");
@@ -91,8 +110,12 @@ final class BenchReport {
         md.append("|---|---:|---:|---:|---:|---:|\n");
         List<Map<Implementation, Measurement>> all = scenarios.getOrDefault(Scenario.UNCONTENDED, List.of());
         for (Implementation implementation : selection.of(Scenario.UNCONTENDED.implementations())) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", implementation,
-                    median(all, implementation, Measurement::value), median(all, implementation, Measurement::p99),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s |%n",
+                    implementation,
+                    median(all, implementation, Measurement::value),
+                    median(all, implementation, Measurement::p99),
                     ratio(all, implementation, Optional.of(implementation.floor())),
                     ratio(all, implementation, implementation.peer()),
                     median(all, implementation, Measurement::allocatedBytes)));
@@ -106,9 +129,14 @@ final class BenchReport {
         List<Map<Implementation, Measurement>> all = scenarios.getOrDefault(scenario, List.of());
         for (Implementation implementation : selection.of(scenario.implementations())) {
             Optional<Implementation> floor = scenario.implementations().contains(implementation.floor())
-                    ? Optional.of(implementation.floor()) : Optional.empty();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", implementation,
-                    median(all, implementation, Measurement::value), ratio(all, implementation, floor),
+                    ? Optional.of(implementation.floor())
+                    : Optional.empty();
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s |%n",
+                    implementation,
+                    median(all, implementation, Measurement::value),
+                    ratio(all, implementation, floor),
                     ratio(all, implementation, implementation.peer())));
         }
         md.append('\n');
@@ -121,8 +149,13 @@ final class BenchReport {
         md.append("| implementation | hand-offs / s | mean gap (us) | server requests / hand-off |\n");
         md.append("|---|---:|---:|---:|\n");
         for (HandoffProbe.Result r : handoffs) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.2f |%n", r.implementation(),
-                    r.handoffsPerSecond(), r.meanGapMicros(), r.requestsPerHandoff()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.1f | %.2f |%n",
+                    r.implementation(),
+                    r.handoffsPerSecond(),
+                    r.meanGapMicros(),
+                    r.requestsPerHandoff()));
         }
         md.append('\n');
     }
@@ -132,42 +165,63 @@ final class BenchReport {
         md.append("| implementation | leases | held for | requests to Redis / s | client heap / lease (bytes) |\n");
         md.append("|---|---:|---:|---:|---:|\n");
         for (LeaseScaleProbe.Result r : leases) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d s | %.1f | %.0f |%n", r.implementation(), r.leases(),
-                    r.hold().toSeconds(), r.requestsPerSecond(), r.bytesPerLease()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d s | %.1f | %.0f |%n",
+                    r.implementation(),
+                    r.leases(),
+                    r.hold().toSeconds(),
+                    r.requestsPerSecond(),
+                    r.bytesPerLease()));
         }
         md.append('\n');
     }
 
-    private static String median(List<Map<Implementation, Measurement>> rounds, Implementation implementation,
+    private static String median(
+            List<Map<Implementation, Measurement>> rounds,
+            Implementation implementation,
             ToDoubleFunction<Measurement> figure) {
-        double[] values = rounds.stream().filter(r -> r.containsKey(implementation))
-                .mapToDouble(r -> figure.applyAsDouble(r.get(implementation))).filter(v -> !Double.isNaN(v))
-                .sorted().toArray();
-        return values.length == 0 ? "-" : String.format(Locale.ROOT, values[values.length / 2] >= 100 ? "%.0f" : "%.1f",
-                values[values.length / 2]);
+        double[] values = rounds.stream()
+                .filter(r -> r.containsKey(implementation))
+                .mapToDouble(r -> figure.applyAsDouble(r.get(implementation)))
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
+        return values.length == 0
+                ? "-"
+                : String.format(
+                        Locale.ROOT, values[values.length / 2] >= 100 ? "%.0f" : "%.1f", values[values.length / 2]);
     }
 
-    private static String ratio(List<Map<Implementation, Measurement>> rounds, Implementation implementation,
+    private static String ratio(
+            List<Map<Implementation, Measurement>> rounds,
+            Implementation implementation,
             Optional<Implementation> reference) {
         if (reference.isEmpty()) {
             return "-";
         }
         double[] ratios = rounds.stream()
                 .filter(r -> r.containsKey(implementation) && r.containsKey(reference.get()))
-                .mapToDouble(r -> r.get(implementation).value() / r.get(reference.get()).value())
-                .sorted().toArray();
+                .mapToDouble(r ->
+                        r.get(implementation).value() / r.get(reference.get()).value())
+                .sorted()
+                .toArray();
         if (ratios.length == 0) {
             return "-";
         }
         String median = String.format(Locale.ROOT, "%.2fx", ratios[ratios.length / 2]);
-        return ratios.length == 1 ? median
+        return ratios.length == 1
+                ? median
                 : median + String.format(Locale.ROOT, " [%.2f-%.2f]", ratios[0], ratios[ratios.length - 1]);
     }
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

@@ -18,6 +18,7 @@ final class BenchServers implements AutoCloseable {
     static final String REDIS_PROPERTY = "dlock.bench.redis";
     /** {@code host:port} of the ZooKeeper server. */
     static final String ZOOKEEPER_PROPERTY = "dlock.bench.zookeeper";
+
     static final int REDIS_COUNT = 5;
 
     private @Nullable RedisServers ownRedis;
@@ -48,9 +49,11 @@ final class BenchServers implements AutoCloseable {
      */
     static void awaitRedlockQuarantine(RedisServers redis) {
         long quarantineSeconds = 30;
-        long youngest = redis.all().stream().mapToLong(RedisServer::uptimeSeconds).min().orElse(quarantineSeconds);
+        long youngest =
+                redis.all().stream().mapToLong(RedisServer::uptimeSeconds).min().orElse(quarantineSeconds);
         if (youngest < quarantineSeconds) {
-            System.out.printf("waiting %d s until the Redis servers count for Redlock%n", quarantineSeconds - youngest + 1);
+            System.out.printf(
+                    "waiting %d s until the Redis servers count for Redlock%n", quarantineSeconds - youngest + 1);
             try {
                 Thread.sleep((quarantineSeconds - youngest + 1) * 1_000);
             } catch (InterruptedException e) {

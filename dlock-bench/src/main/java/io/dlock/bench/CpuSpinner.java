@@ -23,7 +23,8 @@ final class CpuSpinner implements AutoCloseable {
             for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
                 spinner.spinners.add(new ProcessBuilder("nice", "-n", "19", "sh", "-c", loop)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start());
             }
         } catch (IOException e) {
             spinner.close();

@@ -22,8 +22,8 @@ final class HandoffProbe {
      * @param requestsPerHandoff client requests (Redis, summed over the nodes; commands scripts
      *     run inside do not count) or packets received (ZooKeeper) per acquire + release
      */
-    record Result(Implementation implementation, double handoffsPerSecond, double meanGapMicros,
-            double requestsPerHandoff) {}
+    record Result(
+            Implementation implementation, double handoffsPerSecond, double meanGapMicros, double requestsPerHandoff) {}
 
     private final BenchServers servers;
     private final ZooKeeperPackets zooKeeperPackets;
@@ -44,19 +44,23 @@ final class HandoffProbe {
             run(driver, rounds);
             long elapsed = System.nanoTime() - start;
             int handoffs = threads * rounds;
-            return new Result(implementation, handoffs / (elapsed / 1e9), elapsed / 1e3 / handoffs,
+            return new Result(
+                    implementation,
+                    handoffs / (elapsed / 1e9),
+                    elapsed / 1e3 / handoffs,
                     countRequests(implementation, driver) / (double) handoffs);
         }
     }
 
     /** Runs the same hand-offs again, counting what reaches the servers. */
     private long countRequests(Implementation implementation, LockDriver driver) throws Exception {
-        int nodes = switch (implementation.floor()) {
-            case FLOOR_REDLOCK_3 -> 3;
-            case FLOOR_REDLOCK_5 -> 5;
-            case FLOOR_ZOOKEEPER -> 0;
-            default -> 1;
-        };
+        int nodes =
+                switch (implementation.floor()) {
+                    case FLOOR_REDLOCK_3 -> 3;
+                    case FLOOR_REDLOCK_5 -> 5;
+                    case FLOOR_ZOOKEEPER -> 0;
+                    default -> 1;
+                };
         if (nodes == 0) {
             long before = zooKeeperPackets.received();
             run(driver, rounds);

@@ -32,9 +32,12 @@ public final class InterleavedLatency {
     /** Runs the rounds; see the class comment. */
     public static void main(String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
-        List<Implementation> implementations = Arrays.stream(valueAfter(arguments, "--only",
-                        "DLOCK_ZOOKEEPER,CURATOR_MUTEX,FLOOR_ZOOKEEPER").toUpperCase(Locale.ROOT).split(","))
-                .map(Implementation::valueOf).toList();
+        List<Implementation> implementations = Arrays.stream(
+                        valueAfter(arguments, "--only", "DLOCK_ZOOKEEPER,CURATOR_MUTEX,FLOOR_ZOOKEEPER")
+                                .toUpperCase(Locale.ROOT)
+                                .split(","))
+                .map(Implementation::valueOf)
+                .toList();
         int rounds = Integer.parseInt(valueAfter(arguments, "--rounds", "200"));
         int burst = Integer.parseInt(valueAfter(arguments, "--burst", "50"));
         Duration warmUp = Duration.ofSeconds(Long.parseLong(valueAfter(arguments, "--warmup", "30")));
@@ -90,18 +93,28 @@ public final class InterleavedLatency {
         return latencies;
     }
 
-    private static String table(List<Implementation> implementations, Map<Implementation, List<Long>> samples,
-            Map<Implementation, long[]> burstMedians, int burst) {
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+    private static String table(
+            List<Implementation> implementations,
+            Map<Implementation, List<Long>> samples,
+            Map<Implementation, long[]> burstMedians,
+            int burst) {
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%d CPUs; Java %s; %d rounds of %d acquire + release per implementation.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                filled(burstMedians, implementations.get(0)).length, burst));
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                filled(burstMedians, implementations.get(0)).length,
+                burst));
         md.append("| implementation | p50 (us) | p90 (us) | p50 / floor | p50 / peer |\n|---|---:|---:|---:|---:|\n");
         for (Implementation implementation : implementations) {
             List<Long> all = new ArrayList<>(filled(samples, implementation));
             all.sort(null);
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", implementation,
-                    all.get(all.size() / 2) / 1e3, all.get(all.size() * 9 / 10) / 1e3,
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %s | %s |%n",
+                    implementation,
+                    all.get(all.size() / 2) / 1e3,
+                    all.get(all.size() * 9 / 10) / 1e3,
                     ratio(burstMedians, implementation, Optional.of(implementation.floor())),
                     ratio(burstMedians, implementation, implementation.peer())));
         }
@@ -109,8 +122,8 @@ public final class InterleavedLatency {
     }
 
     /** The median [quartiles] over rounds of {@code implementation}'s burst median over {@code other}'s. */
-    private static String ratio(Map<Implementation, long[]> burstMedians, Implementation implementation,
-            Optional<Implementation> other) {
+    private static String ratio(
+            Map<Implementation, long[]> burstMedians, Implementation implementation, Optional<Implementation> other) {
         if (other.isEmpty() || other.get() == implementation || !burstMedians.containsKey(other.get())) {
             return "-";
         }
@@ -121,7 +134,11 @@ public final class InterleavedLatency {
             ratios[round] = mine[round] / (double) theirs[round];
         }
         Arrays.sort(ratios);
-        return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratios[ratios.length / 2], ratios[ratios.length / 4],
+        return String.format(
+                Locale.ROOT,
+                "%.2fx [%.2f-%.2f]",
+                ratios[ratios.length / 2],
+                ratios[ratios.length / 4],
                 ratios[ratios.length * 3 / 4]);
     }
 

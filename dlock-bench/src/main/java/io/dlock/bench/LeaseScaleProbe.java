@@ -105,7 +105,9 @@ final class LeaseScaleProbe {
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(20);
-            lowest = Math.min(lowest, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            lowest = Math.min(
+                    lowest,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return lowest;
     }

@@ -30,7 +30,8 @@ final class RedisMonitor implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             if (!"+OK".equals(in.readLine())) {
                 throw new IllegalStateException("MONITOR refused by " + hostAndPort);
             }

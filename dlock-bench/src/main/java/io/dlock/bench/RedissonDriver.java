@@ -17,7 +17,11 @@ import org.redisson.config.Config;
 final class RedissonDriver implements LockDriver {
 
     /** Which Redisson lock to take. */
-    enum Kind { LOCK, FENCED_LOCK, RED_LOCK }
+    enum Kind {
+        LOCK,
+        FENCED_LOCK,
+        RED_LOCK
+    }
 
     private final List<RedissonClient> clients = new ArrayList<>();
     private final BiFunction<List<RedissonClient>, String, RLock> lockFor;
@@ -33,7 +37,9 @@ final class RedissonDriver implements LockDriver {
         lockFor = switch (kind) {
             case LOCK -> (all, name) -> all.get(0).getLock(name);
             case FENCED_LOCK -> (all, name) -> all.get(0).getFencedLock(name);
-            case RED_LOCK -> (all, name) -> new RedissonRedLock(all.stream().map(c -> c.getLock(name)).toArray(RLock[]::new));
+            case RED_LOCK ->
+                (all, name) -> new RedissonRedLock(
+                        all.stream().map(c -> c.getLock(name)).toArray(RLock[]::new));
         };
     }
 

@@ -59,7 +59,9 @@ public enum ScheduledTaskLock {
             @Override
             public void lockUnlock(String name) {
                 try {
-                    Lease lease = client.lock(name).tryAcquire(Duration.ZERO, LOCK_AT_MOST_FOR).orElseThrow();
+                    Lease lease = client.lock(name)
+                            .tryAcquire(Duration.ZERO, LOCK_AT_MOST_FOR)
+                            .orElseThrow();
                     lease.close();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -79,20 +79,33 @@ public final class ShedLockLatency {
         return latencies;
     }
 
-    private static String table(List<ScheduledTaskLock> implementations, Map<ScheduledTaskLock, List<Long>> samples,
-            Map<ScheduledTaskLock, long[]> burstMedians, int burst) {
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+    private static String table(
+            List<ScheduledTaskLock> implementations,
+            Map<ScheduledTaskLock, List<Long>> samples,
+            Map<ScheduledTaskLock, long[]> burstMedians,
+            int burst) {
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%d CPUs; Java %s; %d rounds of %d lock + unlock per implementation.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                filled(burstMedians, implementations.get(0)).length, burst));
-        md.append("| implementation | p50 (us) | p90 (us) | p50 / DLOCK | p50 / SHEDLOCK_REDIS |\n|---|---:|---:|---:|---:|\n");
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                filled(burstMedians, implementations.get(0)).length,
+                burst));
+        md.append(
+                "| implementation | p50 (us) | p90 (us) | p50 / DLOCK | p50 / SHEDLOCK_REDIS |\n|---|---:|---:|---:|---:|\n");
         for (ScheduledTaskLock implementation : implementations) {
             List<Long> all = new ArrayList<>(filled(samples, implementation));
             all.sort(null);
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", implementation,
-                    all.get(all.size() / 2) / 1e3, all.get(all.size() * 9 / 10) / 1e3,
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %s | %s |%n",
+                    implementation,
+                    all.get(all.size() / 2) / 1e3,
+                    all.get(all.size() * 9 / 10) / 1e3,
                     ratio(filled(burstMedians, implementation), filled(burstMedians, ScheduledTaskLock.DLOCK)),
-                    ratio(filled(burstMedians, implementation), filled(burstMedians, ScheduledTaskLock.SHEDLOCK_REDIS))));
+                    ratio(
+                            filled(burstMedians, implementation),
+                            filled(burstMedians, ScheduledTaskLock.SHEDLOCK_REDIS))));
         }
         return md.toString();
     }
@@ -107,7 +120,11 @@ public final class ShedLockLatency {
             ratios[round] = mine[round] / (double) theirs[round];
         }
         Arrays.sort(ratios);
-        return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratios[ratios.length / 2], ratios[ratios.length / 4],
+        return String.format(
+                Locale.ROOT,
+                "%.2fx [%.2f-%.2f]",
+                ratios[ratios.length / 2],
+                ratios[ratios.length / 4],
                 ratios[ratios.length * 3 / 4]);
     }
 

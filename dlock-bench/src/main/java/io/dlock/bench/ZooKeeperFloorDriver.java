@@ -44,8 +44,8 @@ final class ZooKeeperFloorDriver implements LockDriver {
         if (parents.add(parent) && zooKeeper.exists(parent, false) == null) {
             zooKeeper.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
-        String node = zooKeeper.create(parent + "/lock-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                CreateMode.EPHEMERAL_SEQUENTIAL);
+        String node = zooKeeper.create(
+                parent + "/lock-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
         zooKeeper.getChildren(parent, false);
         zooKeeper.delete(node, -1);
     }

@@ -13,8 +13,12 @@ final class ZooKeeperPackets {
 
     long received() {
         String prefix = "zk_packets_received";
-        return server.fourLetterWord("mntr").lines().filter(line -> line.startsWith(prefix))
-                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()).trim()))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no " + prefix + " in mntr"));
+        return server.fourLetterWord("mntr")
+                .lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToLong(
+                        line -> Long.parseLong(line.substring(prefix.length()).trim()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + prefix + " in mntr"));
     }
 }

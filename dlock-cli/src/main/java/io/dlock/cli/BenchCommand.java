@@ -30,10 +30,14 @@ import picocli.CommandLine.Spec;
  * service, the same scenarios as the JMH benchmarks (uncontended with one thread, many threads
  * on distinct names, many threads on one name).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure acquire + release throughput and latency against a lock service.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure acquire + release throughput and latency against a lock service.",
             "%nEach thread loops: acquire (waiting if needed), release; the latency is the whole loop."
-                + " Live progress goes to stderr (see --progress); the result to stdout.%n"})
+                    + " Live progress goes to stderr (see --progress); the result to stdout.%n"
+        })
 final class BenchCommand implements Callable<Integer> {
 
     /**
@@ -44,7 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     private static final String STDERR_IS_TERMINAL = "dlock.stderrIsTerminal";
 
     /** How the threads' lock names relate. */
-    enum Keys { one, distinct }
+    enum Keys {
+        one,
+        distinct
+    }
 
     @Spec
     private CommandSpec spec;
@@ -52,14 +59,22 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     private BackendOption backend;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "Concurrent threads (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-t", "--threads"},
+            defaultValue = "1",
+            description = "Concurrent threads (default: ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = {"-d", "--duration"},
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How long to measure (default: ${DEFAULT-VALUE}).")
     private Duration duration;
 
-    @Option(names = "--keys", defaultValue = "distinct",
+    @Option(
+            names = "--keys",
+            defaultValue = "distinct",
             description = "one: every thread takes the same lock (hand-offs); distinct: one lock per thread"
                     + " (default: ${DEFAULT-VALUE}).")
     private Keys keys;
@@ -67,9 +82,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
-    @Option(names = "--progress", negatable = true,
+    @Option(
+            names = "--progress",
+            negatable = true,
             description = "Show live progress on stderr once a second; --no-progress to hide it (default: when stderr"
-                + " is a terminal, which the dlock launcher checks with [ -t 2 ]; off when run with java -jar).")
+                    + " is a terminal, which the dlock launcher checks with [ -t 2 ]; off when run with java -jar).")
     private @Nullable Boolean progress;
 
     @Override
@@ -184,7 +201,11 @@ final class BenchCommand implements Callable<Integer> {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(elapsedNanos);
             if (on && seconds > shownSeconds) {
                 shownSeconds = seconds;
-                err.printf(Locale.ROOT, "\r  %3ds  %,d acquire+release  %,.0f/s   ", seconds, operations,
+                err.printf(
+                        Locale.ROOT,
+                        "\r  %3ds  %,d acquire+release  %,.0f/s   ",
+                        seconds,
+                        operations,
                         operations / (double) seconds);
                 err.flush();
             }
@@ -199,23 +220,35 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private String asTable(long[] sorted, long elapsedNanos) {
-        return String.format(Locale.ROOT, "%nthreads %d, keys %s, %s%n%n"
+        return String.format(
+                Locale.ROOT,
+                "%nthreads %d, keys %s, %s%n%n"
                         + "| operations | per second | p50 | p99 | p99.9 | max |%n"
                         + "|---:|---:|---:|---:|---:|---:|%n"
                         + "| %,d | %,.0f | %s | %s | %s | %s |%n",
-                threads, keys, String.format(Locale.ROOT, "%.1f s", elapsedNanos / 1e9), sorted.length,
+                threads,
+                keys,
+                String.format(Locale.ROOT, "%.1f s", elapsedNanos / 1e9),
+                sorted.length,
                 sorted.length / (elapsedNanos / 1e9),
-                micros(percentile(sorted, 50)), micros(percentile(sorted, 99)), micros(percentile(sorted, 99.9)),
+                micros(percentile(sorted, 50)),
+                micros(percentile(sorted, 99)),
+                micros(percentile(sorted, 99.9)),
                 micros(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
     }
 
     private String asJson(long[] sorted, long elapsedNanos) {
-        return new Json().field("threads", threads).field("keys", keys.name())
-                .field("seconds", elapsedNanos / 1e9).field("operations", sorted.length)
-                .field("perSecond", sorted.length / (elapsedNanos / 1e9))
-                .field("p50Micros", percentile(sorted, 50) / 1e3).field("p99Micros", percentile(sorted, 99) / 1e3)
-                .field("p999Micros", percentile(sorted, 99.9) / 1e3)
-                .field("maxMicros", sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3) + "\n";
+        return new Json()
+                        .field("threads", threads)
+                        .field("keys", keys.name())
+                        .field("seconds", elapsedNanos / 1e9)
+                        .field("operations", sorted.length)
+                        .field("perSecond", sorted.length / (elapsedNanos / 1e9))
+                        .field("p50Micros", percentile(sorted, 50) / 1e3)
+                        .field("p99Micros", percentile(sorted, 99) / 1e3)
+                        .field("p999Micros", percentile(sorted, 99.9) / 1e3)
+                        .field("maxMicros", sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3)
+                + "\n";
     }
 
     private static long percentile(long[] sorted, double percent) {

@@ -36,7 +36,8 @@ final class CommandLauncher {
     /** The launcher for this system, with setsid(1) looked up on this process's PATH. */
     static CommandLauncher forThisSystem() {
         Optional<String> path = Optional.ofNullable(System.getenv("PATH"));
-        Optional<Path> setsid = path.stream().flatMap(p -> List.of(p.split(":")).stream())
+        Optional<Path> setsid = path.stream()
+                .flatMap(p -> List.of(p.split(":")).stream())
                 .filter(directory -> !directory.isEmpty())
                 .map(directory -> Path.of(directory, "setsid"))
                 .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))

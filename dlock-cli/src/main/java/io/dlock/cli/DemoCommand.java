@@ -29,15 +29,20 @@ import picocli.CommandLine.Spec;
  * needing nothing installed but a JDK. Every server it starts is stopped at the end, also on
  * failure or Ctrl-C.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show dlock at work on servers it starts and stops itself.",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show dlock at work on servers it starts and stops itself.",
             "%nStarts three Redis servers and a ZooKeeper on loopback: Redlock with nodes failing,"
-                + " fencing tokens stopping a stale writer, a fair queue. Needs nothing but a JDK: uses"
-                + " redis-server from the PATH or the one bundled in dlock.%n"})
+                    + " fencing tokens stopping a stale writer, a fair queue. Needs nothing but a JDK: uses"
+                    + " redis-server from the PATH or the one bundled in dlock.%n"
+        })
 final class DemoCommand implements Callable<Integer> {
 
     /** Short, so the demo need not wait long for freshly started nodes to count. */
     private static final Duration QUARANTINE = Duration.ofSeconds(3);
+
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final String LOCK = "demo:report";
     /** The Redlock backend's logger, which reports each node at INFO when a client connects. */
@@ -52,8 +57,10 @@ final class DemoCommand implements Callable<Integer> {
     // Set first thing in call(), before any use: picocli calls nothing else.
     @SuppressWarnings("NullAway.Init")
     private Narrator say;
+
     @SuppressWarnings("NullAway.Init")
     private RedisServers redis;
+
     @SuppressWarnings("NullAway.Init")
     private String redlock;
 
@@ -94,7 +101,9 @@ final class DemoCommand implements Callable<Integer> {
         for (RedisServer server : redis.all()) {
             say.say("started %s (%s)", server.uri(), server.binary());
         }
-        say.say("a node's vote counts once it has been up %ds: a node that just (re)started may have", QUARANTINE.toSeconds());
+        say.say(
+                "a node's vote counts once it has been up %ds: a node that just (re)started may have",
+                QUARANTINE.toSeconds());
         say.say("forgotten the locks it held (the Redlock page's \"delayed restart\", done by the client)");
         say.say("a client connects to every node at once and reports:");
         try (LockClient client = redlockClientReportingNodes()) {
@@ -140,25 +149,32 @@ final class DemoCommand implements Callable<Integer> {
         say.say("restarted both nodes, empty; their votes count again after %ds", QUARANTINE.toSeconds());
         FencedStore store = new FencedStore();
         try (PausableScheduler timers = new PausableScheduler();
-                LockClient slow = LockClient.builder(redlock).defaultLease(LEASE).time(Ticker.system(), timers).build();
+                LockClient slow = LockClient.builder(redlock)
+                        .defaultLease(LEASE)
+                        .time(Ticker.system(), timers)
+                        .build();
                 LockClient fast = redlockClient()) {
             Lease stale = slow.lock("demo:account").acquire(Duration.ofSeconds(10));
             CountDownLatch told = new CountDownLatch(1);
             stale.onLost((l, reason) -> told.countDown());
-            say.say("client A holds 'demo:account' with token %d and a %ds lease, renewed by its watchdog",
+            say.say(
+                    "client A holds 'demo:account' with token %d and a %ds lease, renewed by its watchdog",
                     stale.fencingToken(), LEASE.toSeconds());
             timers.pause();
             say.say("client A freezes (a long GC pause): its watchdog stops renewing");
             try (Lease fresh = fast.lock("demo:account").acquire(Duration.ofSeconds(10))) {
                 say.say("client B acquires once A's lease ran out, token %d", fresh.fencingToken());
-                say.say("B writes with token %d: %s", fresh.fencingToken(),
-                        verdict(store.write("balance", "B's value", fresh.fencingToken())));
+                say.say(
+                        "B writes with token %d: %s",
+                        fresh.fencingToken(), verdict(store.write("balance", "B's value", fresh.fencingToken())));
                 timers.resume();
                 say.say("client A wakes up and writes before it notices anything");
-                say.say("A writes with token %d: %s", stale.fencingToken(),
-                        verdict(store.write("balance", "A's stale value", stale.fencingToken())));
+                say.say(
+                        "A writes with token %d: %s",
+                        stale.fencingToken(), verdict(store.write("balance", "A's stale value", stale.fencingToken())));
                 boolean notified = told.await(5, TimeUnit.SECONDS);
-                say.say("A's lease-lost listener %s; A's lease.isValid() = %s",
+                say.say(
+                        "A's lease-lost listener %s; A's lease.isValid() = %s",
                         notified ? "fired" : "did not fire in time", stale.isValid());
                 say.say("the store keeps %s", store.read("balance"));
             }
@@ -180,12 +196,14 @@ final class DemoCommand implements Callable<Integer> {
             for (String name : List.of("A", "B", "C")) {
                 LockClient client = track(clients, LockClient.connect(zookeeper.uri()));
                 int before = queueLength(holder, queue);
-                waiters.add(client.lock(queue).acquireAsync(Duration.ofSeconds(30)).thenAccept(lease -> {
-                    order.add(name);
-                    say.say("%s acquires with token %d (woken by its predecessor's release), then releases",
-                            name, lease.fencingToken());
-                    lease.close();
-                }));
+                waiters.add(
+                        client.lock(queue).acquireAsync(Duration.ofSeconds(30)).thenAccept(lease -> {
+                            order.add(name);
+                            say.say(
+                                    "%s acquires with token %d (woken by its predecessor's release), then releases",
+                                    name, lease.fencingToken());
+                            lease.close();
+                        }));
                 awaitQueueLength(holder, queue, before + 1);
                 say.say("%s joins the queue (waiting: %d)", name, queueLength(holder, queue));
             }
@@ -224,9 +242,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             String owner = server.command("HGET", "dlock:{" + LOCK + "}", "owner");
             String token = server.command("HGET", "dlock:{" + LOCK + "}", "token");
-            say.say("  %s: %s", server.uri(), owner.equals("(nil)")
-                    ? "free" + (token.equals("(nil)") ? "" : " (remembers last token " + token + ")")
-                    : "held by " + owner + ", token " + token);
+            say.say(
+                    "  %s: %s",
+                    server.uri(),
+                    owner.equals("(nil)")
+                            ? "free" + (token.equals("(nil)") ? "" : " (remembers last token " + token + ")")
+                            : "held by " + owner + ", token " + token);
         }
     }
 

@@ -9,18 +9,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code dlock} command: subcommands, {@code --version}, error reporting. */
-@Command(name = "dlock",
+@Command(
+        name = "dlock",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Distributed locks with fencing tokens over Redis, Redlock and ZooKeeper.",
-        subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, TortureCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            TortureCommand.class,
+            CommandLine.HelpCommand.class
+        })
 final class DlockCommand implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Log at DEBUG level and print stack traces of errors.")
     void verbose(boolean on) {
         Logging.setVerbose(on);
@@ -56,7 +65,11 @@ final class DlockCommand implements Runnable {
     private static void listExitCodes(CommandLine commandLine) {
         Map<String, String> codes = ExitCodes.listFor(commandLine.getCommandName());
         if (!codes.isEmpty()) {
-            commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+            commandLine
+                    .getCommandSpec()
+                    .usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(codes);
         }
         commandLine.getSubcommands().values().forEach(DlockCommand::listExitCodes);
     }

@@ -62,23 +62,33 @@ final class ExitCodes {
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "run: lock not acquired within --wait; the command did not run");
                 list.put(code(LEASE_LOST), "run: the lease was lost while the command ran");
-                list.put(code(LAUNCHER_CONFIG), "the ./dlock launcher found no dlock.jar or no java; torture: no"
-                        + " dlock-torture.jar");
-                list.put(code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND), "run: the command could not be executed / was not found");
-                list.put(code(INTERRUPTED) + "/" + code(TERMINATED), "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
-                        + " and exits once its command's processes have, demo once it stopped its servers");
+                list.put(
+                        code(LAUNCHER_CONFIG),
+                        "the ./dlock launcher found no dlock.jar or no java; torture: no" + " dlock-torture.jar");
+                list.put(
+                        code(CANNOT_EXECUTE) + "/" + code(COMMAND_NOT_FOUND),
+                        "run: the command could not be executed / was not found");
+                list.put(
+                        code(INTERRUPTED) + "/" + code(TERMINATED),
+                        "dlock got SIGINT/SIGTERM (128 + signal); run passes it on"
+                                + " and exits once its command's processes have, demo once it stopped its servers");
                 list.put("n", "run: otherwise, the command's exit code");
             }
             case "run" -> {
                 list.put("n", "the command's exit code, also when dlock stopped processes it left running");
                 commonFailures(list);
                 list.put(code(LOCK_NOT_ACQUIRED), "lock not acquired within --wait; the command did not run");
-                list.put(code(LEASE_LOST), "the lease was lost while the command ran (all its processes were stopped,"
-                        + " or it had already exited and the loss was found at release): it may not have run alone");
-                list.put(code(CANNOT_EXECUTE), "the command was found but could not be executed; the lock was released");
+                list.put(
+                        code(LEASE_LOST),
+                        "the lease was lost while the command ran (all its processes were stopped,"
+                                + " or it had already exited and the loss was found at release): it may not have run alone");
+                list.put(
+                        code(CANNOT_EXECUTE), "the command was found but could not be executed; the lock was released");
                 list.put(code(COMMAND_NOT_FOUND), "the command was not found; the lock was released");
-                list.put(code(INTERRUPTED), "dlock got SIGINT: passed on as SIGTERM to all the command's processes;"
-                        + " dlock exits once none runs and the lock is released, whatever the command's code");
+                list.put(
+                        code(INTERRUPTED),
+                        "dlock got SIGINT: passed on as SIGTERM to all the command's processes;"
+                                + " dlock exits once none runs and the lock is released, whatever the command's code");
                 list.put(code(TERMINATED), "dlock got SIGTERM: the same");
             }
             case "status" -> {
@@ -91,7 +101,8 @@ final class ExitCodes {
                 list.put(code(USAGE), "bad command line");
                 list.put(code(UNAVAILABLE), "a server the demo started did not answer");
                 list.put(code(SOFTWARE), "a step of the demo failed");
-                list.put(code(INTERRUPTED) + "/" + code(TERMINATED),
+                list.put(
+                        code(INTERRUPTED) + "/" + code(TERMINATED),
                         "SIGINT/SIGTERM: stopped early, after stopping every server it started");
             }
             case "bench" -> {
@@ -102,7 +113,8 @@ final class ExitCodes {
             case "torture" -> {
                 // What dlock-torture.jar's help lists, since 'dlock torture --help' shows that help.
                 list.put(code(OK), "every run kept the README's promises and every negative control was flagged");
-                list.put(code(TORTURE_FAILED), "a promise was broken, a control was not flagged, or the harness failed");
+                list.put(
+                        code(TORTURE_FAILED), "a promise was broken, a control was not flagged, or the harness failed");
                 list.put(code(USAGE), "bad command line");
                 list.put(code(SOFTWARE), "internal error");
                 list.put(code(LAUNCHER_CONFIG), "dlock found no dlock-torture.jar to run");

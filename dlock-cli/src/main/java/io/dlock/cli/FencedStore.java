@@ -31,7 +31,8 @@ final class FencedStore {
         }
     }
 
-    @Nullable String read(String key) {
+    @Nullable
+    String read(String key) {
         lock.lock();
         try {
             return values.get(key);

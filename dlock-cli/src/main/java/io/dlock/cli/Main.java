@@ -1,7 +1,5 @@
 package io.dlock.cli;
 
-import picocli.CommandLine;
-
 /** The {@code dlock} program: parses the command line and exits with the command's code. */
 public final class Main {
 

@@ -109,8 +109,10 @@ final class SessionProcesses implements CommandProcesses {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 String name = entry.getFileName().toString();
                 if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-                    stat(entry).filter(fields -> Long.parseLong(fields[3]) == session && isRunning(fields[0]))
-                            .ifPresent(fields -> members.add(new Member(Long.parseLong(name), Long.parseLong(fields[2]))));
+                    stat(entry)
+                            .filter(fields -> Long.parseLong(fields[3]) == session && isRunning(fields[0]))
+                            .ifPresent(
+                                    fields -> members.add(new Member(Long.parseLong(name), Long.parseLong(fields[2]))));
                 }
             }
         } catch (IOException e) {
@@ -146,7 +148,9 @@ final class SessionProcesses implements CommandProcesses {
         }
         // A target gone meanwhile makes kill print "No such process"; the others still get the signal.
         Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- " + String.join(" ", targets))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS)) {
             kill.destroyForcibly();
             throw new IOException("kill -s " + signal + " did not finish within 10 s");

@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dlock status}: who holds each lock named, for how long, with which token. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Show who holds locks, their remaining lease, fencing token and queue length.")
 final class StatusCommand implements Callable<Integer> {
 
@@ -48,9 +50,18 @@ final class StatusCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "STATE", "HOLDER", "REMAINING", "TOKEN", "QUEUE"});
         for (LockState state : states) {
-            String queue = state.queueLength().isPresent() ? Integer.toString(state.queueLength().getAsInt()) : "-";
-            rows.add(state.holder().map(h -> new String[] {state.name(), "held", h.owner(),
-                    h.remaining().map(r -> r.toMillis() + "ms").orElse("session"), Long.toString(h.fencingToken()), queue})
+            String queue = state.queueLength().isPresent()
+                    ? Integer.toString(state.queueLength().getAsInt())
+                    : "-";
+            rows.add(state.holder()
+                    .map(h -> new String[] {
+                        state.name(),
+                        "held",
+                        h.owner(),
+                        h.remaining().map(r -> r.toMillis() + "ms").orElse("session"),
+                        Long.toString(h.fencingToken()),
+                        queue
+                    })
                     .orElse(new String[] {state.name(), "free", "-", "-", "-", queue}));
         }
         int[] widths = new int[rows.get(0).length];
@@ -73,11 +84,19 @@ final class StatusCommand implements Callable<Integer> {
         List<String> objects = new ArrayList<>();
         for (LockState state : states) {
             Json object = new Json().field("name", state.name()).field("held", state.isHeld());
-            state.holder().ifPresentOrElse(h -> object.field("owner", h.owner())
-                            .field("fencingToken", h.fencingToken())
-                            .field("remainingMillis", h.remaining().map(r -> r.toMillis()).orElse(null)),
-                    () -> object.field("owner", null).field("fencingToken", null).field("remainingMillis", null));
-            object.field("queueLength", state.queueLength().isPresent() ? state.queueLength().getAsInt() : null);
+            state.holder()
+                    .ifPresentOrElse(
+                            h -> object.field("owner", h.owner())
+                                    .field("fencingToken", h.fencingToken())
+                                    .field(
+                                            "remainingMillis",
+                                            h.remaining().map(r -> r.toMillis()).orElse(null)),
+                            () -> object.field("owner", null)
+                                    .field("fencingToken", null)
+                                    .field("remainingMillis", null));
+            object.field(
+                    "queueLength",
+                    state.queueLength().isPresent() ? state.queueLength().getAsInt() : null);
             objects.add(object.toString());
         }
         return "[" + String.join(",\n ", objects) + "]\n";

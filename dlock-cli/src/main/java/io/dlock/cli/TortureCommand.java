@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -30,16 +29,20 @@ import picocli.CommandLine.Unmatched;
  * {@code dlock.jar}, then where a build of this checkout leaves it
  * ({@code dlock-torture/target/dlock-torture.jar} beside {@code dlock-cli/target/dlock.jar}).
  */
-@Command(name = "torture",
-        description = {"Torture each backend on local servers: worker JVMs take locks and increment a fenced"
-                + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
-                + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
-                + " lost increments and unavailability. Runs dlock-torture.jar (built by ./mvnw package);"
-                + " 'dlock torture --help' shows its options."})
+@Command(
+        name = "torture",
+        description = {
+            "Torture each backend on local servers: worker JVMs take locks and increment a fenced"
+                    + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
+                    + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
+                    + " lost increments and unavailability. Runs dlock-torture.jar (built by ./mvnw package);"
+                    + " 'dlock torture --help' shows its options."
+        })
 final class TortureCommand implements Callable<Integer> {
 
     /** The system property naming the torture jar, when it is not where dlock looks by itself. */
     static final String JAR_PROPERTY = "dlock.torture.jar";
+
     private static final String JAR_NAME = "dlock-torture.jar";
 
     @Spec
@@ -53,9 +56,11 @@ final class TortureCommand implements Callable<Integer> {
         List<Path> candidates = candidates();
         Optional<Path> jar = candidates.stream().filter(Files::isRegularFile).findFirst();
         if (jar.isEmpty()) {
-            spec.commandLine().getErr().println("dlock: dlock torture runs " + JAR_NAME + ", which is not in "
-                    + candidates + "; build it with ./mvnw -q package -DskipTests, or name it with -D"
-                    + JAR_PROPERTY + "=FILE");
+            spec.commandLine()
+                    .getErr()
+                    .println("dlock: dlock torture runs " + JAR_NAME + ", which is not in "
+                            + candidates + "; build it with ./mvnw -q package -DskipTests, or name it with -D"
+                            + JAR_PROPERTY + "=FILE");
             return ExitCodes.LAUNCHER_CONFIG;
         }
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -91,8 +96,10 @@ final class TortureCommand implements Callable<Integer> {
         ownJar().map(own -> own.toAbsolutePath().getParent()).ifPresent(directory -> {
             candidates.add(directory.resolve(JAR_NAME));
             // dlock-cli/target/dlock.jar -> dlock-torture/target/dlock-torture.jar
-            Optional.ofNullable(directory.getParent()).map(Path::getParent).ifPresent(checkout ->
-                    candidates.add(checkout.resolve("dlock-torture").resolve("target").resolve(JAR_NAME)));
+            Optional.ofNullable(directory.getParent())
+                    .map(Path::getParent)
+                    .ifPresent(checkout -> candidates.add(
+                            checkout.resolve("dlock-torture").resolve("target").resolve(JAR_NAME)));
         });
         return candidates;
     }
@@ -118,7 +125,8 @@ final class TortureCommand implements Callable<Integer> {
      */
     private static List<String> passedOnJvmOptions() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(option -> option.startsWith("-D") || option.startsWith("--enable-native-access")
+                .filter(option -> option.startsWith("-D")
+                        || option.startsWith("--enable-native-access")
                         || option.startsWith("--sun-misc-unsafe-memory-access"))
                 .toList();
     }

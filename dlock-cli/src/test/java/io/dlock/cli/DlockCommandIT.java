@@ -33,6 +33,7 @@ class DlockCommandIT {
     private static final Path JAR = Path.of("target", "dlock.jar");
     /** The checkout's launcher script; the tests run in the module's directory. */
     private static final Path LAUNCHER = Path.of("..", "dlock");
+
     private static RedisServer redis;
 
     @TempDir
@@ -40,7 +41,9 @@ class DlockCommandIT {
 
     @BeforeAll
     static void startRedis() {
-        assertThat(JAR).as("the packaged command; integration tests run after 'package'").isRegularFile();
+        assertThat(JAR)
+                .as("the packaged command; integration tests run after 'package'")
+                .isRegularFile();
         redis = RedisServer.start();
     }
 
@@ -85,11 +88,13 @@ class DlockCommandIT {
         final Path err;
 
         Dlock(Map<String, String> environment, String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString()));
+            List<String> command =
+                    new ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString()));
             command.addAll(List.of(args));
             out = Files.createTempFile(dir, "out", ".txt");
             err = Files.createTempFile(dir, "err", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("DLOCK_BACKEND", redis.uri());
             builder.environment().putAll(environment);
             process = builder.start();
@@ -101,7 +106,9 @@ class DlockCommandIT {
         }
 
         int exit() throws InterruptedException {
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("dlock finished").isTrue();
+            assertThat(process.waitFor(90, TimeUnit.SECONDS))
+                    .as("dlock finished")
+                    .isTrue();
             return process.exitValue();
         }
 
@@ -176,15 +183,31 @@ class DlockCommandIT {
         Path started = dir.resolve("first-started");
         Path release = dir.resolve("release");
         Path firstDone = dir.resolve("first-done");
-        Dlock first = new Dlock("run", "--lock", "cli:after", "--", "sh", "-c",
+        Dlock first = new Dlock(
+                "run",
+                "--lock",
+                "cli:after",
+                "--",
+                "sh",
+                "-c",
                 holdUntil(started, release) + "; touch '" + firstDone + "'");
         Poll.until("the first command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         Path secondSaw = dir.resolve("second-saw");
-        Dlock second = new Dlock("run", "--lock", "cli:after", "--wait", "60s", "--", "sh", "-c",
-                "if [ -f '" + firstDone + "' ]; then echo first-done; else echo first-running; fi > '" + secondSaw + "'");
+        Dlock second = new Dlock(
+                "run",
+                "--lock",
+                "cli:after",
+                "--wait",
+                "60s",
+                "--",
+                "sh",
+                "-c",
+                "if [ -f '" + firstDone + "' ]; then echo first-done; else echo first-running; fi > '" + secondSaw
+                        + "'");
         // The second dlock waits on the lock's release channel: it is waiting, not yet started.
-        Poll.until("the second dlock waits", MARGIN.multipliedBy(3),
-                () -> !redis.command("PUBSUB", "NUMSUB", "dlock:{cli:after}:released").endsWith("\n0"));
+        Poll.until("the second dlock waits", MARGIN.multipliedBy(3), () -> !redis.command(
+                        "PUBSUB", "NUMSUB", "dlock:{cli:after}:released")
+                .endsWith("\n0"));
         assertThat(secondSaw).doesNotExist();
         Files.createFile(release);
         assertThat(first.exit()).isZero();
@@ -196,13 +219,21 @@ class DlockCommandIT {
     void theCommandSeesItsLockAndIncreasingTokensAndDlockExitsWithItsCode() throws Exception {
         Path tokens = dir.resolve("tokens");
         for (int i = 0; i < 3; i++) {
-            Dlock run = new Dlock("run", "--lock", "cli:tokens", "--", "sh", "-c",
+            Dlock run = new Dlock(
+                    "run",
+                    "--lock",
+                    "cli:tokens",
+                    "--",
+                    "sh",
+                    "-c",
                     "echo \"$DLOCK_LOCK $DLOCK_FENCING_TOKEN\" >> '" + tokens + "'; exit 7");
             assertThat(run.exit()).isEqualTo(7);
         }
         List<String> lines = Files.readAllLines(tokens);
         assertThat(lines).hasSize(3).allMatch(line -> line.startsWith("cli:tokens "));
-        List<Long> seen = lines.stream().map(line -> Long.parseLong(line.split(" ", -1)[1])).toList();
+        List<Long> seen = lines.stream()
+                .map(line -> Long.parseLong(line.split(" ", -1)[1]))
+                .toList();
         assertThat(seen).isSorted().doesNotHaveDuplicates();
     }
 
@@ -212,16 +243,30 @@ class DlockCommandIT {
         Path terminated = dir.resolve("terminated");
         Duration lease = Duration.ofSeconds(1);
         Duration grace = Duration.ofSeconds(5);
-        Dlock run = new Dlock("run", "--lock", "cli:lost", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+        Dlock run = new Dlock(
+                "run",
+                "--lock",
+                "cli:lost",
+                "--lease",
+                lease.toMillis() + "ms",
+                "--grace",
+                grace.toMillis() + "ms",
+                "--",
+                "sh",
+                "-c",
                 trapTerm("touch '" + terminated + "'", 9, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         long deleted = System.nanoTime();
         assertThat(redis.command("DEL", "dlock:{cli:lost}")).isEqualTo(":1");
         assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - deleted))
-                .as("stopped within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
+                .as("stopped within lease + grace + margin")
+                .isLessThan(lease.plus(grace).plus(MARGIN));
         assertThat(terminated).as("the command got SIGTERM").exists();
-        assertThat(run.err()).contains("lost lock 'cli:lost'").contains("was stopped").doesNotContain("SIGKILL");
+        assertThat(run.err())
+                .contains("lost lock 'cli:lost'")
+                .contains("was stopped")
+                .doesNotContain("SIGKILL");
     }
 
     @Test
@@ -231,17 +276,30 @@ class DlockCommandIT {
         Duration lease = Duration.ofSeconds(2);
         Duration grace = Duration.ofSeconds(1);
         // exec keeps the PID and the ignored SIGTERM: only SIGKILL ends the sleep.
-        Dlock run = new Dlock("run", "--lock", "cli:killed", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms", "--", "sh", "-c",
+        Dlock run = new Dlock(
+                "run",
+                "--lock",
+                "cli:killed",
+                "--lease",
+                lease.toMillis() + "ms",
+                "--grace",
+                grace.toMillis() + "ms",
+                "--",
+                "sh",
+                "-c",
                 "trap '' TERM; echo $$ > '" + pid + "'; touch '" + started + "'; exec sleep 60");
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        ProcessHandle command = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+        ProcessHandle command =
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
         long deleted = System.nanoTime();
         assertThat(redis.command("DEL", "dlock:{cli:killed}")).isEqualTo(":1");
         assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - deleted))
-                .as("killed within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
+                .as("killed within lease + grace + margin")
+                .isLessThan(lease.plus(grace).plus(MARGIN));
         assertThat(command.isAlive()).as("the command is gone").isFalse();
-        assertThat(run.err()).contains("lost lock 'cli:killed'")
+        assertThat(run.err())
+                .contains("lost lock 'cli:killed'")
                 .contains("ignored SIGTERM for 1000 ms; sending SIGKILL");
     }
 
@@ -250,26 +308,39 @@ class DlockCommandIT {
         Path started = dir.resolve("started");
         Path release = dir.resolve("release");
         // A long lease: the watchdog's first renewal (at a third of it) comes long after the release.
-        Dlock run = new Dlock("run", "--lock", "cli:late", "--lease", "60s", "--", "sh", "-c", holdUntil(started, release));
+        Dlock run =
+                new Dlock("run", "--lock", "cli:late", "--lease", "60s", "--", "sh", "-c", holdUntil(started, release));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         assertThat(redis.command("DEL", "dlock:{cli:late}")).isEqualTo(":1");
         Files.createFile(release);
         assertThat(run.exit()).isEqualTo(ExitCodes.LEASE_LOST);
-        assertThat(run.err()).contains("the command exited with code 0 on its own")
-                .contains("may not have held the lock to its end").doesNotContain("stopped");
+        assertThat(run.err())
+                .contains("the command exited with code 0 on its own")
+                .contains("may not have held the lock to its end")
+                .doesNotContain("stopped");
     }
 
     @Test
     void aCommandThatCannotBeStartedExitsLikeEnvAndLeavesTheLockFree() throws Exception {
-        Dlock missing = new Dlock("run", "--lock", "cli:cannot", "--", dir.resolve("no-such-command").toString());
+        Dlock missing = new Dlock(
+                "run",
+                "--lock",
+                "cli:cannot",
+                "--",
+                dir.resolve("no-such-command").toString());
         assertThat(missing.exit()).isEqualTo(ExitCodes.COMMAND_NOT_FOUND);
-        assertThat(missing.err()).contains("cannot run").contains("no-such-command")
-                .contains("No such file or directory").doesNotContain("\tat ");
+        assertThat(missing.err())
+                .contains("cannot run")
+                .contains("no-such-command")
+                .contains("No such file or directory")
+                .doesNotContain("\tat ");
         Path notExecutable = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\n");
         Dlock denied = new Dlock("run", "--lock", "cli:cannot", "--", notExecutable.toString());
         assertThat(denied.exit()).isEqualTo(ExitCodes.CANNOT_EXECUTE);
         assertThat(denied.err()).contains("cannot run").contains("Permission denied");
-        assertThat(redis.command("HEXISTS", "dlock:{cli:cannot}", "owner")).as("lock released").isEqualTo(":0");
+        assertThat(redis.command("HEXISTS", "dlock:{cli:cannot}", "owner"))
+                .as("lock released")
+                .isEqualTo(":0");
     }
 
     @Test
@@ -279,15 +350,26 @@ class DlockCommandIT {
         Path proceed = dir.resolve("proceed");
         Path exiting = dir.resolve("exiting");
         // On SIGTERM the command tells us, waits for our check, and marks its exit as its last act.
-        Dlock run = new Dlock("run", "--lock", "cli:signal", "--grace", "120s", "--", "sh", "-c", trapTerm(
-                "touch '" + terminated + "'; " + awaitFile(proceed) + "; touch '" + exiting + "'", 0, started));
+        Dlock run = new Dlock(
+                "run",
+                "--lock",
+                "cli:signal",
+                "--grace",
+                "120s",
+                "--",
+                "sh",
+                "-c",
+                trapTerm(
+                        "touch '" + terminated + "'; " + awaitFile(proceed) + "; touch '" + exiting + "'", 0, started));
         Poll.until("the command runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
         assertThat(held("cli:signal")).isTrue();
         run.process.destroy();
         Poll.until("the command gets SIGTERM", MARGIN.multipliedBy(3), () -> Files.exists(terminated));
         assertThat(run.process.isAlive()).as("dlock waits for the command").isTrue();
         assertThat(exiting).as("the command still runs").doesNotExist();
-        assertThat(held("cli:signal")).as("the lock is held while the command still runs").isTrue();
+        assertThat(held("cli:signal"))
+                .as("the lock is held while the command still runs")
+                .isTrue();
         Files.createFile(proceed);
         assertThat(run.exit()).as("128 + SIGTERM").isEqualTo(ExitCodes.TERMINATED);
         assertThat(exiting).as("the command ran to its exit").exists();
@@ -305,8 +387,18 @@ class DlockCommandIT {
         Duration lease = Duration.ofSeconds(2);
         Duration grace = Duration.ofSeconds(1);
         // The pipeline in the foreground, and in the background a grandchild that ignores SIGTERM.
-        Dlock run = new Dlock("run", "--lock", "cli:lost-tree", "--lease", lease.toMillis() + "ms", "--grace", grace.toMillis() + "ms",
-                "--", "sh", "-c", "(trap '' TERM; exec sleep 3603) & touch '" + started + "'; " + pipeline());
+        Dlock run = new Dlock(
+                "run",
+                "--lock",
+                "cli:lost-tree",
+                "--lease",
+                lease.toMillis() + "ms",
+                "--grace",
+                grace.toMillis() + "ms",
+                "--",
+                "sh",
+                "-c",
+                "(trap '' TERM; exec sleep 3603) & touch '" + started + "'; " + pipeline());
         ProcessTree tree = watch(run);
         awaitCommands(tree, "sleep 3601", "gzip -c", "sleep 3603");
         long deleted = System.nanoTime();
@@ -314,9 +406,14 @@ class DlockCommandIT {
         tree.awaitExit(lease.plus(grace).plus(MARGIN.multipliedBy(3)));
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - deleted))
-                .as("stopped within lease + grace + margin").isLessThan(lease.plus(grace).plus(MARGIN));
-        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
-        assertThat(run.err()).contains("lost lock 'cli:lost-tree'").contains("was stopped")
+                .as("stopped within lease + grace + margin")
+                .isLessThan(lease.plus(grace).plus(MARGIN));
+        assertThat(tree.stillRunning())
+                .as("processes of the command running when dlock exited; its stderr: %s", run.err())
+                .isEmpty();
+        assertThat(run.err())
+                .contains("lost lock 'cli:lost-tree'")
+                .contains("was stopped")
                 .contains("ignored SIGTERM for 1000 ms; sending SIGKILL");
     }
 
@@ -327,7 +424,8 @@ class DlockCommandIT {
         Path proceed = dir.resolve("proceed");
         // On SIGTERM the background grandchild tells us and waits for our check: it outlives its parent.
         String grandchild = "(" + trapTerm("touch '" + terminated + "'; " + awaitFile(proceed), 0, started) + ") & ";
-        Dlock run = new Dlock("run", "--lock", "cli:signal-tree", "--grace", "120s", "--", "sh", "-c", grandchild + pipeline());
+        Dlock run = new Dlock(
+                "run", "--lock", "cli:signal-tree", "--grace", "120s", "--", "sh", "-c", grandchild + pipeline());
         ProcessTree tree = watch(run);
         awaitCommands(tree, "sleep 3601", "gzip -c");
         Poll.until("the grandchild runs", MARGIN.multipliedBy(3), () -> {
@@ -338,14 +436,20 @@ class DlockCommandIT {
         assertThat(held("cli:signal-tree")).isTrue();
         run.process.destroy();
         Poll.until("the grandchild gets SIGTERM", MARGIN.multipliedBy(3), () -> Files.exists(terminated));
-        Poll.until("the command and its pipeline are gone", MARGIN.multipliedBy(3), () -> !ProcessTree.runs(command)
-                && !tree.isRunning("sleep 3601") && !tree.isRunning("gzip -c"));
+        Poll.until(
+                "the command and its pipeline are gone",
+                MARGIN.multipliedBy(3),
+                () -> !ProcessTree.runs(command) && !tree.isRunning("sleep 3601") && !tree.isRunning("gzip -c"));
         assertThat(run.process.isAlive()).as("dlock waits for the grandchild").isTrue();
-        assertThat(held("cli:signal-tree")).as("the lock is held while the grandchild runs").isTrue();
+        assertThat(held("cli:signal-tree"))
+                .as("the lock is held while the grandchild runs")
+                .isTrue();
         Files.createFile(proceed);
         tree.awaitExit(MARGIN.multipliedBy(3));
         assertThat(run.exit()).as("128 + SIGTERM").isEqualTo(ExitCodes.TERMINATED);
-        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
+        assertThat(tree.stillRunning())
+                .as("processes of the command running when dlock exited; its stderr: %s", run.err())
+                .isEmpty();
         assertThat(held("cli:signal-tree")).as("lock released").isFalse();
     }
 
@@ -357,18 +461,35 @@ class DlockCommandIT {
         Path pid = dir.resolve("pid");
         // The command starts a background grandchild, waits until it runs, and exits 3 without it.
         String grandchild = "(" + trapTerm("touch '" + terminated + "'; " + awaitFile(proceed), 0, started) + ") & ";
-        Dlock run = new Dlock("run", "--lock", "cli:leftover", "--grace", "120s", "--", "sh", "-c",
+        Dlock run = new Dlock(
+                "run",
+                "--lock",
+                "cli:leftover",
+                "--grace",
+                "120s",
+                "--",
+                "sh",
+                "-c",
                 grandchild + "echo $! > '" + pid + "'; " + awaitFile(started) + "; exit 3");
         Poll.until("the grandchild runs", MARGIN.multipliedBy(3), () -> Files.exists(started));
-        ProcessHandle left = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+        ProcessHandle left =
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
         try {
-            Poll.until("the grandchild gets SIGTERM after the command exited", MARGIN.multipliedBy(3),
+            Poll.until(
+                    "the grandchild gets SIGTERM after the command exited",
+                    MARGIN.multipliedBy(3),
                     () -> Files.exists(terminated));
-            assertThat(run.process.isAlive()).as("dlock waits for the grandchild").isTrue();
-            assertThat(held("cli:leftover")).as("the lock is held while the grandchild runs").isTrue();
+            assertThat(run.process.isAlive())
+                    .as("dlock waits for the grandchild")
+                    .isTrue();
+            assertThat(held("cli:leftover"))
+                    .as("the lock is held while the grandchild runs")
+                    .isTrue();
             Files.createFile(proceed);
             assertThat(run.exit()).as("the command's own code").isEqualTo(3);
-            assertThat(ProcessTree.runs(left)).as("the grandchild is gone when dlock exits").isFalse();
+            assertThat(ProcessTree.runs(left))
+                    .as("the grandchild is gone when dlock exits")
+                    .isFalse();
             assertThat(held("cli:leftover")).as("lock released").isFalse();
             assertThat(run.err()).contains("the command exited with code 3").contains("left");
         } finally {
@@ -384,14 +505,27 @@ class DlockCommandIT {
         }
         Duration lease = Duration.ofSeconds(2);
         Duration grace = Duration.ofSeconds(5);
-        Dlock run = new Dlock(Map.of("PATH", bin.toString()), "run", "--lock", "cli:no-setsid", "--lease", lease.toMillis() + "ms",
-                "--grace", grace.toMillis() + "ms", "--", "sh", "-c", pipeline());
+        Dlock run = new Dlock(
+                Map.of("PATH", bin.toString()),
+                "run",
+                "--lock",
+                "cli:no-setsid",
+                "--lease",
+                lease.toMillis() + "ms",
+                "--grace",
+                grace.toMillis() + "ms",
+                "--",
+                "sh",
+                "-c",
+                pipeline());
         ProcessTree tree = watch(run);
         awaitCommands(tree, "sleep 3601", "gzip -c");
         assertThat(redis.command("DEL", "dlock:{cli:no-setsid}")).isEqualTo(":1");
         tree.awaitExit(lease.plus(grace).plus(MARGIN.multipliedBy(3)));
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.LEASE_LOST);
-        assertThat(tree.stillRunning()).as("processes of the command running when dlock exited; its stderr: %s", run.err()).isEmpty();
+        assertThat(tree.stillRunning())
+                .as("processes of the command running when dlock exited; its stderr: %s", run.err())
+                .isEmpty();
         assertThat(run.err()).contains("lost lock 'cli:no-setsid'").contains("no setsid");
     }
 
@@ -406,7 +540,8 @@ class DlockCommandIT {
         assertThat(text.out()).contains("NAME").contains("cli:status").contains("held");
         Dlock json = new Dlock("status", "--json", "cli:status", "cli:free");
         assertThat(json.exit()).isEqualTo(ExitCodes.FREE);
-        assertThat(json.out()).contains("\"name\": \"cli:status\", \"held\": true")
+        assertThat(json.out())
+                .contains("\"name\": \"cli:status\", \"held\": true")
                 .contains("\"name\": \"cli:free\", \"held\": false");
         Files.createFile(release);
         assertThat(holder.exit()).isZero();
@@ -444,7 +579,10 @@ class DlockCommandIT {
     void benchMeasuresAndReportsPercentiles() throws Exception {
         Dlock bench = new Dlock("bench", "--duration", "1s", "--threads", "2", "--json");
         assertThat(bench.exit()).isZero();
-        assertThat(bench.out()).contains("\"threads\": 2").contains("\"p50Micros\"").contains("\"p999Micros\"");
+        assertThat(bench.out())
+                .contains("\"threads\": 2")
+                .contains("\"p50Micros\"")
+                .contains("\"p999Micros\"");
         assertThat(bench.out()).doesNotContain("\"operations\": 0,");
         assertThat(bench.err()).as("no progress when stderr is not a terminal").doesNotContain("acquire+release");
     }
@@ -453,18 +591,24 @@ class DlockCommandIT {
     void benchStopsAtTheFirstBackendFailureWithTheUnavailableCode() throws Exception {
         Duration acquireWait = Duration.ofSeconds(30); // what bench gives one acquisition
         try (RedisServer doomed = RedisServer.start()) {
-            Dlock bench = new Dlock("bench", "--backend", doomed.uri(), "--duration", "300s", "--threads", "2",
-                    "--progress");
-            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> bench.err().contains("acquire+release"));
+            Dlock bench =
+                    new Dlock("bench", "--backend", doomed.uri(), "--duration", "300s", "--threads", "2", "--progress");
+            Poll.until("bench shows progress", MARGIN.multipliedBy(3), () -> bench.err()
+                    .contains("acquire+release"));
             long killed = System.nanoTime();
             doomed.kill();
             assertThat(bench.exit()).as(bench.err()).isEqualTo(ExitCodes.UNAVAILABLE);
-            assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("stopped long before --duration")
+            assertThat(Duration.ofNanos(System.nanoTime() - killed))
+                    .as("stopped long before --duration")
                     .isLessThan(acquireWait.plus(MARGIN.multipliedBy(3)));
-            List<String> errors = bench.err().lines() // lines() also splits at the progress line's \r
-                    .filter(line -> line.startsWith("dlock: ")).toList();
+            List<String> errors = bench.err()
+                    .lines() // lines() also splits at the progress line's \r
+                    .filter(line -> line.startsWith("dlock: "))
+                    .toList();
             assertThat(errors).hasSize(1);
-            assertThat(errors.get(0)).contains(doomed.hostAndPort()).contains("unreachable")
+            assertThat(errors.get(0))
+                    .contains(doomed.hostAndPort())
+                    .contains("unreachable")
                     .doesNotContain("Exception");
             assertThat(bench.out()).as("no result").isEmpty();
         }
@@ -473,7 +617,9 @@ class DlockCommandIT {
     @Test
     void versionAndHelpWork() throws Exception {
         String expected = System.getProperty("dlock.version");
-        assertThat(expected).as("the project version, passed by the pom as dlock.version").isNotBlank();
+        assertThat(expected)
+                .as("the project version, passed by the pom as dlock.version")
+                .isNotBlank();
         Dlock version = new Dlock("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("dlock " + expected + "\n");
@@ -491,7 +637,8 @@ class DlockCommandIT {
         Files.createSymbolicLink(bin.resolve("dlock"), Path.of("..", "links", "dlock"));
         // Without readlink -f (older macOS) the launcher follows the links one by one.
         Path noReadlinkF = Files.createDirectory(dir.resolve("no-readlink-f"));
-        Path readlink = Files.writeString(noReadlinkF.resolve("readlink"),
+        Path readlink = Files.writeString(
+                noReadlinkF.resolve("readlink"),
                 "#!/bin/sh\n[ \"$1\" = -f ] && exit 1\nexec " + which("readlink") + " \"$@\"\n");
         assertThat(readlink.toFile().setExecutable(true)).isTrue();
         for (String path : List.of(bin.toString(), noReadlinkF + ":" + bin)) {
@@ -510,7 +657,8 @@ class DlockCommandIT {
         assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(launcher.exitValue()).isEqualTo(ExitCodes.LAUNCHER_CONFIG);
         assertThat(new String(launcher.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-                .contains("dlock.jar is missing").contains("./mvnw -q package");
+                .contains("dlock.jar is missing")
+                .contains("./mvnw -q package");
     }
 
     /** Runs {@code script} with {@code sh} on {@code path}, with JAVA_HOME set to this JVM's. */
@@ -524,8 +672,12 @@ class DlockCommandIT {
     }
 
     private static String which(String tool) {
-        return List.of("/bin", "/usr/bin").stream().map(d -> Path.of(d, tool)).filter(Files::isExecutable)
-                .findFirst().orElseThrow().toString();
+        return List.of("/bin", "/usr/bin").stream()
+                .map(d -> Path.of(d, tool))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow()
+                .toString();
     }
 
     @Test
@@ -537,8 +689,10 @@ class DlockCommandIT {
             String codes = help.out().substring(help.out().indexOf("Exit codes:"));
             Map<String, String> expected = ExitCodes.listFor(command);
             assertThat(expected).as(command).isNotEmpty();
-            expected.forEach((code, meaning) -> assertThat(codes).as(command)
-                    .containsPattern("(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ", -1)[0])));
+            expected.forEach((code, meaning) -> assertThat(codes)
+                    .as(command)
+                    .containsPattern(
+                            "(?m)^  " + Pattern.quote(code) + " +" + Pattern.quote(meaning.split(" ", -1)[0])));
         }
         assertThat(ExitCodes.listFor("dlock")).containsKeys("1", "75", "76", "130/143");
     }
@@ -554,14 +708,20 @@ class DlockCommandIT {
         tree.awaitExit(Duration.ofSeconds(90));
         assertThat(demo.exit()).as("demo exit code; stderr: %s", demo.err()).isZero();
         assertThat(tree.saw("redis-server")).as("Redis servers among %s", tree).isTrue();
-        assertThat(tree.saw("QuorumPeerMain")).as("a ZooKeeper server among %s", tree).isTrue();
+        assertThat(tree.saw("QuorumPeerMain"))
+                .as("a ZooKeeper server among %s", tree)
+                .isTrue();
         tree.awaitNoneLeft(MARGIN.multipliedBy(6));
 
         String out = demo.out();
-        assertThat(part(out, 1)).contains("Redlock").contains("redis-server-6.2").contains("acquired 'demo:report'");
+        assertThat(part(out, 1))
+                .contains("Redlock")
+                .contains("redis-server-6.2")
+                .contains("acquired 'demo:report'");
         String stoppedFirst = only(part(out, 2), "stopped (redis://\\S+)");
         String stoppedSecond = only(part(out, 3), "stopped (redis://\\S+)");
-        // The Redlock backend's connection report, logged at INFO, is told in the story, indented under its heading line.
+        // The Redlock backend's connection report, logged at INFO, is told in the story, indented under its heading
+        // line.
         Matcher started = Pattern.compile("started (redis://\\S+)").matcher(part(out, 1));
         List<String> nodes = new ArrayList<>();
         while (started.find()) {
@@ -570,21 +730,30 @@ class DlockCommandIT {
         assertThat(nodes).hasSize(3).contains(stoppedFirst, stoppedSecond);
         for (String node : nodes) {
             assertThat(part(out, 1)).containsPattern("(?m)^ {5}node " + Pattern.quote(node) + " connected$");
-            assertThat(part(out, 2)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
-                    + (node.equals(stoppedFirst) ? " unreachable: Connection refused$" : " connected$"));
-            assertThat(part(out, 3)).containsPattern("(?m)^ {5}node " + Pattern.quote(node)
-                    + (node.equals(stoppedFirst) || node.equals(stoppedSecond) ? " unreachable: Connection refused$" : " connected$"));
+            assertThat(part(out, 2))
+                    .containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                            + (node.equals(stoppedFirst) ? " unreachable: Connection refused$" : " connected$"));
+            assertThat(part(out, 3))
+                    .containsPattern("(?m)^ {5}node " + Pattern.quote(node)
+                            + (node.equals(stoppedFirst) || node.equals(stoppedSecond)
+                                    ? " unreachable: Connection refused$"
+                                    : " connected$"));
         }
         assertThat(part(out, 1)).containsPattern("(?m)^ {5}Redlock with 3/3 usable nodes$");
         assertThat(part(out, 2)).containsPattern("(?m)^ {5}Redlock with 2/3 usable nodes$");
         assertThat(part(out, 3)).containsPattern("(?m)^ {5}Redlock with 1/3 usable nodes$");
-        assertThat(demo.err()).as("the report is not also logged").doesNotContain("usable nodes").doesNotContain(" INFO ")
+        assertThat(demo.err())
+                .as("the report is not also logged")
+                .doesNotContain("usable nodes")
+                .doesNotContain(" INFO ")
                 .doesNotContain("SLF4J");
         String refusal = only(part(out, 3), "(?m)^\\s+(Redlock needs a majority.*)$");
         String unreachable = refusal.substring(refusal.indexOf("unreachable: "));
         assertThat(unreachable).as(refusal).contains(stoppedFirst).contains(stoppedSecond);
-        assertThat(refusal.substring(0, refusal.indexOf("unreachable: "))).as(refusal)
-                .doesNotContain(stoppedFirst).doesNotContain(stoppedSecond);
+        assertThat(refusal.substring(0, refusal.indexOf("unreachable: ")))
+                .as(refusal)
+                .doesNotContain(stoppedFirst)
+                .doesNotContain(stoppedSecond);
 
         String fencing = part(out, 4);
         long fresh = Long.parseLong(only(fencing, "B writes with token (\\d+): accepted"));
@@ -614,15 +783,21 @@ class DlockCommandIT {
             tree.sample();
             return demo.out().contains("restarted both nodes");
         });
-        assertThat(tree.saw("redis-server")).as("Redis servers among %s; stdout: %s", tree, demo.out()).isTrue();
+        assertThat(tree.saw("redis-server"))
+                .as("Redis servers among %s; stdout: %s", tree, demo.out())
+                .isTrue();
         assertSigintIsHandled(demo.process);
         ManagedProcesses.signal(demo.process.pid(), "INT");
         tree.awaitExit(MARGIN.multipliedBy(6));
         assertThat(demo.exit()).as("128 + SIGINT; stderr: %s", demo.err()).isEqualTo(ExitCodes.INTERRUPTED);
         tree.awaitNoneLeft(MARGIN.multipliedBy(6));
-        assertThat(demo.err()).contains("dlock demo: interrupted; stopping every server it started")
-                .doesNotContain("Shutdown in progress").doesNotContain("IllegalStateException");
-        assertThat(demo.err().lines().filter(line -> line.startsWith("dlock: "))).as("error lines").isEmpty();
+        assertThat(demo.err())
+                .contains("dlock demo: interrupted; stopping every server it started")
+                .doesNotContain("Shutdown in progress")
+                .doesNotContain("IllegalStateException");
+        assertThat(demo.err().lines().filter(line -> line.startsWith("dlock: ")))
+                .as("error lines")
+                .isEmpty();
         assertThat(demo.out()).doesNotContain("Done.");
     }
 
@@ -632,16 +807,21 @@ class DlockCommandIT {
         if (!Files.exists(status)) {
             return; // not Linux: nothing to read it from
         }
-        String ignored = Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
-                .findFirst().orElseThrow().split("\\s+", -1)[1];
+        String ignored = Files.readAllLines(status).stream()
+                .filter(line -> line.startsWith("SigIgn:"))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+", -1)[1];
         assertThat(new BigInteger(ignored, 16).testBit(SIGINT - 1))
-                .as("SIGINT is ignored by the processes of this build (started in the background?): it cannot test Ctrl-C")
+                .as(
+                        "SIGINT is ignored by the processes of this build (started in the background?): it cannot test Ctrl-C")
                 .isFalse();
     }
 
     /** The demo's part {@code number}: from its heading to the next one. */
     private static String part(String out, int number) {
-        Matcher part = Pattern.compile("(?ms)^" + number + "\\. .*?(?=^\\d+\\. |\\z)").matcher(out);
+        Matcher part =
+                Pattern.compile("(?ms)^" + number + "\\. .*?(?=^\\d+\\. |\\z)").matcher(out);
         assertThat(part.find()).as("part %d in:%n%s", number, out).isTrue();
         return part.group();
     }

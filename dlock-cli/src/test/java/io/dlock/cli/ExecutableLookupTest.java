@@ -38,9 +38,12 @@ class ExecutableLookupTest {
         Path executable = file("run-me", "rwxr-xr-x");
         Path plain = file("plain", "rw-r--r--");
         assertThat(exitCodeOf(executable.toString(), Optional.empty())).isZero();
-        assertThat(exitCodeOf(dir.resolve("missing").toString(), Optional.empty())).isEqualTo(127);
+        assertThat(exitCodeOf(dir.resolve("missing").toString(), Optional.empty()))
+                .isEqualTo(127);
         assertThat(exitCodeOf(plain.toString(), Optional.empty())).isEqualTo(126);
-        assertThat(exitCodeOf(dir.toString(), Optional.empty())).as("a directory").isEqualTo(126);
+        assertThat(exitCodeOf(dir.toString(), Optional.empty()))
+                .as("a directory")
+                .isEqualTo(126);
         assertThatThrownBy(() -> ExecutableLookup.check(plain.toString(), Optional.empty()))
                 .hasMessage("Permission denied");
     }
@@ -49,20 +52,27 @@ class ExecutableLookupTest {
     void aNameIsSearchedOnThePathSkippingWhatCannotBeExecuted() throws IOException {
         Path first = Files.createDirectory(dir.resolve("first"));
         Path second = Files.createDirectory(dir.resolve("second"));
-        Files.setPosixFilePermissions(Files.writeString(first.resolve("tool"), "x"),
-                PosixFilePermissions.fromString("rw-r--r--"));
-        Files.setPosixFilePermissions(Files.writeString(second.resolve("tool"), "x"),
-                PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThatCode(() -> ExecutableLookup.check("tool", Optional.of(first + ":" + second))).doesNotThrowAnyException();
-        assertThat(exitCodeOf("tool", Optional.of(first.toString()))).as("only a file without x").isEqualTo(126);
+        Files.setPosixFilePermissions(
+                Files.writeString(first.resolve("tool"), "x"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+                Files.writeString(second.resolve("tool"), "x"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThatCode(() -> ExecutableLookup.check("tool", Optional.of(first + ":" + second)))
+                .doesNotThrowAnyException();
+        assertThat(exitCodeOf("tool", Optional.of(first.toString())))
+                .as("only a file without x")
+                .isEqualTo(126);
         assertThat(exitCodeOf("missing", Optional.of(first + ":" + second))).isEqualTo(127);
         assertThatThrownBy(() -> ExecutableLookup.check("missing", Optional.of(first.toString())))
                 .hasMessage("No such file or directory");
-        assertThat(exitCodeOf("", Optional.of(second.toString()))).as("an empty name").isEqualTo(127);
+        assertThat(exitCodeOf("", Optional.of(second.toString())))
+                .as("an empty name")
+                .isEqualTo(127);
     }
 
     @Test
     void withoutAPathTheDefaultOneIsSearched() {
-        assertThat(exitCodeOf("sh", Optional.empty())).as("sh in /bin or /usr/bin").isZero();
+        assertThat(exitCodeOf("sh", Optional.empty()))
+                .as("sh in /bin or /usr/bin")
+                .isZero();
     }
 }

@@ -46,7 +46,9 @@ final class ProcessTree {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
             if (raw.length > 0) {
-                return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
+                return Optional.of(new String(raw, StandardCharsets.UTF_8)
+                        .replace('\0', ' ')
+                        .trim());
             }
         } catch (IOException goneOrNotLinux) {
             // fall back to what the JDK knows
@@ -79,8 +81,10 @@ final class ProcessTree {
 
     /** The descendants seen that still run, PID and command line. */
     List<String> stillRunning() {
-        return seen.entrySet().stream().filter(e -> runs(e.getKey()))
-                .map(e -> e.getKey().pid() + " " + e.getValue()).toList();
+        return seen.entrySet().stream()
+                .filter(e -> runs(e.getKey()))
+                .map(e -> e.getKey().pid() + " " + e.getValue())
+                .toList();
     }
 
     /**
@@ -109,14 +113,17 @@ final class ProcessTree {
     /** The descendants seen, PID and command line, for failure messages. */
     @Override
     public String toString() {
-        return seen.entrySet().stream().map(e -> e.getKey().pid() + " " + e.getValue()).toList().toString();
+        return seen.entrySet().stream()
+                .map(e -> e.getKey().pid() + " " + e.getValue())
+                .toList()
+                .toString();
     }
 
     /** Waits until every descendant seen has exited, failing after {@code within} with the ones left. */
     void awaitNoneLeft(Duration within) {
         try {
-            Poll.until("no process left of those " + root.pid() + " started", within,
-                    () -> seen.keySet().stream().noneMatch(ProcessTree::runs));
+            Poll.until("no process left of those " + root.pid() + " started", within, () -> seen.keySet().stream()
+                    .noneMatch(ProcessTree::runs));
         } catch (AssertionError notYet) {
             throw new AssertionError(notYet.getMessage() + "; still running: " + stillRunning(), notYet);
         }

@@ -25,8 +25,8 @@ public record LockRequest(String name, String owner, Duration lease, int permits
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(mode, "mode");
         if (permits < 1 || permits > capacity) {
-            throw new IllegalArgumentException("permits must be between 1 and the capacity of " + capacity
-                    + ", was " + permits);
+            throw new IllegalArgumentException(
+                    "permits must be between 1 and the capacity of " + capacity + ", was " + permits);
         }
     }
 

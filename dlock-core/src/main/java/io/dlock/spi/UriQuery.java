@@ -44,7 +44,8 @@ public final class UriQuery {
                 }
                 int equals = pair.indexOf('=');
                 if (equals <= 0) {
-                    throw new IllegalArgumentException("URI parameter '" + pair + "' needs a name and a value (name=value)");
+                    throw new IllegalArgumentException(
+                            "URI parameter '" + pair + "' needs a name and a value (name=value)");
                 }
                 String name = pair.substring(0, equals);
                 String value = decode(pair.substring(equals + 1), "URI parameter '" + name + "'");
@@ -86,8 +87,8 @@ public final class UriQuery {
     public UriQuery allowOnly(Set<String> known) {
         for (String name : parameters.keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown URI parameter '" + name + "'; known: "
-                        + String.join(", ", new TreeSet<>(known)));
+                throw new IllegalArgumentException(
+                        "unknown URI parameter '" + name + "'; known: " + String.join(", ", new TreeSet<>(known)));
             }
         }
         return this;
@@ -104,7 +105,9 @@ public final class UriQuery {
      * @throws IllegalArgumentException if the value is not a duration (see {@link #parseDuration})
      */
     public Duration duration(String name, Duration otherwise) {
-        return text(name).map(value -> parseDuration(value, "URI parameter '" + name + "'")).orElse(otherwise);
+        return text(name)
+                .map(value -> parseDuration(value, "URI parameter '" + name + "'"))
+                .orElse(otherwise);
     }
 
     /**
@@ -113,12 +116,15 @@ public final class UriQuery {
      * @throws IllegalArgumentException for any other value
      */
     public boolean flag(String name, boolean otherwise) {
-        return text(name).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(
-                    "URI parameter '" + name + "' must be true or false, was '" + value + "'");
-        }).orElse(otherwise);
+        return text(name)
+                .map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "URI parameter '" + name + "' must be true or false, was '" + value + "'");
+                })
+                .orElse(otherwise);
     }
 
     /**
@@ -142,17 +148,23 @@ public final class UriQuery {
      * @throws IllegalArgumentException for any other value, listing the accepted ones
      */
     public <E extends Enum<E>> E choice(String name, Class<E> type, E otherwise) {
-        return text(name).map(value -> Arrays.stream(type.getEnumConstants())
-                .filter(constant -> constant.name().equalsIgnoreCase(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("URI parameter '" + name + "' must be one of "
-                        + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-                                .collect(Collectors.joining(", ")) + ", was '" + value + "'")))
+        return text(name)
+                .map(value -> Arrays.stream(type.getEnumConstants())
+                        .filter(constant -> constant.name().equalsIgnoreCase(value))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("URI parameter '" + name + "' must be one of "
+                                + Arrays.stream(type.getEnumConstants())
+                                        .map(c -> c.name().toLowerCase(Locale.ROOT))
+                                        .collect(Collectors.joining(", "))
+                                + ", was '" + value + "'")))
                 .orElse(otherwise);
     }
 
     private static String format(Duration duration) {
         long millis = duration.toMillis();
-        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+        return millis % 60_000 == 0
+                ? millis / 60_000 + "m"
+                : millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
     }
 
     /**
@@ -167,20 +179,21 @@ public final class UriQuery {
         Matcher matcher = DURATION.matcher(trimmed);
         if (matcher.matches()) {
             double amount = Double.parseDouble(matcher.group(1));
-            long millisPerUnit = switch (matcher.group(2)) {
-                case "ms" -> 1L;
-                case "s" -> 1_000L;
-                case "m" -> 60_000L;
-                case "h" -> 3_600_000L;
-                default -> 86_400_000L;
-            };
+            long millisPerUnit =
+                    switch (matcher.group(2)) {
+                        case "ms" -> 1L;
+                        case "s" -> 1_000L;
+                        case "m" -> 60_000L;
+                        case "h" -> 3_600_000L;
+                        default -> 86_400_000L;
+                    };
             return Duration.ofNanos(Math.round(amount * millisPerUnit * 1_000_000));
         }
         try {
             return Duration.parse(text.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(what + " must be a duration such as 250ms, 10s, 2m or PT30S; was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    what + " must be a duration such as 250ms, 10s, 2m or PT30S; was '" + text + "'");
         }
     }
 }

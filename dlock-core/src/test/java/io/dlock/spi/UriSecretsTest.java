@@ -12,7 +12,8 @@ class UriSecretsTest {
         assertThat(UriSecrets.redact("redis://alice:s3cret@host:6379/2")).isEqualTo("redis://alice:***@host:6379/2");
         assertThat(UriSecrets.redact("redis://alice:p@ss/w:rd@host:6379")).isEqualTo("redis://alice:***@host:6379");
         assertThat(UriSecrets.redact("redis://:s3cret@host")).isEqualTo("redis://:***@host");
-        assertThat(UriSecrets.redact("redis://s3cret@host")).as("Lettuce's password-only form")
+        assertThat(UriSecrets.redact("redis://s3cret@host"))
+                .as("Lettuce's password-only form")
                 .isEqualTo("redis://***@host");
         assertThat(UriSecrets.redact("redis://h1:1,rediss://:pw@h2:2?trustStorePassword=tp&timeout=1s"))
                 .isEqualTo("redis://h1:1,rediss://:***@h2:2?trustStorePassword=***&timeout=1s");
@@ -27,6 +28,7 @@ class UriSecretsTest {
     @Test
     void aMessageQuotingTheUriLosesItsSecretsToo() {
         String uri = "zk://alice:s3cret@h1:2181?keyStorePassword=kp";
-        assertThat(UriSecrets.scrub("cannot parse 's3cret@h1' nor 'kp'", uri)).isEqualTo("cannot parse '***@h1' nor '***'");
+        assertThat(UriSecrets.scrub("cannot parse 's3cret@h1' nor 'kp'", uri))
+                .isEqualTo("cannot parse '***@h1' nor '***'");
     }
 }

@@ -59,9 +59,14 @@ class VirtualThreadsIT {
     @Test
     void theDetectorSeesAPinnedCarrier() throws Exception {
         List<RecordedEvent> pinned = recordPinnedEvents(() -> {
-            Thread.ofVirtual().name("pins-in-a-class-initializer").start(ParksWhileInitialized::touch).join();
+            Thread.ofVirtual()
+                    .name("pins-in-a-class-initializer")
+                    .start(ParksWhileInitialized::touch)
+                    .join();
         });
-        assertThat(pinned).as("a virtual thread that parks in a class initializer pins its carrier").isNotEmpty();
+        assertThat(pinned)
+                .as("a virtual thread that parks in a class initializer pins its carrier")
+                .isNotEmpty();
     }
 
     @Test
@@ -112,13 +117,16 @@ class VirtualThreadsIT {
                     }));
                 }
                 for (Thread thread : started) {
-                    assertThat(thread.join(WAIT)).as(thread.getName() + " finished").isTrue();
+                    assertThat(thread.join(WAIT))
+                            .as(thread.getName() + " finished")
+                            .isTrue();
                 }
             });
             took = System.nanoTime() - start;
         }
         int peak = threads.getPeakThreadCount();
-        System.out.printf("%,d virtual threads on %d locks: %d ms; platform threads %d before, %d at peak%n",
+        System.out.printf(
+                "%,d virtual threads on %d locks: %d ms; platform threads %d before, %d at peak%n",
                 THREADS, LOCKS, TimeUnit.NANOSECONDS.toMillis(took), platformBefore, peak);
 
         assertThat(failures).as("failures in the virtual threads").isEmpty();
@@ -127,7 +135,9 @@ class VirtualThreadsIT {
             assertThat(counters[i]).as("increments under lock vt:" + i).isEqualTo(THREADS / LOCKS);
         }
         assertThat(pinned).as("pinned carriers: %s", describe(pinned)).isEmpty();
-        assertThat(peak).as("platform threads at the peak").isLessThanOrEqualTo(platformBefore + EXTRA_PLATFORM_THREADS);
+        assertThat(peak)
+                .as("platform threads at the peak")
+                .isLessThanOrEqualTo(platformBefore + EXTRA_PLATFORM_THREADS);
     }
 
     private static void critical(AtomicInteger inside, int[] counters, int index, AtomicInteger overlaps) {
@@ -142,25 +152,35 @@ class VirtualThreadsIT {
     private static List<RecordedEvent> recordPinnedEvents(Work work) throws Exception {
         Path file = ManagedProcesses.scratchDirectory("jfr").resolve("pinned.jfr");
         try (Recording recording = new Recording()) {
-            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            recording
+                    .enable("jdk.VirtualThreadPinned")
+                    .withThreshold(Duration.ZERO)
+                    .withStackTrace();
             recording.start();
             work.run();
             recording.stop();
             recording.dump(file);
         }
         return RecordingFile.readAllEvents(file).stream()
-                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned")).toList();
+                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .toList();
     }
 
     private static String describe(List<RecordedEvent> events) {
         StringBuilder text = new StringBuilder();
         for (RecordedEvent event : events.subList(0, Math.min(5, events.size()))) {
-            text.append("\n").append(event.getDuration().toNanos() / 1000).append(" us on ")
+            text.append("\n")
+                    .append(event.getDuration().toNanos() / 1000)
+                    .append(" us on ")
                     .append(event.getThread() == null ? "?" : event.getThread().getJavaName());
             if (event.getStackTrace() != null) {
                 for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                    text.append("\n    at ").append(frame.getMethod().getType().getName()).append('.')
-                            .append(frame.getMethod().getName()).append(':').append(frame.getLineNumber());
+                    text.append("\n    at ")
+                            .append(frame.getMethod().getType().getName())
+                            .append('.')
+                            .append(frame.getMethod().getName())
+                            .append(':')
+                            .append(frame.getLineNumber());
                 }
             }
         }

@@ -67,7 +67,8 @@ public final class DlockMetrics implements LockListener {
         return registry -> {
             Meters bound = new Meters(Objects.requireNonNull(registry, "registry"), client.backendKind(), tagLockNames);
             if (!meters.compareAndSet(null, bound)) {
-                throw new IllegalStateException("these DlockMetrics are already bound to a registry; make one per client");
+                throw new IllegalStateException(
+                        "these DlockMetrics are already bound to a registry; make one per client");
             }
         };
     }
@@ -103,5 +104,4 @@ public final class DlockMetrics implements LockListener {
             bound.leaseRenewed(lock, outcome);
         }
     }
-
 }

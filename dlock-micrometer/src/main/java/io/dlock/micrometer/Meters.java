@@ -35,8 +35,12 @@ final class Meters {
     }
 
     void acquisitionEnded(String lock, AcquisitionOutcome outcome, Duration waited) {
-        Timer.builder("dlock.acquisitions").description("Acquisitions of dlock locks, by outcome, timing the wait")
-                .tags(tags(lock)).tag("outcome", value(outcome)).register(registry).record(waited);
+        Timer.builder("dlock.acquisitions")
+                .description("Acquisitions of dlock locks, by outcome, timing the wait")
+                .tags(tags(lock))
+                .tag("outcome", value(outcome))
+                .register(registry)
+                .record(waited);
         if (outcome == AcquisitionOutcome.ACQUIRED) {
             heldOf(lock).incrementAndGet();
         }
@@ -44,26 +48,43 @@ final class Meters {
 
     void leaseReleased(String lock, Duration heldFor) {
         heldOf(lock).decrementAndGet();
-        Timer.builder("dlock.leases.released").description("Leases released by their holder, timing how long each was held")
-                .tags(tags(lock)).register(registry).record(heldFor);
+        Timer.builder("dlock.leases.released")
+                .description("Leases released by their holder, timing how long each was held")
+                .tags(tags(lock))
+                .register(registry)
+                .record(heldFor);
     }
 
     void leaseLost(String lock, LossCause cause) {
         heldOf(lock).decrementAndGet();
-        Counter.builder("dlock.leases.lost").description("Leases lost before their holder released them, by cause")
-                .baseUnit("leases").tags(tags(lock)).tag("cause", value(cause)).register(registry).increment();
+        Counter.builder("dlock.leases.lost")
+                .description("Leases lost before their holder released them, by cause")
+                .baseUnit("leases")
+                .tags(tags(lock))
+                .tag("cause", value(cause))
+                .register(registry)
+                .increment();
     }
 
     void leaseRenewed(String lock, RenewalOutcome outcome) {
-        Counter.builder("dlock.renewals").description("Renewals of one lease by the client's watchdog, by outcome")
-                .baseUnit("renewals").tags(tags(lock)).tag("outcome", value(outcome)).register(registry).increment();
+        Counter.builder("dlock.renewals")
+                .description("Renewals of one lease by the client's watchdog, by outcome")
+                .baseUnit("renewals")
+                .tags(tags(lock))
+                .tag("outcome", value(outcome))
+                .register(registry)
+                .increment();
     }
 
     private AtomicInteger heldOf(String lock) {
         return held.computeIfAbsent(tagLockNames ? lock : ALL_LOCKS, key -> {
             AtomicInteger count = new AtomicInteger();
-            Gauge.builder("dlock.leases.held", count, AtomicInteger::get).description("Leases of dlock locks held now")
-                    .baseUnit("leases").tags(tags(key)).strongReference(true).register(registry);
+            Gauge.builder("dlock.leases.held", count, AtomicInteger::get)
+                    .description("Leases of dlock locks held now")
+                    .baseUnit("leases")
+                    .tags(tags(key))
+                    .strongReference(true)
+                    .register(registry);
             return count;
         });
     }

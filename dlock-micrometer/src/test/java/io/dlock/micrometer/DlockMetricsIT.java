@@ -64,7 +64,9 @@ class DlockMetricsIT {
     }
 
     private Timer acquisitions(String outcome) {
-        return registry.find("dlock.acquisitions").tags("backend", "redis", "outcome", outcome).timer();
+        return registry.find("dlock.acquisitions")
+                .tags("backend", "redis", "outcome", outcome)
+                .timer();
     }
 
     private long count(String outcome) {
@@ -73,7 +75,10 @@ class DlockMetricsIT {
     }
 
     private double held() {
-        return registry.get("dlock.leases.held").tags("backend", "redis").gauge().value();
+        return registry.get("dlock.leases.held")
+                .tags("backend", "redis")
+                .gauge()
+                .value();
     }
 
     private double counter(String meter, String tag, String value) {
@@ -94,7 +99,9 @@ class DlockMetricsIT {
 
         lease.close();
         eventually("the release is timed", () -> {
-            Timer released = registry.find("dlock.leases.released").tags("backend", "redis").timer();
+            Timer released = registry.find("dlock.leases.released")
+                    .tags("backend", "redis")
+                    .timer();
             return released != null && released.count() == 1;
         });
         assertThat(held()).isZero();
@@ -106,10 +113,13 @@ class DlockMetricsIT {
             Duration wait = Duration.ofMillis(300);
             assertThat(client.lock(name).tryAcquire(wait)).isEmpty();
             eventually("the time-out is timed", () -> count("timed_out") == 1);
-            assertThat(acquisitions("timed_out").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo((double) wait.toMillis());
+            assertThat(acquisitions("timed_out").totalTime(TimeUnit.MILLISECONDS))
+                    .isGreaterThanOrEqualTo((double) wait.toMillis());
             assertThat(count("acquired")).isZero();
             assertThat(held()).isZero();
-            assertThat(taken.isValid()).as("held by the other client throughout").isTrue();
+            assertThat(taken.isValid())
+                    .as("held by the other client throughout")
+                    .isTrue();
         }
     }
 
@@ -120,7 +130,9 @@ class DlockMetricsIT {
             waiting.cancel(true);
             eventually("the cancelled acquisition is timed", () -> count("cancelled") == 1);
             assertThat(held()).isZero();
-            assertThat(taken.isValid()).as("held by the other client throughout").isTrue();
+            assertThat(taken.isValid())
+                    .as("held by the other client throughout")
+                    .isTrue();
         }
     }
 
@@ -149,8 +161,8 @@ class DlockMetricsIT {
 
     @Test
     void renewalsAreCountedAndARefusedOneLosesTheLease() throws InterruptedException {
-        try (LockClient renewing = metered(LockClient.builder(server.uri()).defaultLease(Duration.ofMillis(300)),
-                DlockMetrics.create())) {
+        try (LockClient renewing =
+                metered(LockClient.builder(server.uri()).defaultLease(Duration.ofMillis(300)), DlockMetrics.create())) {
             renewing.lock(name).acquire(Duration.ofSeconds(10));
             eventually("renewals counted", () -> counter("dlock.renewals", "outcome", "renewed") >= 2);
 
@@ -163,30 +175,42 @@ class DlockMetricsIT {
     @Test
     void lockNamesAreTagsOnlyWhenAskedFor() throws InterruptedException {
         client.lock(name).acquire(Duration.ofSeconds(10)).close();
-        eventually("the release is timed", () -> registry.find("dlock.leases.released").timer() != null);
-        assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTag("lock")).isNull());
+        eventually(
+                "the release is timed",
+                () -> registry.find("dlock.leases.released").timer() != null);
+        assertThat(registry.getMeters())
+                .allSatisfy(meter -> assertThat(meter.getId().getTag("lock")).isNull());
 
         SimpleMeterRegistry named = new SimpleMeterRegistry();
         DlockMetrics metrics = DlockMetrics.withLockNameTags();
-        try (LockClient tagging = LockClient.builder(server.uri()).listener(metrics).build()) {
+        try (LockClient tagging =
+                LockClient.builder(server.uri()).listener(metrics).build()) {
             metrics.binder(tagging).bindTo(named);
             tagging.lock(name).acquire(Duration.ofSeconds(10)).close();
-            eventually("the release is timed, by name", () -> named.find("dlock.leases.released").tags("lock", name)
-                    .timer() != null);
-            assertThat(named.get("dlock.acquisitions").tags("backend", "redis", "outcome", "acquired", "lock", name)
-                    .timer().count()).isEqualTo(1);
-            assertThat(named.get("dlock.leases.held").tags("lock", name).gauge().value()).isZero();
-            assertThat(named.getMeters()).extracting(Meter::getId).allSatisfy(id -> assertThat(id.getTag("lock")).isEqualTo(name));
+            eventually(
+                    "the release is timed, by name",
+                    () -> named.find("dlock.leases.released").tags("lock", name).timer() != null);
+            assertThat(named.get("dlock.acquisitions")
+                            .tags("backend", "redis", "outcome", "acquired", "lock", name)
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(named.get("dlock.leases.held").tags("lock", name).gauge().value())
+                    .isZero();
+            assertThat(named.getMeters()).extracting(Meter::getId).allSatisfy(id -> assertThat(id.getTag("lock"))
+                    .isEqualTo(name));
         }
     }
 
     @Test
     void anInstanceBindsOnce() {
         DlockMetrics metrics = DlockMetrics.create();
-        try (LockClient once = LockClient.builder(server.uri()).listener(metrics).build()) {
+        try (LockClient once =
+                LockClient.builder(server.uri()).listener(metrics).build()) {
             metrics.binder(once).bindTo(new SimpleMeterRegistry());
             assertThatThrownBy(() -> metrics.binder(once).bindTo(new SimpleMeterRegistry()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already bound");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already bound");
         }
     }
 }

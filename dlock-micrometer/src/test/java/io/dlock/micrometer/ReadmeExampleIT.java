@@ -38,7 +38,7 @@ class ReadmeExampleIT {
             Store store = new Store();
             MeterRegistry registry = new SimpleMeterRegistry();
             // README-EXAMPLE-START
-            DlockMetrics metrics = DlockMetrics.create();                  // DlockMetrics.withLockNameTags(): a 'lock' tag too
+            DlockMetrics metrics = DlockMetrics.create(); // DlockMetrics.withLockNameTags(): a 'lock' tag too
             try (LockClient client = LockClient.builder(uri).listener(metrics).build()) {
                 metrics.binder(client).bindTo(registry);
                 try (Lease lease = client.lock("orders:42").acquire(Duration.ofSeconds(10))) {
@@ -48,10 +48,15 @@ class ReadmeExampleIT {
             // README-EXAMPLE-END
             assertThat(store.tokens).hasSize(1);
             Poll.until("the acquisition and its release are recorded", Duration.ofSeconds(5), () -> {
-                Timer released = registry.find("dlock.leases.released").tags("backend", "redis").timer();
+                Timer released = registry.find("dlock.leases.released")
+                        .tags("backend", "redis")
+                        .timer();
                 return released != null && released.count() == 1;
             });
-            assertThat(registry.get("dlock.acquisitions").tags("backend", "redis", "outcome", "acquired").timer().count())
+            assertThat(registry.get("dlock.acquisitions")
+                            .tags("backend", "redis", "outcome", "acquired")
+                            .timer()
+                            .count())
                     .isEqualTo(1);
         }
     }

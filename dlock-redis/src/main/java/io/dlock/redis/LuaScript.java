@@ -29,8 +29,8 @@ enum LuaScript {
                 throw new IllegalStateException("missing script resource io/dlock/redis/" + file);
             }
             source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+            sha1 = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

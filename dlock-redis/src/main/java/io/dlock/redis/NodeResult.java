@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param answer the node's answer, null when it failed
  * @param failure null when the node answered
  */
-record NodeResult<T>(RedlockNode node, @Nullable T answer, @Nullable String failure) {
+record NodeResult<T>(
+        RedlockNode node, @Nullable T answer, @Nullable String failure) {
 
     boolean ok() {
         return failure == null;
@@ -36,8 +37,8 @@ record NodeResult<T>(RedlockNode node, @Nullable T answer, @Nullable String fail
      * Sends {@code call} to every node at once (never one after another) and completes when
      * all have answered or failed; each node's wait is bounded by its command timeout.
      */
-    static <T> CompletionStage<List<NodeResult<T>>> fromAll(List<RedlockNode> nodes,
-            Function<RedisNode, CompletionStage<T>> call) {
+    static <T> CompletionStage<List<NodeResult<T>>> fromAll(
+            List<RedlockNode> nodes, Function<RedisNode, CompletionStage<T>> call) {
         List<CompletableFuture<NodeResult<T>>> results = new ArrayList<>(nodes.size());
         for (RedlockNode node : nodes) {
             results.add(ask(node, call).toCompletableFuture());
@@ -56,8 +57,12 @@ record NodeResult<T>(RedlockNode node, @Nullable T answer, @Nullable String fail
         if (connected == null || !connected.isConnected()) {
             return CompletableFuture.completedFuture(new NodeResult<>(node, null, node + " not connected"));
         }
-        return call.apply(connected).handle((value, error) -> error == null
-                ? new NodeResult<>(node, value, null)
-                : new NodeResult<T>(node, null, RedisFailures.translate(error, node.endpoint()).getMessage()));
+        return call.apply(connected)
+                .handle((value, error) -> error == null
+                        ? new NodeResult<>(node, value, null)
+                        : new NodeResult<T>(
+                                node,
+                                null,
+                                RedisFailures.translate(error, node.endpoint()).getMessage()));
     }
 }

@@ -2,12 +2,12 @@ package io.dlock.redis;
 
 import io.dlock.Health;
 import io.dlock.LockState;
+import io.dlock.Scheduler;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
-import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.Scheduler;
+import io.dlock.spi.RenewingBackend;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.util.List;
@@ -53,7 +53,8 @@ final class RedisBackend implements RenewingBackend {
     @Override
     public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
         return node.renew(held).thenApply(renewed -> renewed.stream()
-                .map(stillHeld -> stillHeld ? Renewal.RENEWED : Renewal.NOT_HELD).toList());
+                .map(stillHeld -> stillHeld ? Renewal.RENEWED : Renewal.NOT_HELD)
+                .toList());
     }
 
     @Override
@@ -63,9 +64,14 @@ final class RedisBackend implements RenewingBackend {
 
     @Override
     public CompletionStage<Health> health() {
-        return node.ping().handle((pong, error) -> error == null
-                ? new Health(true, kind(), Map.of("server", node.endpoint().toString()))
-                : Health.down(kind(), String.valueOf(RedisFailures.translate(error, node.endpoint()).getMessage())));
+        return node.ping()
+                .handle((pong, error) -> error == null
+                        ? new Health(
+                                true, kind(), Map.of("server", node.endpoint().toString()))
+                        : Health.down(
+                                kind(),
+                                String.valueOf(RedisFailures.translate(error, node.endpoint())
+                                        .getMessage())));
     }
 
     @Override

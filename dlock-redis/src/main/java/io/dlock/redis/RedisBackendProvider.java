@@ -1,9 +1,9 @@
 package io.dlock.redis;
 
-import io.dlock.spi.UriSecrets;
 import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockBackendProvider;
+import io.dlock.spi.UriSecrets;
 import java.util.Locale;
 import java.util.Set;
 

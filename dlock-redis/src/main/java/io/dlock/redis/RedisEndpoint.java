@@ -7,9 +7,7 @@ import io.lettuce.core.SslOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -32,8 +30,8 @@ final class RedisEndpoint {
      */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-    private static final Set<String> LETTUCE_PARAMETERS = Set.of("timeout", "database", "db", "clientName",
-            "verifyPeer", "libraryName", "libraryVersion");
+    private static final Set<String> LETTUCE_PARAMETERS =
+            Set.of("timeout", "database", "db", "clientName", "verifyPeer", "libraryName", "libraryVersion");
     private static final Set<String> OWN_PARAMETERS = Set.of("trustStore", "trustStorePassword");
 
     private final RedisURI uri;
@@ -56,26 +54,30 @@ final class RedisEndpoint {
     static RedisEndpoint parse(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
-            throw new IllegalArgumentException("Redis URI must start with redis:// or rediss://: " + UriSecrets.redact(text));
+            throw new IllegalArgumentException(
+                    "Redis URI must start with redis:// or rediss://: " + UriSecrets.redact(text));
         }
         UriQuery query;
         try {
             query = UriQuery.of(text).allowOnly(union(LETTUCE_PARAMETERS, OWN_PARAMETERS));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
+            throw new IllegalArgumentException(
+                    "Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
         }
         RedisURI uri;
         try {
             uri = RedisURI.create(withoutOwnParameters(text));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("malformed Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
+            throw new IllegalArgumentException(
+                    "malformed Redis URI " + UriSecrets.redact(text) + ": " + UriSecrets.scrub(e.getMessage(), text));
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + " names no host");
         }
         if (uri.getHost().chars().filter(c -> c == ':').count() == 1) {
             // Lettuce takes "host:port" with a port that is not a number for a host name.
-            throw new IllegalArgumentException("Redis URI " + UriSecrets.redact(text) + " has a port that is not a number");
+            throw new IllegalArgumentException(
+                    "Redis URI " + UriSecrets.redact(text) + " has a port that is not a number");
         }
         if (query.text("timeout").isEmpty()) {
             uri.setTimeout(DEFAULT_TIMEOUT);
@@ -105,7 +107,8 @@ final class RedisEndpoint {
         if (!Files.isReadable(path)) {
             throw new IllegalArgumentException("trust store " + path + " of " + display + " is not a readable file");
         }
-        return Optional.of(SslOptions.builder().jdkSslProvider()
+        return Optional.of(SslOptions.builder()
+                .jdkSslProvider()
                 .truststore(path.toFile(), query.text("trustStorePassword").orElse(""))
                 .build());
     }
@@ -134,7 +137,8 @@ final class RedisEndpoint {
 
     /** The URI to connect with: the same server, with at least {@link #CONNECT_TIMEOUT} for the handshake. */
     RedisURI connectUri() {
-        return uri.getTimeout().compareTo(CONNECT_TIMEOUT) >= 0 ? uri
+        return uri.getTimeout().compareTo(CONNECT_TIMEOUT) >= 0
+                ? uri
                 : RedisURI.builder(uri).withTimeout(CONNECT_TIMEOUT).build();
     }
 

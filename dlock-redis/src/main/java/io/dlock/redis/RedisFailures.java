@@ -25,15 +25,16 @@ final class RedisFailures {
 
     static LockException translate(Throwable failure, RedisEndpoint endpoint) {
         Throwable error = failure;
-        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null) {
             error = error.getCause();
         }
         if (error instanceof LockException lockException) {
             return lockException;
         }
         if (error instanceof RedisCommandTimeoutException) {
-            return new BackendUnavailableException(endpoint + " did not answer within "
-                    + endpoint.timeout().toMillis() + " ms", error);
+            return new BackendUnavailableException(
+                    endpoint + " did not answer within " + endpoint.timeout().toMillis() + " ms", error);
         }
         if (error instanceof RedisCommandExecutionException command) {
             String message = String.valueOf(command.getMessage());
@@ -46,7 +47,8 @@ final class RedisFailures {
             }
             return new LockException(endpoint + " rejected a lock command: " + message, error);
         }
-        if (error instanceof RedisConnectionException || error instanceof RedisException
+        if (error instanceof RedisConnectionException
+                || error instanceof RedisException
                 || error instanceof java.io.IOException) {
             return new BackendUnavailableException(endpoint + " unreachable: " + rootReason(error), error);
         }
@@ -64,7 +66,8 @@ final class RedisFailures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         int address = message.indexOf(": /");
         String reason = address > 0 ? message.substring(0, address) : message;
         return reason.replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "");

@@ -2,8 +2,8 @@ package io.dlock.redis;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.LockState;
-import io.dlock.spi.LockRequest;
 import io.dlock.Scheduler;
+import io.dlock.spi.LockRequest;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -45,6 +45,7 @@ final class RedisNode implements AutoCloseable {
     private static final Duration FENCING_COUNTER_MEMORY = Duration.ofHours(1);
     /** At most this many leases per renewal script: about a millisecond of server time. */
     static final int RENEWALS_PER_CALL = 1_000;
+
     private static final String COUNTER_MEMORY_MILLIS = Long.toString(FENCING_COUNTER_MEMORY.toMillis());
 
     private final RedisEndpoint endpoint;
@@ -53,7 +54,10 @@ final class RedisNode implements AutoCloseable {
     private final RedisAsyncCommands<String, String> commands;
     private final ReleaseSubscriptions subscriptions;
 
-    private RedisNode(RedisEndpoint endpoint, RedisClient client, StatefulRedisConnection<String, String> connection,
+    private RedisNode(
+            RedisEndpoint endpoint,
+            RedisClient client,
+            StatefulRedisConnection<String, String> connection,
             Scheduler scheduler) {
         this.endpoint = endpoint;
         this.client = client;
@@ -70,7 +74,9 @@ final class RedisNode implements AutoCloseable {
      */
     static RedisNode connect(RedisEndpoint endpoint, ClientResources resources, Scheduler scheduler) {
         try {
-            return connectAsync(endpoint, resources, scheduler).toCompletableFuture().join();
+            return connectAsync(endpoint, resources, scheduler)
+                    .toCompletableFuture()
+                    .join();
         } catch (CompletionException e) {
             throw RedisFailures.translate(e, endpoint);
         }
@@ -80,17 +86,20 @@ final class RedisNode implements AutoCloseable {
      * Connects to {@code endpoint} without blocking; the stage fails with a
      * {@link io.dlock.LockException} naming the server and the reason.
      */
-    static CompletionStage<RedisNode> connectAsync(RedisEndpoint endpoint, ClientResources resources,
-            Scheduler scheduler) {
+    static CompletionStage<RedisNode> connectAsync(
+            RedisEndpoint endpoint, ClientResources resources, Scheduler scheduler) {
         RedisClient client = RedisClient.create(resources, endpoint.connectUri());
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(RedisEndpoint.CONNECT_TIMEOUT).build());
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(RedisEndpoint.CONNECT_TIMEOUT)
+                        .build());
         endpoint.sslOptions().ifPresent(options::sslOptions);
         client.setOptions(options.build());
-        return client.connectAsync(StringCodec.UTF8, endpoint.connectUri()).toCompletableFuture()
+        return client.connectAsync(StringCodec.UTF8, endpoint.connectUri())
+                .toCompletableFuture()
                 .handle((connection, error) -> {
                     if (error != null) {
                         client.shutdownAsync(0, 2, TimeUnit.SECONDS);
@@ -121,21 +130,32 @@ final class RedisNode implements AutoCloseable {
      *     the server has been up that long (no extra round trip); empty for no report
      * @return a stage with the grant's token, or the holder's remaining lease
      */
-    CompletionStage<NodeGrant> acquire(Keys keys, LockRequest request, OptionalLong tokenFloor,
-            OptionalLong uptimeWanted) {
+    CompletionStage<NodeGrant> acquire(
+            Keys keys, LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
         String owner = request.owner();
         String lease = Long.toString(request.lease().toMillis());
         // The single node sends only the arguments it uses: each one costs encoding on every call.
         String[] args = tokenFloor.isEmpty() && uptimeWanted.isEmpty()
                 ? new String[] {owner, lease, COUNTER_MEMORY_MILLIS}
-                : new String[] {owner, lease, COUNTER_MEMORY_MILLIS,
-                        tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
-                        uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : ""};
-        return run(LuaScript.ACQUIRE, ScriptOutputType.MULTI, new String[] {keys.lock(), keys.fencingCounter()}, args,
+                : new String[] {
+                    owner,
+                    lease,
+                    COUNTER_MEMORY_MILLIS,
+                    tokenFloor.isPresent() ? Long.toString(tokenFloor.getAsLong()) : "",
+                    uptimeWanted.isPresent() ? Long.toString(uptimeWanted.getAsLong()) : ""
+                };
+        return run(
+                LuaScript.ACQUIRE,
+                ScriptOutputType.MULTI,
+                new String[] {keys.lock(), keys.fencingCounter()},
+                args,
                 reply -> {
                     List<?> fields = (List<?>) reply;
                     boolean granted = ((Long) fields.get(0)) == 1;
-                    return new NodeGrant(granted, (Long) fields.get(1), (Long) fields.get(2),
+                    return new NodeGrant(
+                            granted,
+                            (Long) fields.get(1),
+                            (Long) fields.get(2),
                             granted ? owner : (String) fields.get(3));
                 });
     }
@@ -147,8 +167,12 @@ final class RedisNode implements AutoCloseable {
      *     the floor)
      */
     CompletionStage<Boolean> raise(Keys keys, String owner, long floor) {
-        return run(LuaScript.RAISE, ScriptOutputType.INTEGER, new String[] {keys.lock(), keys.fencingCounter()},
-                new String[] {owner, Long.toString(floor), COUNTER_MEMORY_MILLIS}, held -> ((Long) held) == 1);
+        return run(
+                LuaScript.RAISE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.lock(), keys.fencingCounter()},
+                new String[] {owner, Long.toString(floor), COUNTER_MEMORY_MILLIS},
+                held -> ((Long) held) == 1);
     }
 
     /**
@@ -195,8 +219,12 @@ final class RedisNode implements AutoCloseable {
      *     for a grant that never became a lock
      */
     CompletionStage<Boolean> release(Keys keys, String owner, boolean announce) {
-        return run(LuaScript.RELEASE, ScriptOutputType.INTEGER, new String[] {keys.lock()},
-                announce ? new String[] {owner} : new String[] {owner, "0"}, released -> ((Long) released) == 1);
+        return run(
+                LuaScript.RELEASE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.lock()},
+                announce ? new String[] {owner} : new String[] {owner, "0"},
+                released -> ((Long) released) == 1);
     }
 
     /** Asks the server to answer, for health checks. */
@@ -211,19 +239,17 @@ final class RedisNode implements AutoCloseable {
 
     /** Reads the holder, its remaining lease and its token. */
     CompletionStage<LockState> inspect(String name) {
-        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)}, new String[0],
-                reply -> {
-                    List<?> fields = (List<?>) reply;
-                    String owner = (String) fields.get(0);
-                    if (owner.isEmpty()) {
-                        return LockState.free(name);
-                    }
-                    long pttl = (Long) fields.get(1);
-                    Optional<Duration> remaining = pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty();
-                    long token = Long.parseLong((String) fields.get(2));
-                    return new LockState(name, Optional.of(new LockState.Holder(owner, token, remaining)),
-                            OptionalInt.empty());
-                });
+        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)}, new String[0], reply -> {
+            List<?> fields = (List<?>) reply;
+            String owner = (String) fields.get(0);
+            if (owner.isEmpty()) {
+                return LockState.free(name);
+            }
+            long pttl = (Long) fields.get(1);
+            Optional<Duration> remaining = pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty();
+            long token = Long.parseLong((String) fields.get(2));
+            return new LockState(name, Optional.of(new LockState.Holder(owner, token, remaining)), OptionalInt.empty());
+        });
     }
 
     /** Calls {@code onRelease} whenever the lock of {@code keys} is released; completes once subscribed. */
@@ -257,8 +283,8 @@ final class RedisNode implements AutoCloseable {
      * Runs a script by SHA, sending its source once when the server does not know it, and
      * converts its reply in the same stage (one stage per call: this is every lock's hot path).
      */
-    private <T> CompletionStage<T> run(LuaScript script, ScriptOutputType type, String[] keys, String[] args,
-            Function<Object, T> convert) {
+    private <T> CompletionStage<T> run(
+            LuaScript script, ScriptOutputType type, String[] keys, String[] args, Function<Object, T> convert) {
         CompletableFuture<T> result = new CompletableFuture<>();
         commands.<Object>evalsha(script.sha1(), type, keys, args).whenComplete((reply, error) -> {
             if (error == null) {

@@ -86,11 +86,12 @@ final class RedlockAcquisition implements Acquisition {
         for (RedlockNode node : backend.nodes()) {
             node.ready().filter(RedisNode::isConnected).ifPresent(connected -> {
                 watched.add(connected);
-                subscriptions.add(connected.watch(keys, onChange).toCompletableFuture()
-                        .exceptionally(failed -> null));
+                subscriptions.add(
+                        connected.watch(keys, onChange).toCompletableFuture().exceptionally(failed -> null));
             });
         }
-        return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new)).thenApply(all -> false);
+        return CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
+                .thenApply(all -> false);
     }
 
     /**
@@ -149,22 +150,25 @@ final class RedlockAcquisition implements Acquisition {
         long floor = backend.nextTokenFloor();
         Ballot ballot = new Ballot();
         OptionalLong uptimeWanted = backend.options().restartDetection()
-                ? OptionalLong.of(backend.options().quarantineSeconds()) : OptionalLong.empty();
+                ? OptionalLong.of(backend.options().quarantineSeconds())
+                : OptionalLong.empty();
         for (RedlockNode node : backend.nodes()) {
             NodeResult.ask(node, connected -> {
-                // From the moment it is sent until a refusal comes back: a release sent meanwhile
-                // (the round decided without this node) must reach it too.
-                mayHold.add(node);
-                return connected.acquire(keys, request, OptionalLong.of(floor), uptimeWanted);
-            }).thenAccept(result -> {
-                if (result.ok() && !result.value().granted()) {
-                    mayHold.remove(node); // a refusal holds nothing
-                }
-                ballot.add(result);
-            });
+                        // From the moment it is sent until a refusal comes back: a release sent meanwhile
+                        // (the round decided without this node) must reach it too.
+                        mayHold.add(node);
+                        return connected.acquire(keys, request, OptionalLong.of(floor), uptimeWanted);
+                    })
+                    .thenAccept(result -> {
+                        if (result.ok() && !result.value().granted()) {
+                            mayHold.remove(node); // a refusal holds nothing
+                        }
+                        ballot.add(result);
+                    });
         }
         return ballot.decided().thenCompose(votes -> {
-            List<Vote> granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();
+            List<Vote> granted =
+                    votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).toList();
             if (granted.size() < backend.quorum().needed()) {
                 logRound(votes, "no majority");
                 return releaseWhereHeld(false).thenApply(released -> {
@@ -173,18 +177,23 @@ final class RedlockAcquisition implements Acquisition {
                     return failure;
                 });
             }
-            long token = granted.stream().mapToLong(v -> v.result.value().value()).max().orElseThrow();
+            long token = granted.stream()
+                    .mapToLong(v -> v.result.value().value())
+                    .max()
+                    .orElseThrow();
             boolean agreed = granted.stream().allMatch(v -> v.result.value().value() == token);
             CompletionStage<Boolean> settled = agreed ? CompletableFuture.completedFuture(true) : raise(granted, token);
             return settled.thenCompose(majority -> {
                 Duration elapsed = Duration.ofNanos(backend.ticker().nanos() - start);
                 Duration validity = request.lease().minus(elapsed).minus(backend.drift(request.lease()));
                 if (!majority || validity.isNegative() || validity.isZero()) {
-                    String why = !majority ? "could not settle the fencing token on a majority"
+                    String why = !majority
+                            ? "could not settle the fencing token on a majority"
                             : "the round took " + elapsed.toMillis() + " ms, leaving no validity";
                     logRound(votes, why);
                     return releaseWhereHeld(false).thenApply(released -> {
-                        throw new BackendUnavailableException("Redlock acquisition of '" + request.name() + "': " + why);
+                        throw new BackendUnavailableException(
+                                "Redlock acquisition of '" + request.name() + "': " + why);
                     });
                 }
                 logRound(votes, "acquired with token " + token + (agreed ? "" : " (raised on the majority)"));
@@ -199,7 +208,8 @@ final class RedlockAcquisition implements Acquisition {
         return NodeResult.fromAll(nodes, node -> node.raise(keys, request.owner(), token))
                 .thenApply(acks -> {
                     backend.logPerNode("raise of the fencing token to " + token, request, acks);
-                    return acks.stream().filter(a -> a.ok() && a.value()).count() >= backend.quorum().needed();
+                    return acks.stream().filter(a -> a.ok() && a.value()).count()
+                            >= backend.quorum().needed();
                 });
     }
 
@@ -250,26 +260,34 @@ final class RedlockAcquisition implements Acquisition {
      * </ul>
      */
     private AttemptResult failure(List<Vote> votes) {
-        List<Vote> failed = votes.stream().filter(v -> v.kind == Vote.Kind.FAILED).toList();
+        List<Vote> failed =
+                votes.stream().filter(v -> v.kind == Vote.Kind.FAILED).toList();
         if (backend.quorum().impossible(failed.size())) {
-            throw new BackendUnavailableException("Redlock needs " + backend.quorum().needed() + " of "
-                    + backend.quorum().nodes() + " nodes; unreachable: "
-                    + failed.stream().map(v -> v.result.failure()).collect(Collectors.joining("; ")));
+            throw new BackendUnavailableException(
+                    "Redlock needs " + backend.quorum().needed() + " of "
+                            + backend.quorum().nodes() + " nodes; unreachable: "
+                            + failed.stream().map(v -> v.result.failure()).collect(Collectors.joining("; ")));
         }
         int needed = backend.quorum().needed();
         long free = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count();
-        Map<String, Long> refusalsByHolder = votes.stream().filter(v -> v.kind == Vote.Kind.REFUSED)
+        Map<String, Long> refusalsByHolder = votes.stream()
+                .filter(v -> v.kind == Vote.Kind.REFUSED)
                 .collect(Collectors.groupingBy(v -> v.result.value().holder(), Collectors.counting()));
         boolean majorityHolder = refusalsByHolder.values().stream().anyMatch(count -> count >= needed);
-        long refused = refusalsByHolder.values().stream().mapToLong(Long::longValue).sum();
+        long refused =
+                refusalsByHolder.values().stream().mapToLong(Long::longValue).sum();
         if (!majorityHolder && free + refused >= needed) {
             return new AttemptResult.Retry();
         }
         List<Long> blockedFor = votes.stream()
                 .filter(v -> v.kind == Vote.Kind.REFUSED || v.kind == Vote.Kind.QUARANTINED)
-                .map(this::blockedForMillis).map(millis -> millis < 0 ? Long.MAX_VALUE : millis).sorted().toList();
+                .map(this::blockedForMillis)
+                .map(millis -> millis < 0 ? Long.MAX_VALUE : millis)
+                .sorted()
+                .toList();
         long lapse = blockedFor.get((int) (needed - free) - 1);
-        return lapse < Long.MAX_VALUE ? AttemptResult.Denied.holderFor(Duration.ofMillis(lapse))
+        return lapse < Long.MAX_VALUE
+                ? AttemptResult.Denied.holderFor(Duration.ofMillis(lapse))
                 : AttemptResult.Denied.untilNotified();
     }
 
@@ -284,33 +302,50 @@ final class RedlockAcquisition implements Acquisition {
 
     /** Says, once per restart, that the restart quarantine holds an acquisition back, and for how long. */
     private void warnIfQuarantined(List<Vote> votes, AttemptResult failure) {
-        List<Vote> quarantined = votes.stream().filter(v -> v.kind == Vote.Kind.QUARANTINED).toList();
+        List<Vote> quarantined =
+                votes.stream().filter(v -> v.kind == Vote.Kind.QUARANTINED).toList();
         if (!quarantined.isEmpty() && failure instanceof AttemptResult.Denied denied) {
-            backend.warnQuarantined(request.name(), quarantined.stream()
-                    .collect(Collectors.toMap(v -> v.result.node(), v -> v.result.value().uptimeSeconds(),
-                            (first, second) -> first, LinkedHashMap::new)),
+            backend.warnQuarantined(
+                    request.name(),
+                    quarantined.stream()
+                            .collect(Collectors.toMap(
+                                    v -> v.result.node(),
+                                    v -> v.result.value().uptimeSeconds(),
+                                    (first, second) -> first,
+                                    LinkedHashMap::new)),
                     denied.holderRemaining());
         }
     }
 
     private void logRound(List<Vote> votes, String outcome) {
         if (log.isDebugEnabled()) {
-            log.debug("lock '{}' owner {}: {} -> {}", request.name(), request.owner(),
-                    votes.stream().map(Vote::describe).collect(Collectors.joining(", ")), outcome);
+            log.debug(
+                    "lock '{}' owner {}: {} -> {}",
+                    request.name(),
+                    request.owner(),
+                    votes.stream().map(Vote::describe).collect(Collectors.joining(", ")),
+                    outcome);
         }
     }
 
     /** One node's vote in a round. */
     private record Vote(Kind kind, NodeResult<RedisNode.NodeGrant> result) {
-        enum Kind { GRANTED, QUARANTINED, REFUSED, FAILED }
+        enum Kind {
+            GRANTED,
+            QUARANTINED,
+            REFUSED,
+            FAILED
+        }
 
         String describe() {
             return switch (kind) {
                 case GRANTED -> result.node() + " acquired";
-                case QUARANTINED -> result.node() + " acquired but restarted " + result.value().uptimeSeconds()
-                        + " s ago (vote not counted)";
-                case REFUSED -> result.node() + " refused (held by " + result.value().holder() + " for "
-                        + result.value().value() + " ms)";
+                case QUARANTINED ->
+                    result.node() + " acquired but restarted " + result.value().uptimeSeconds()
+                            + " s ago (vote not counted)";
+                case REFUSED ->
+                    result.node() + " refused (held by " + result.value().holder() + " for "
+                            + result.value().value() + " ms)";
                 case FAILED -> String.valueOf(result.failure());
             };
         }
@@ -332,8 +367,10 @@ final class RedlockAcquisition implements Acquisition {
             lock.lock();
             try {
                 votes.add(vote);
-                long granted = votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count();
-                if (granted >= backend.quorum().needed() || votes.size() == backend.quorum().nodes()) {
+                long granted =
+                        votes.stream().filter(v -> v.kind == Vote.Kind.GRANTED).count();
+                if (granted >= backend.quorum().needed()
+                        || votes.size() == backend.quorum().nodes()) {
                     snapshot = List.copyOf(votes);
                 }
             } finally {
@@ -356,8 +393,8 @@ final class RedlockAcquisition implements Acquisition {
                 return Vote.Kind.REFUSED;
             }
             RedlockOptions options = backend.options();
-            boolean restartedRecently = options.restartDetection()
-                    && result.value().uptimeSeconds() < options.quarantineSeconds();
+            boolean restartedRecently =
+                    options.restartDetection() && result.value().uptimeSeconds() < options.quarantineSeconds();
             return restartedRecently ? Vote.Kind.QUARANTINED : Vote.Kind.GRANTED;
         }
     }

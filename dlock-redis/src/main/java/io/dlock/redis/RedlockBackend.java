@@ -3,13 +3,13 @@ package io.dlock.redis;
 import io.dlock.BackendUnavailableException;
 import io.dlock.Health;
 import io.dlock.LockState;
+import io.dlock.Ticker;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.BackendCapabilities;
 import io.dlock.spi.BackendContext;
-import io.dlock.spi.RenewingBackend;
 import io.dlock.spi.LockRequest;
 import io.dlock.spi.Renewal;
-import io.dlock.Ticker;
+import io.dlock.spi.RenewingBackend;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
@@ -82,8 +82,8 @@ final class RedlockBackend implements RenewingBackend {
     private final BackendContext context;
     private final AtomicLong lastTokenFloor = new AtomicLong();
 
-    private RedlockBackend(ClientResources resources, List<RedlockNode> nodes, RedlockOptions options,
-            BackendContext context) {
+    private RedlockBackend(
+            ClientResources resources, List<RedlockNode> nodes, RedlockOptions options, BackendContext context) {
         this.resources = resources;
         this.nodes = nodes;
         this.quorum = new Quorum(nodes.size());
@@ -100,13 +100,17 @@ final class RedlockBackend implements RenewingBackend {
      */
     static RedlockBackend connect(List<RedisEndpoint> endpoints, RedlockOptions options, BackendContext context) {
         if (endpoints.size() % 2 == 0) {
-            log.warn("Redlock with an even number of nodes ({}) tolerates no more failures than {} nodes would",
-                    endpoints.size(), endpoints.size() - 1);
+            log.warn(
+                    "Redlock with an even number of nodes ({}) tolerates no more failures than {} nodes would",
+                    endpoints.size(),
+                    endpoints.size() - 1);
         }
         ClientResources resources = DefaultClientResources.create();
-        List<RedlockNode> nodes = endpoints.stream().map(e -> new RedlockNode(e, resources, context.scheduler(), context.ticker())).toList();
-        List<CompletableFuture<RedisNode>> connections = nodes.stream()
-                .map(n -> n.connect().toCompletableFuture()).toList();
+        List<RedlockNode> nodes = endpoints.stream()
+                .map(e -> new RedlockNode(e, resources, context.scheduler(), context.ticker()))
+                .toList();
+        List<CompletableFuture<RedisNode>> connections =
+                nodes.stream().map(n -> n.connect().toCompletableFuture()).toList();
         List<String> reachable = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -149,18 +153,31 @@ final class RedlockBackend implements RenewingBackend {
     public CompletionStage<List<Renewal>> renew(List<LockRequest> held) {
         return NodeResult.fromAll(nodes, node -> node.renew(held)).thenApply(results -> {
             if (log.isDebugEnabled()) {
-                log.debug("renewal of {} lease(s): {}", held.size(), results.stream()
-                        .map(r -> r.ok() ? r.node() + " renewed " + r.value().stream().filter(b -> b).count()
-                                + " of " + held.size() : r.failure())
-                        .collect(Collectors.joining(", ")));
+                log.debug(
+                        "renewal of {} lease(s): {}",
+                        held.size(),
+                        results.stream()
+                                .map(r -> r.ok()
+                                        ? r.node() + " renewed "
+                                                + r.value().stream()
+                                                        .filter(b -> b)
+                                                        .count() + " of " + held.size()
+                                        : r.failure())
+                                .collect(Collectors.joining(", ")));
             }
             List<Renewal> outcomes = new ArrayList<>(held.size());
             for (int i = 0; i < held.size(); i++) {
                 int index = i;
-                long yes = results.stream().filter(r -> r.ok() && r.value().get(index)).count();
-                long no = results.stream().filter(r -> r.ok() && !r.value().get(index)).count();
-                outcomes.add(yes >= quorum.needed() ? Renewal.RENEWED
-                        : quorum.impossible((int) no) ? Renewal.NOT_HELD : Renewal.UNDECIDED);
+                long yes = results.stream()
+                        .filter(r -> r.ok() && r.value().get(index))
+                        .count();
+                long no = results.stream()
+                        .filter(r -> r.ok() && !r.value().get(index))
+                        .count();
+                outcomes.add(
+                        yes >= quorum.needed()
+                                ? Renewal.RENEWED
+                                : quorum.impossible((int) no) ? Renewal.NOT_HELD : Renewal.UNDECIDED);
             }
             long failed = results.stream().filter(r -> !r.ok()).count();
             if (failed > 0 && outcomes.stream().allMatch(Renewal.UNDECIDED::equals)) {
@@ -201,11 +218,16 @@ final class RedlockBackend implements RenewingBackend {
 
     /** The holder as a majority sees it: its highest token and the time until its majority lapses. */
     private LockState.Holder majorityView(List<LockState.Holder> holders) {
-        long token = holders.stream().mapToLong(LockState.Holder::fencingToken).max().orElseThrow();
-        List<Duration> remaining = holders.stream().map(LockState.Holder::remaining)
-                .flatMap(Optional::stream).sorted(Comparator.reverseOrder()).toList();
+        long token =
+                holders.stream().mapToLong(LockState.Holder::fencingToken).max().orElseThrow();
+        List<Duration> remaining = holders.stream()
+                .map(LockState.Holder::remaining)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.reverseOrder())
+                .toList();
         Optional<Duration> untilMajorityLapses = remaining.size() >= quorum.needed()
-                ? Optional.of(remaining.get(quorum.needed() - 1)) : Optional.empty();
+                ? Optional.of(remaining.get(quorum.needed() - 1))
+                : Optional.empty();
         return new LockState.Holder(holders.get(0).owner(), token, untilMajorityLapses);
     }
 
@@ -274,9 +296,14 @@ final class RedlockBackend implements RenewingBackend {
     /** Logs at DEBUG what each node answered to an owner-checked command: done, not held, or why not. */
     void logPerNode(String what, LockRequest request, List<NodeResult<Boolean>> results) {
         if (log.isDebugEnabled()) {
-            log.debug("lock '{}' owner {}: {}: {}", request.name(), request.owner(), what, results.stream()
-                    .map(r -> !r.ok() ? r.failure() : r.node() + (r.value() ? " done" : " not held"))
-                    .collect(Collectors.joining(", ")));
+            log.debug(
+                    "lock '{}' owner {}: {}: {}",
+                    request.name(),
+                    request.owner(),
+                    what,
+                    results.stream()
+                            .map(r -> !r.ok() ? r.failure() : r.node() + (r.value() ? " done" : " not held"))
+                            .collect(Collectors.joining(", ")));
         }
     }
 
@@ -289,16 +316,24 @@ final class RedlockBackend implements RenewingBackend {
      */
     void warnQuarantined(String name, Map<RedlockNode, Long> uptimes, Optional<Duration> waitsFor) {
         List<RedlockNode> news = uptimes.entrySet().stream()
-                .filter(entry -> entry.getKey().firstReportOfRestart(entry.getValue())).map(Map.Entry::getKey).toList();
+                .filter(entry -> entry.getKey().firstReportOfRestart(entry.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
         if (news.isEmpty()) {
             return;
         }
         long quarantine = options.quarantineSeconds();
-        log.warn("Redlock: lock '{}' waits{} for the restart quarantine of {} s: {}; a node that restarted may have"
-                + " lost the locks it held, so its vote counts only after that", name,
-                waitsFor.map(d -> " up to " + Math.max(1, (d.toMillis() + 999) / 1_000) + " s").orElse(""), quarantine,
-                uptimes.entrySet().stream().map(entry -> "the vote of " + entry.getKey() + " (up " + entry.getValue()
-                        + " s) counts in " + (quarantine - entry.getValue()) + " s").collect(Collectors.joining(", ")));
+        log.warn(
+                "Redlock: lock '{}' waits{} for the restart quarantine of {} s: {}; a node that restarted may have"
+                        + " lost the locks it held, so its vote counts only after that",
+                name,
+                waitsFor.map(d -> " up to " + Math.max(1, (d.toMillis() + 999) / 1_000) + " s")
+                        .orElse(""),
+                quarantine,
+                uptimes.entrySet().stream()
+                        .map(entry -> "the vote of " + entry.getKey() + " (up " + entry.getValue() + " s) counts in "
+                                + (quarantine - entry.getValue()) + " s")
+                        .collect(Collectors.joining(", ")));
     }
 
     /** The next token floor: this client's clock in microseconds, strictly increasing. */

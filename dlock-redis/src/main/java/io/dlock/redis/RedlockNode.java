@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 final class RedlockNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedlockBackend.class);
-    private static final long FIRST_RECONNECT_DELAY_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long FIRST_RECONNECT_DELAY_NANOS =
+            Duration.ofMillis(100).toNanos();
     private static final long MAX_RECONNECT_DELAY_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final RedisEndpoint endpoint;
@@ -118,9 +119,11 @@ final class RedlockNode implements AutoCloseable {
             if (error == null && !closed) {
                 node = made;
             } else if (error != null) {
-                long delay = Math.min(MAX_RECONNECT_DELAY_NANOS, FIRST_RECONNECT_DELAY_NANOS << Math.min(failedConnects, 10));
+                long delay = Math.min(
+                        MAX_RECONNECT_DELAY_NANOS, FIRST_RECONNECT_DELAY_NANOS << Math.min(failedConnects, 10));
                 failedConnects++;
-                nextConnectAt = ticker.nanos() + delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+                nextConnectAt =
+                        ticker.nanos() + delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
             }
         } finally {
             lock.unlock();
@@ -130,7 +133,10 @@ final class RedlockNode implements AutoCloseable {
         } else if (first) {
             return; // the backend logs the outcomes at creation, in the nodes' order
         } else if (error != null) {
-            log.debug("node {} still unreachable: {}", endpoint, RedisFailures.translate(error, endpoint).getMessage());
+            log.debug(
+                    "node {} still unreachable: {}",
+                    endpoint,
+                    RedisFailures.translate(error, endpoint).getMessage());
         } else {
             log.info("node {} connected", endpoint);
         }

@@ -22,6 +22,7 @@ record RedlockOptions(Duration nodeTimeout, boolean restartDetection, Duration r
     static final Set<String> PARAMETERS = Set.of("nodeTimeout", "restartDetection", "restartQuarantine");
     /** A lease shorter than this many node timeouts could be eaten up by one slow round. */
     private static final int MIN_LEASE_PER_NODE_TIMEOUT = 3;
+
     private static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(100);
     private static final Duration MIN_QUARANTINE = Duration.ofSeconds(30);
 
@@ -34,10 +35,11 @@ record RedlockOptions(Duration nodeTimeout, boolean restartDetection, Duration r
     static RedlockOptions from(UriQuery query, Duration defaultLease) {
         Duration nodeTimeout = query.duration("nodeTimeout", DEFAULT_NODE_TIMEOUT);
         if (nodeTimeout.compareTo(Duration.ofMillis(1)) < 0 || nodeTimeout.compareTo(Duration.ofSeconds(10)) > 0) {
-            throw new IllegalArgumentException("nodeTimeout must be between 1ms and 10s, was " + nodeTimeout.toMillis() + "ms");
+            throw new IllegalArgumentException(
+                    "nodeTimeout must be between 1ms and 10s, was " + nodeTimeout.toMillis() + "ms");
         }
-        Duration quarantine = query.duration("restartQuarantine",
-                defaultLease.compareTo(MIN_QUARANTINE) > 0 ? defaultLease : MIN_QUARANTINE);
+        Duration quarantine = query.duration(
+                "restartQuarantine", defaultLease.compareTo(MIN_QUARANTINE) > 0 ? defaultLease : MIN_QUARANTINE);
         if (quarantine.isNegative()) {
             throw new IllegalArgumentException("restartQuarantine must not be negative");
         }

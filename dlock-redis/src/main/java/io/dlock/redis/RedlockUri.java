@@ -1,7 +1,7 @@
 package io.dlock.redis;
 
-import io.dlock.spi.UriSecrets;
 import io.dlock.spi.UriQuery;
+import io.dlock.spi.UriSecrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +48,8 @@ record RedlockUri(List<RedisEndpoint> endpoints, RedlockOptions options) {
         }
         RedlockOptions options;
         try {
-            options = RedlockOptions.from(UriQuery.of("?" + redlockQuery).allowOnly(RedlockOptions.PARAMETERS),
-                    defaultLease);
+            options = RedlockOptions.from(
+                    UriQuery.of("?" + redlockQuery).allowOnly(RedlockOptions.PARAMETERS), defaultLease);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(UriSecrets.scrub(e.getMessage(), uri));
         }

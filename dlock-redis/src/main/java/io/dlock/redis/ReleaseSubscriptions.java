@@ -52,7 +52,9 @@ final class ReleaseSubscriptions implements AutoCloseable {
             Channel entry = channels.computeIfAbsent(channel, c -> new Channel());
             entry.join(listener);
             if (entry.subscribed == null || entry.subscribed.isCompletedExceptionally()) {
-                entry.subscribed = connection().thenCompose(c -> c.async().subscribe(channel)).thenApply(ok -> null);
+                entry.subscribed = connection()
+                        .thenCompose(c -> c.async().subscribe(channel))
+                        .thenApply(ok -> null);
             }
             return entry.subscribed;
         } finally {
@@ -70,7 +72,10 @@ final class ReleaseSubscriptions implements AutoCloseable {
         lock.lock();
         try {
             Channel entry = channels.get(channel);
-            if (closed || entry == null || entry.subscribed == null || !entry.subscribed.isDone()
+            if (closed
+                    || entry == null
+                    || entry.subscribed == null
+                    || !entry.subscribed.isDone()
                     || entry.subscribed.isCompletedExceptionally()) {
                 return false;
             }
@@ -135,7 +140,8 @@ final class ReleaseSubscriptions implements AutoCloseable {
     /** Call with the lock held: the pub/sub connection, connecting (again) if needed. */
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection() {
         if (connection == null || connection.isCompletedExceptionally()) {
-            connection = client.connectPubSubAsync(StringCodec.UTF8, endpoint.connectUri()).toCompletableFuture()
+            connection = client.connectPubSubAsync(StringCodec.UTF8, endpoint.connectUri())
+                    .toCompletableFuture()
                     .thenApply(c -> {
                         c.addListener(new RedisPubSubAdapter<>() {
                             @Override
@@ -164,7 +170,10 @@ final class ReleaseSubscriptions implements AutoCloseable {
     /** The listeners of one channel, the subscription they share, and its linger timer. */
     private static final class Channel {
         final Set<Runnable> listeners = new LinkedHashSet<>();
-        @Nullable CompletableFuture<Void> subscribed;
+
+        @Nullable
+        CompletableFuture<Void> subscribed;
+
         Scheduler.@Nullable Cancellable idle;
 
         void join(Runnable listener) {

@@ -35,19 +35,21 @@ final class SingleNodeAcquisition implements Acquisition {
         if (!watching && node.watchIfSubscribed(keys, onChange)) {
             watching = true; // the channel is live: a release after this attempt reaches us
         }
-        return node.acquire(keys, request, OptionalLong.empty(), OptionalLong.empty()).handle((grant, error) -> {
-            mayHold = true; // granted, or the reply was lost and the script may have run
-            if (error != null) {
-                throw RedisFailures.asCompletion(error);
-            }
-            if (grant.granted()) {
-                stopWatching();
-                return AttemptResult.Granted.withToken(grant.value());
-            }
-            mayHold = false;
-            return grant.value() >= 0 ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
-                    : AttemptResult.Denied.untilNotified();
-        });
+        return node.acquire(keys, request, OptionalLong.empty(), OptionalLong.empty())
+                .handle((grant, error) -> {
+                    mayHold = true; // granted, or the reply was lost and the script may have run
+                    if (error != null) {
+                        throw RedisFailures.asCompletion(error);
+                    }
+                    if (grant.granted()) {
+                        stopWatching();
+                        return AttemptResult.Granted.withToken(grant.value());
+                    }
+                    mayHold = false;
+                    return grant.value() >= 0
+                            ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
+                            : AttemptResult.Denied.untilNotified();
+                });
     }
 
     @Override

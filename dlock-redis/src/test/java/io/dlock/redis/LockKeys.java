@@ -17,8 +17,10 @@ final class LockKeys {
     static List<String> on(RedisServer server, String name) {
         Keys keys = Keys.of(name);
         String reply = server.command("KEYS", escapeGlob(keys.lock()) + "*");
-        return Arrays.stream(reply.split("\n")).filter(key -> !key.isEmpty())
-                .filter(key -> !key.equals(keys.fencingCounter())).toList();
+        return Arrays.stream(reply.split("\n"))
+                .filter(key -> !key.isEmpty())
+                .filter(key -> !key.equals(keys.fencingCounter()))
+                .toList();
     }
 
     /** {@code text} as a KEYS pattern matching only itself: Redis's glob characters escaped. */

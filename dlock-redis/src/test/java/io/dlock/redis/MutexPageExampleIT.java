@@ -39,25 +39,34 @@ class MutexPageExampleIT {
             // README-EXAMPLE-START
             try (LockClient client = LockClient.connect(uri)) {
                 var lock = client.lock("nightly-report");
-                Optional<Lease> taken = lock.tryAcquire(Duration.ZERO, Duration.ofMinutes(5));  // one attempt, a fixed lease
+                Optional<Lease> taken =
+                        lock.tryAcquire(Duration.ZERO, Duration.ofMinutes(5)); // one attempt, a fixed lease
                 if (taken.isPresent()) {
                     Lease lease = taken.get();
                     store.write("report", "part 1", lease.fencingToken());
-                    if (!lease.extend(Duration.ofMinutes(5))) {                 // now ends 5 minutes from now
+                    if (!lease.extend(Duration.ofMinutes(5))) { // now ends 5 minutes from now
                         throw new IllegalStateException("lost the lock");
                     }
                     store.write("report", "part 2", lease.fencingToken());
-                    lease.releaseAfter(Duration.ofSeconds(30));                 // nobody else takes it for 30 s
+                    lease.releaseAfter(Duration.ofSeconds(30)); // nobody else takes it for 30 s
                 }
             }
             // README-EXAMPLE-END
-            assertThat(store.tokens).as("both parts, with the one token the extension kept").hasSize(2)
+            assertThat(store.tokens)
+                    .as("both parts, with the one token the extension kept")
+                    .hasSize(2)
                     .allSatisfy(token -> assertThat(token).isEqualTo(store.tokens.get(0)));
             try (LockClient other = LockClient.connect(uri)) {
-                assertThat(other.lock("nightly-report").tryAcquire(Duration.ZERO)).as("kept after its client closed")
+                assertThat(other.lock("nightly-report").tryAcquire(Duration.ZERO))
+                        .as("kept after its client closed")
                         .isEmpty();
-                assertThat(other.inspect("nightly-report").holder().orElseThrow().remaining().orElseThrow())
-                        .as("kept for about 30 s").isGreaterThan(Duration.ofSeconds(20))
+                assertThat(other.inspect("nightly-report")
+                                .holder()
+                                .orElseThrow()
+                                .remaining()
+                                .orElseThrow())
+                        .as("kept for about 30 s")
+                        .isGreaterThan(Duration.ofSeconds(20))
                         .isLessThanOrEqualTo(Duration.ofSeconds(30));
             }
         }

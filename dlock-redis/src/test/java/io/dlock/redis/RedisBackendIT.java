@@ -45,13 +45,17 @@ class RedisBackendIT extends LockBackendContract {
     @Override
     protected FreezableHolder freezableHolder(Duration lease) {
         PausableScheduler timers = new PausableScheduler();
-        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        LockClient client = clientBuilder()
+                .defaultLease(lease)
+                .time(Ticker.system(), timers)
+                .build();
         return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
     }
 
     @Override
     protected BackendCapabilities capabilities() {
-        return capabilitiesOf(Duration.ofSeconds(30), context -> new RedisBackendProvider().open(server.uri(), context));
+        return capabilitiesOf(
+                Duration.ofSeconds(30), context -> new RedisBackendProvider().open(server.uri(), context));
     }
 
     @Override

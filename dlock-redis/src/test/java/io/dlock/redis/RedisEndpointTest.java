@@ -12,13 +12,16 @@ class RedisEndpointTest {
     @Test
     void aMalformedUriIsRefusedWithoutItsPassword() {
         assertThatThrownBy(() -> LockClient.connect("redis://:pa ss@host:6379"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pa ss"));
         assertThatThrownBy(() -> LockClient.connect("redis://u:hush@host:6379?bogus=1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bogus")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hush"));
         assertThatThrownBy(() -> LockClient.connect("redis://u:p@ss@host:notaport"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("p@ss"));
     }
 }

@@ -70,19 +70,26 @@ class RedisSpecificIT {
             assertThat(server.command("HGET", "dlock:{orders:42}", "owner")).isEqualTo(lease.owner());
             assertThat(server.command("HGET", "dlock:{orders:42}", "token"))
                     .isEqualTo(Long.toString(lease.fencingToken()));
-            assertThat(Long.parseLong(server.command("PTTL", "dlock:{orders:42}").substring(1)))
+            assertThat(Long.parseLong(
+                            server.command("PTTL", "dlock:{orders:42}").substring(1)))
                     .isBetween(1L, 30_000L);
         }
-        assertThat(server.command("EXISTS", "dlock:{orders:42}")).as("the lock's hash after release").isEqualTo(":0");
-        assertThat(Long.parseLong(server.command("PTTL", "dlock:{orders:42}:token").substring(1)))
-                .as("the fencing counter stays for an hour").isGreaterThan(3_500_000L);
+        assertThat(server.command("EXISTS", "dlock:{orders:42}"))
+                .as("the lock's hash after release")
+                .isEqualTo(":0");
+        assertThat(Long.parseLong(
+                        server.command("PTTL", "dlock:{orders:42}:token").substring(1)))
+                .as("the fencing counter stays for an hour")
+                .isGreaterThan(3_500_000L);
     }
 
     @Test
     void aDatabaseNumberInTheUriKeepsTheLocksInThatDatabase() throws Exception {
         try (Lease lease = client(server.uri() + "/3").lock("in-db-3").acquire(Duration.ofSeconds(5))) {
             assertThat(server.command("INFO", "keyspace")).contains("db3:keys=");
-            assertThat(server.command("HGET", "dlock:{in-db-3}", "owner")).as("nothing in database 0").isEqualTo("(nil)");
+            assertThat(server.command("HGET", "dlock:{in-db-3}", "owner"))
+                    .as("nothing in database 0")
+                    .isEqualTo("(nil)");
             assertThat(lease.isValid()).isTrue();
         }
     }
@@ -91,12 +98,13 @@ class RedisSpecificIT {
     void theFencingCounterOutlivesAnExpiredLockSoTokensDoNotFallBackToTheClock() throws Exception {
         // A counter far ahead of the server's clock: tokens can only exceed it if it is remembered.
         long ahead = (System.currentTimeMillis() + Duration.ofDays(365).toMillis()) * 1_000;
-        assertThat(server.command("SET", "dlock:{outlives}:token", Long.toString(ahead))).isEqualTo("+OK");
+        assertThat(server.command("SET", "dlock:{outlives}:token", Long.toString(ahead)))
+                .isEqualTo("+OK");
         LockClient client = client(server.uri());
         Lease fixed = client.lock("outlives").acquire(Duration.ZERO, Duration.ofMillis(100));
         assertThat(fixed.fencingToken()).isEqualTo(ahead + 1);
-        Poll.until("the fixed lease expired on the server", MARGIN,
-                () -> server.command("EXISTS", "dlock:{outlives}").equals(":0"));
+        Poll.until("the fixed lease expired on the server", MARGIN, () -> server.command("EXISTS", "dlock:{outlives}")
+                .equals(":0"));
         try (Lease next = client.lock("outlives").acquire(Duration.ZERO)) {
             assertThat(next.fencingToken()).isEqualTo(ahead + 2);
         }
@@ -123,17 +131,28 @@ class RedisSpecificIT {
             waiting.add(waiter.lock("shared-sub:" + i).acquireAsync(Duration.ofSeconds(30)));
             waiting.add(waiter.lock("shared-sub:" + i).acquireAsync(Duration.ofSeconds(30)));
         }
-        Poll.until("five release channels subscribed", MARGIN,
-                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*").split("\n").length == 5);
+        Poll.until(
+                "five release channels subscribed",
+                MARGIN,
+                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*")
+                                .split("\n")
+                                .length
+                        == 5);
         assertThat(server.command("CLIENT", "LIST", "TYPE", "pubsub").lines().count())
-                .as("pub/sub connections").isEqualTo(1);
+                .as("pub/sub connections")
+                .isEqualTo(1);
         for (Lease lease : held) {
             lease.close();
         }
-        CompletableFuture.allOf(waiting.stream().map(next -> next.thenAccept(Lease::close))
-                .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        Poll.until("channels unsubscribed a linger after the last waiter", ReleaseSubscriptions.LINGER.plus(MARGIN),
-                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*").isEmpty());
+        CompletableFuture.allOf(waiting.stream()
+                        .map(next -> next.thenAccept(Lease::close))
+                        .toArray(CompletableFuture[]::new))
+                .get(30, TimeUnit.SECONDS);
+        Poll.until(
+                "channels unsubscribed a linger after the last waiter",
+                ReleaseSubscriptions.LINGER.plus(MARGIN),
+                () -> server.command("PUBSUB", "CHANNELS", "dlock:{shared-sub:*")
+                        .isEmpty());
     }
 
     @Test
@@ -188,21 +207,28 @@ class RedisSpecificIT {
         // (HSET) and its lease (PEXPIRE). Release: the script, the owner check and whether anyone
         // waits (HMGET), DEL. No TIME while the counter is remembered, no PUBLISH when nobody
         // waits, no pub/sub for an uncontended acquire.
-        assertThat(perCycle).as("server commands per acquire + release").isEqualTo(Map.of("evalsha", 2.0,
-                "hget", 1.0, "hmget", 1.0, "get", 1.0, "set", 1.0, "hset", 1.0, "pexpire", 1.0, "del", 1.0));
+        assertThat(perCycle)
+                .as("server commands per acquire + release")
+                .isEqualTo(Map.of(
+                        "evalsha", 2.0, "hget", 1.0, "hmget", 1.0, "get", 1.0, "set", 1.0, "hset", 1.0, "pexpire", 1.0,
+                        "del", 1.0));
     }
 
     /** Calls per command (lower case, as {@code INFO commandstats} names them) since the server started. */
     private static Map<String, Long> commandCalls() {
         Map<String, Long> calls = new TreeMap<>();
-        server.command("INFO", "commandstats").lines().filter(line -> line.startsWith("cmdstat_")).forEach(line ->
-                calls.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+        server.command("INFO", "commandstats")
+                .lines()
+                .filter(line -> line.startsWith("cmdstat_"))
+                .forEach(line -> calls.put(
+                        line.substring("cmdstat_".length(), line.indexOf(':')),
                         Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))));
         return calls;
     }
 
     private static long scriptCalls() {
-        return server.command("INFO", "commandstats").lines()
+        return server.command("INFO", "commandstats")
+                .lines()
                 .filter(line -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1")))
                 .sum();
@@ -215,20 +241,24 @@ class RedisSpecificIT {
         try {
             assertThatThrownBy(() -> client.lock("lost-reply").acquire(Duration.ofMillis(800)))
                     .isInstanceOf(BackendUnavailableException.class)
-                    .hasMessageContaining("lost-reply").hasMessageContaining("did not answer");
+                    .hasMessageContaining("lost-reply")
+                    .hasMessageContaining("did not answer");
         } finally {
             server.resume();
         }
         // The paused server still runs the queued acquire when it resumes; the release the
         // client sent by owner id runs right after it, long before the 30 s lease would end.
-        Poll.until("no lock left by the abandoned acquisition", MARGIN,
-                () -> server.command("HEXISTS", "dlock:{lost-reply}", "owner").equals(":0"));
+        Poll.until("no lock left by the abandoned acquisition", MARGIN, () -> server.command(
+                        "HEXISTS", "dlock:{lost-reply}", "owner")
+                .equals(":0"));
         assertThat(client.lock("lost-reply").tryAcquire(Duration.ZERO)).isPresent();
     }
 
     @Test
     void aHolderIsToldWhenTheServerLosesItsLock() throws Exception {
-        LockClient client = LockClient.builder(server.uri()).defaultLease(Duration.ofSeconds(1)).build();
+        LockClient client = LockClient.builder(server.uri())
+                .defaultLease(Duration.ofSeconds(1))
+                .build();
         toClose.add(client);
         Lease lease = client.lock("lost-by-restart").acquire(Duration.ofSeconds(5));
         CountDownLatch told = new CountDownLatch(1);
@@ -252,12 +282,14 @@ class RedisSpecificIT {
                 grants.add(node.acquire(Keys.of(request.name()), request, OptionalLong.empty(), OptionalLong.empty())
                         .toCompletableFuture());
             }
-            assertThat(grants).allSatisfy(grant -> assertThat(grant.join().granted()).isTrue());
+            assertThat(grants)
+                    .allSatisfy(grant -> assertThat(grant.join().granted()).isTrue());
             int stolen = RedisNode.RENEWALS_PER_CALL + 234;
             server.command("DEL", "dlock:{renew-batch:" + stolen + "}");
 
             List<LockRequest> longer = held.stream()
-                    .map(request -> LockRequest.mutex(request.name(), request.owner(), Duration.ofSeconds(60))).toList();
+                    .map(request -> LockRequest.mutex(request.name(), request.owner(), Duration.ofSeconds(60)))
+                    .toList();
             List<Boolean> renewed = node.renew(longer).toCompletableFuture().join();
 
             assertThat(renewed).hasSize(count);
@@ -265,7 +297,8 @@ class RedisSpecificIT {
                 assertThat(renewed.get(i)).as("lease %d renewed", i).isEqualTo(i != stolen);
             }
             for (int i : new int[] {0, RedisNode.RENEWALS_PER_CALL - 1, RedisNode.RENEWALS_PER_CALL, count - 1}) {
-                long ttl = Long.parseLong(server.command("PTTL", "dlock:{renew-batch:" + i + "}").substring(1));
+                long ttl = Long.parseLong(
+                        server.command("PTTL", "dlock:{renew-batch:" + i + "}").substring(1));
                 assertThat(ttl).as("ttl of lock %d", i).isGreaterThan(10_000);
             }
         } finally {
@@ -280,14 +313,26 @@ class RedisSpecificIT {
         stopped.close();
         assertThatThrownBy(() -> LockClient.connect(uri))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining(uri).hasMessageContaining("Connection refused");
+                .hasMessageContaining(uri)
+                .hasMessageContaining("Connection refused");
     }
 
     @Test
     void credentialsWorkAndNeverAppearInMessages() throws Exception {
         try (RedisServer secured = RedisServer.start("--requirepass", "s3cret-pw")) {
-            assertThat(secured.commandAs(null, "s3cret-pw", "ACL", "SETUSER", "alice", "on", ">al1ce-pw",
-                    "~dlock:*", "resetchannels", "&dlock:*", "+@all")).isEqualTo("+OK");
+            assertThat(secured.commandAs(
+                            null,
+                            "s3cret-pw",
+                            "ACL",
+                            "SETUSER",
+                            "alice",
+                            "on",
+                            ">al1ce-pw",
+                            "~dlock:*",
+                            "resetchannels",
+                            "&dlock:*",
+                            "+@all"))
+                    .isEqualTo("+OK");
             String host = secured.hostAndPort();
             try (LockClient ok = LockClient.connect("redis://:s3cret-pw@" + host);
                     Lease lease = ok.lock("secured").acquire(Duration.ofSeconds(5))) {
@@ -309,11 +354,14 @@ class RedisSpecificIT {
     @Test
     void malformedUrisAreRejectedWithTheReason() {
         assertThatThrownBy(() -> LockClient.connect("redis://"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis://");
         assertThatThrownBy(() -> LockClient.connect("localhost:6379"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scheme");
         assertThatThrownBy(() -> LockClient.connect("mongodb://localhost"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mongodb")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mongodb")
                 .hasMessageContaining("redis");
     }
 

@@ -23,10 +23,19 @@ class RedisTlsIT {
     void locksWorkOverTlsWithTheServersCertificateTrusted() throws Exception {
         TlsMaterial tls = TlsMaterial.create(dir);
         int tlsPort = RedisServer.freePort();
-        try (RedisServer server = RedisServer.start("--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", tls.certificate().toString(), "--tls-key-file", tls.privateKey().toString(),
-                "--tls-ca-cert-file", tls.certificate().toString(), "--tls-auth-clients", "no",
-                "--requirepass", "tls-secret")) {
+        try (RedisServer server = RedisServer.start(
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                tls.certificate().toString(),
+                "--tls-key-file",
+                tls.privateKey().toString(),
+                "--tls-ca-cert-file",
+                tls.certificate().toString(),
+                "--tls-auth-clients",
+                "no",
+                "--requirepass",
+                "tls-secret")) {
             String trusted = "rediss://:tls-secret@127.0.0.1:" + tlsPort + "?trustStore=" + tls.trustStore()
                     + "&trustStorePassword=" + tls.password();
             try (LockClient client = LockClient.connect(trusted);
@@ -41,35 +50,55 @@ class RedisTlsIT {
                     .hasMessageContaining("rediss://127.0.0.1:" + tlsPort)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("tls-secret"));
             assertThatThrownBy(() -> LockClient.connect(trusted + "&trustStoreType=jks"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStoreType")
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(tls.password()).doesNotContain("tls-secret"));
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("trustStoreType")
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .doesNotContain(tls.password())
+                            .doesNotContain("tls-secret"));
         }
     }
+
     @Test
     void aRedlockListCarriesEachNodesOwnTlsOptions() throws Exception {
         TlsMaterial tls = TlsMaterial.create(dir);
         int portA = RedisServer.freePort();
         int portB = RedisServer.freePort();
-        try (RedisServer a = startTls(tls, portA); RedisServer b = startTls(tls, portB); RedisServer plain = RedisServer.start()) {
+        try (RedisServer a = startTls(tls, portA);
+                RedisServer b = startTls(tls, portB);
+                RedisServer plain = RedisServer.start()) {
             String trust = "?trustStore=" + tls.trustStore() + "&trustStorePassword=" + tls.password();
             String uri = "rediss://:tls-secret@127.0.0.1:" + portA + trust
                     + ",rediss://:tls-secret@127.0.0.1:" + portB + trust + "&nodeTimeout=500ms"
                     + "," + plain.uri() + "?restartDetection=false";
             try (LockClient client = LockClient.connect(uri);
                     Lease lease = client.lock("tls-redlock").acquire(Duration.ofSeconds(5))) {
-                assertThat(a.commandAs(null, "tls-secret", "HGET", "dlock:{tls-redlock}", "owner")).isEqualTo(lease.owner());
-                assertThat(b.commandAs(null, "tls-secret", "HGET", "dlock:{tls-redlock}", "owner")).isEqualTo(lease.owner());
-                assertThat(plain.command("HGET", "dlock:{tls-redlock}", "owner")).isEqualTo(lease.owner());
+                assertThat(a.commandAs(null, "tls-secret", "HGET", "dlock:{tls-redlock}", "owner"))
+                        .isEqualTo(lease.owner());
+                assertThat(b.commandAs(null, "tls-secret", "HGET", "dlock:{tls-redlock}", "owner"))
+                        .isEqualTo(lease.owner());
+                assertThat(plain.command("HGET", "dlock:{tls-redlock}", "owner"))
+                        .isEqualTo(lease.owner());
             }
-            assertThatThrownBy(() -> LockClient.connect(uri.replace("nodeTimeout=500ms", "nodeTimeout=1s")
-                    + "&nodeTimeout=2s")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+            assertThatThrownBy(() ->
+                            LockClient.connect(uri.replace("nodeTimeout=500ms", "nodeTimeout=1s") + "&nodeTimeout=2s"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("twice");
         }
     }
 
     private static RedisServer startTls(TlsMaterial tls, int tlsPort) {
-        return RedisServer.start("--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", tls.certificate().toString(), "--tls-key-file", tls.privateKey().toString(),
-                "--tls-ca-cert-file", tls.certificate().toString(), "--tls-auth-clients", "no",
-                "--requirepass", "tls-secret");
+        return RedisServer.start(
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                tls.certificate().toString(),
+                "--tls-key-file",
+                tls.privateKey().toString(),
+                "--tls-ca-cert-file",
+                tls.certificate().toString(),
+                "--tls-auth-clients",
+                "no",
+                "--requirepass",
+                "tls-secret");
     }
 }

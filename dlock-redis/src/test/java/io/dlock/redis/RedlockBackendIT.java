@@ -36,7 +36,9 @@ class RedlockBackendIT extends LockBackendContract {
 
     /** Waits until every server has been up for the quarantine, so its votes count. */
     static void awaitQuarantineOver() {
-        Poll.until("every server up for " + QUARANTINE_SECONDS + " s", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+        Poll.until(
+                "every server up for " + QUARANTINE_SECONDS + " s",
+                Duration.ofSeconds(QUARANTINE_SECONDS + 10),
                 () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
     }
 
@@ -75,19 +77,25 @@ class RedlockBackendIT extends LockBackendContract {
     @Override
     protected FreezableHolder freezableHolder(Duration lease) {
         PausableScheduler timers = new PausableScheduler();
-        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        LockClient client = clientBuilder()
+                .defaultLease(lease)
+                .time(Ticker.system(), timers)
+                .build();
         return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
     }
 
     @Override
     protected BackendCapabilities capabilities() {
-        return capabilitiesOf(Duration.ofSeconds(QUARANTINE_SECONDS), context -> new RedisBackendProvider().open(servers.redlockUri(OPTIONS), context));
+        return capabilitiesOf(Duration.ofSeconds(QUARANTINE_SECONDS), context -> new RedisBackendProvider()
+                .open(servers.redlockUri(OPTIONS), context));
     }
 
     /** The lock's keys on every running node, each as {@code port:key}. */
     @Override
     protected List<String> leftovers(String name) {
-        return servers.all().stream().filter(RedisServer::isRunning)
-                .flatMap(server -> LockKeys.on(server, name).stream().map(key -> server.port() + ":" + key)).toList();
+        return servers.all().stream()
+                .filter(RedisServer::isRunning)
+                .flatMap(server -> LockKeys.on(server, name).stream().map(key -> server.port() + ":" + key))
+                .toList();
     }
 }

@@ -52,7 +52,9 @@ class RedlockDegradedIT {
     private RedisServers servers(int count) {
         RedisServers servers = RedisServers.start(count);
         toClose.add(servers);
-        Poll.until("servers up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+        Poll.until(
+                "servers up for the quarantine",
+                Duration.ofSeconds(QUARANTINE_SECONDS + 10),
                 () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
         return servers;
     }
@@ -86,7 +88,8 @@ class RedlockDegradedIT {
             live = servers.all().subList(0, 2);
         }
         Lease held = holder.lock("contended").acquire(Duration.ofSeconds(5));
-        List<Long> callsBefore = live.stream().map(RedlockDegradedIT::scriptCalls).toList();
+        List<Long> callsBefore =
+                live.stream().map(RedlockDegradedIT::scriptCalls).toList();
         List<Long> grantedAt = new CopyOnWriteArrayList<>();
         List<Long> releasedAt = new CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -102,7 +105,9 @@ class RedlockDegradedIT {
             }));
         }
         Duration holding = Duration.ofSeconds(10);
-        Poll.throughout(holding, () -> assertThat(grantedAt).as("nobody else while the holder holds").isEmpty());
+        Poll.throughout(holding, () -> assertThat(grantedAt)
+                .as("nobody else while the holder holds")
+                .isEmpty());
         List<Long> calls = new ArrayList<>();
         for (int i = 0; i < live.size(); i++) {
             calls.add(scriptCalls(live.get(i)) - callsBefore.get(i));
@@ -115,7 +120,8 @@ class RedlockDegradedIT {
         // script per live node (a refusal leaves nothing to clean up).
         long renewals = holding.toSeconds() + 1;
         long bound = renewals + waiters.size() * (holding.toSeconds() + 3);
-        assertThat(calls).as("scripts run on each live node while the holder held for %s", holding)
+        assertThat(calls)
+                .as("scripts run on each live node while the holder held for %s", holding)
                 .allMatch(count -> count <= bound, "at most " + bound);
         List<Long> grants = new ArrayList<>(grantedAt);
         Collections.sort(grants);
@@ -136,8 +142,10 @@ class RedlockDegradedIT {
     void aSplitVoteIsRetriedSoonAlsoWithANodeDown() throws Exception {
         RedisServers servers = servers(5);
         servers.get(4).kill();
-        LockClient waiter = LockClient.builder(servers.redlockUri(SHORT_QUARANTINE)).defaultLease(LEASE)
-                .maxRetryDelay(Duration.ofSeconds(10)).build();
+        LockClient waiter = LockClient.builder(servers.redlockUri(SHORT_QUARANTINE))
+                .defaultLease(LEASE)
+                .maxRetryDelay(Duration.ofSeconds(10))
+                .build();
         toClose.add(waiter);
         waiter.lock("split").acquire(Duration.ofSeconds(5)).close();
         holdAsMinority(servers.get(0), "split", "minority-a");
@@ -150,7 +158,8 @@ class RedlockDegradedIT {
         long freed = System.nanoTime();
         Lease lease = waiting.get(30, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - freed))
-                .as("retried soon, not after the 10 s maximum retry delay").isLessThan(Duration.ofSeconds(3));
+                .as("retried soon, not after the 10 s maximum retry delay")
+                .isLessThan(Duration.ofSeconds(3));
         lease.close();
     }
 
@@ -171,13 +180,16 @@ class RedlockDegradedIT {
         LockClient client = client(servers.redlockUri(SHORT_QUARANTINE), LEASE);
         Lease undecidable = client.lock("undecidable").acquire(Duration.ofSeconds(5));
         Lease healthy = client.lock("healthy").acquire(Duration.ofSeconds(5));
-        Poll.until("both keys on every node", Duration.ofSeconds(5), () -> servers.all().stream().allMatch(s ->
-                s.command("EXISTS", "dlock:{undecidable}").equals(":1") && s.command("EXISTS", "dlock:{healthy}").equals(":1")));
+        Poll.until("both keys on every node", Duration.ofSeconds(5), () -> servers.all().stream()
+                .allMatch(s -> s.command("EXISTS", "dlock:{undecidable}").equals(":1")
+                        && s.command("EXISTS", "dlock:{healthy}").equals(":1")));
         AtomicReference<String> lost = new AtomicReference<>();
         undecidable.onLost((l, why) -> lost.set(why));
         servers.get(1).command("DEL", "dlock:{undecidable}");
         servers.get(2).kill();
-        Poll.throughout(LEASE.multipliedBy(5), () -> assertThat(healthy.isValid()).as("the healthy lease").isTrue());
+        Poll.throughout(
+                LEASE.multipliedBy(5),
+                () -> assertThat(healthy.isValid()).as("the healthy lease").isTrue());
         assertThat(undecidable.isValid()).isFalse();
         assertThat(lost.get()).contains("ran out before a renewal succeeded");
         healthy.close();
@@ -199,8 +211,8 @@ class RedlockDegradedIT {
             proxies.add(proxy);
         }
         String query = "?nodeTimeout=100ms&restartDetection=false";
-        String viaProxies = "redlock://" + proxies.stream().map(TcpProxy::hostAndPort).collect(Collectors.joining(","))
-                + query;
+        String viaProxies =
+                "redlock://" + proxies.stream().map(TcpProxy::hostAndPort).collect(Collectors.joining(",")) + query;
         Duration lease = Duration.ofSeconds(20);
         LockClient cutOff = client(viaProxies, lease);
         LockClient other = client(servers.redlockUri(query), lease);
@@ -211,26 +223,32 @@ class RedlockDegradedIT {
                 .allMatch(s -> s.command("EXISTS", "dlock:{lost-replies}").equals(":1")));
         proxies.forEach(TcpProxy::freeze); // from now on nothing gets through, the clean-up neither
         assertThatThrownBy(() -> attempt.get(5, TimeUnit.SECONDS)).hasMessageContaining("did not answer");
-        Poll.throughout(Duration.ofMillis(300), () -> assertThat(servers.all()).as("keys of the lost grant")
+        Poll.throughout(Duration.ofMillis(300), () -> assertThat(servers.all())
+                .as("keys of the lost grant")
                 .allMatch(s -> s.command("EXISTS", "dlock:{lost-replies}").equals(":1")));
         proxies.forEach(proxy -> {
             proxy.dropConnections();
             proxy.thaw();
         });
         assertThat(other.lock("lost-replies").tryAcquire(Duration.ofSeconds(2)))
-                .as("free within 2 s after the network is back, not after the %s lease", lease).isPresent();
+                .as("free within 2 s after the network is back, not after the %s lease", lease)
+                .isPresent();
     }
 
     @Test
     void optionsThatContradictTheDefaultLeaseAreRefusedWhenTheClientIsBuilt() {
         String uri = "redlock://127.0.0.1:1,127.0.0.1:2,127.0.0.1:3";
         assertThatThrownBy(() -> LockClient.builder(uri + "?nodeTimeout=5s&restartDetection=false")
-                .defaultLease(Duration.ofSeconds(10)).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout")
+                        .defaultLease(Duration.ofSeconds(10))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nodeTimeout")
                 .hasMessageContaining("10000 ms");
         assertThatThrownBy(() -> LockClient.builder(uri + "?restartQuarantine=5s")
-                .defaultLease(Duration.ofSeconds(10)).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartQuarantine");
+                        .defaultLease(Duration.ofSeconds(10))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("restartQuarantine");
     }
 
     /** An acquisition held back by the restart quarantine says so once, naming the nodes and the wait. */
@@ -242,16 +260,23 @@ class RedlockDegradedIT {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (LockClient client = LockClient.builder(servers.redlockUri("?restartQuarantine=4s"))
-                .defaultLease(Duration.ofSeconds(4)).build()) {
+                .defaultLease(Duration.ofSeconds(4))
+                .build()) {
             client.lock("quarantined").acquire(Duration.ofSeconds(20)).close();
         } finally {
             System.setErr(original);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
-        List<String> lines = log.lines().filter(line -> line.contains("restart quarantine")).toList();
+        List<String> lines =
+                log.lines().filter(line -> line.contains("restart quarantine")).toList();
         assertThat(lines).as("one line on stderr:%n%s", log).hasSize(1);
-        assertThat(lines.get(0)).contains("WARN").contains("'quarantined'").contains(servers.get(0).uri())
-                .contains(servers.get(1).uri()).contains(servers.get(2).uri()).containsPattern("counts in \\d s");
+        assertThat(lines.get(0))
+                .contains("WARN")
+                .contains("'quarantined'")
+                .contains(servers.get(0).uri())
+                .contains(servers.get(1).uri())
+                .contains(servers.get(2).uri())
+                .containsPattern("counts in \\d s");
     }
 
     private static long scriptCalls(RedisServer server) {

@@ -40,13 +40,17 @@ class RedlockSpecificIT {
     private RedisServers servers(int count) {
         RedisServers servers = RedisServers.start(count);
         toClose.add(servers);
-        Poll.until("servers up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+        Poll.until(
+                "servers up for the quarantine",
+                Duration.ofSeconds(QUARANTINE_SECONDS + 10),
                 () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
         return servers;
     }
 
     private LockClient client(String uri) {
-        LockClient client = LockClient.builder(uri).defaultLease(Duration.ofSeconds(QUARANTINE_SECONDS)).build();
+        LockClient client = LockClient.builder(uri)
+                .defaultLease(Duration.ofSeconds(QUARANTINE_SECONDS))
+                .build();
         toClose.add(client);
         return client;
     }
@@ -79,7 +83,8 @@ class RedlockSpecificIT {
         servers.get(2).kill();
         assertThatThrownBy(() -> client(servers.redlockUri(SHORT_QUARANTINE)))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("majority").hasMessageContaining("2 of 3")
+                .hasMessageContaining("majority")
+                .hasMessageContaining("2 of 3")
                 .hasMessageContaining("reachable: " + servers.get(0).uri())
                 .hasMessageContaining(down1 + " unreachable: Connection refused")
                 .hasMessageContaining(down2 + " unreachable: Connection refused");
@@ -92,12 +97,15 @@ class RedlockSpecificIT {
         servers.get(1).kill();
         servers.get(2).kill();
         assertThatThrownBy(() -> client.lock("no-majority").acquire(Duration.ofMillis(500)))
-                .isInstanceOf(BackendUnavailableException.class).hasMessageContaining("unreachable");
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("unreachable");
         assertThat(servers.get(0).command("HEXISTS", "dlock:{no-majority}", "owner"))
-                .as("nothing left on the surviving node").isEqualTo(":0");
+                .as("nothing left on the surviving node")
+                .isEqualTo(":0");
         servers.get(1).restart();
         servers.get(2).restart();
-        Lease lease = client.lock("no-majority").acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN));
+        Lease lease = client.lock("no-majority")
+                .acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN));
         assertThat(lease.isValid()).isTrue();
         lease.close();
     }
@@ -113,7 +121,8 @@ class RedlockSpecificIT {
         try {
             long start = System.nanoTime();
             Lease lease = client.lock("paused-node").acquire(Duration.ofSeconds(5));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("acquired without waiting for the paused node")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("acquired without waiting for the paused node")
                     .isLessThan(Duration.ofMillis(900));
             assertThat(lease.isValid()).isTrue();
             lease.close();
@@ -132,16 +141,18 @@ class RedlockSpecificIT {
         try {
             long start = System.nanoTime();
             assertThatThrownBy(() -> client.lock("needed").acquire(Duration.ZERO))
-                    .isInstanceOf(BackendUnavailableException.class).hasMessageContaining("200 ms");
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("200 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         } finally {
             servers.get(0).resume();
         }
         // Resumed, the node runs the acquire it had queued, then the releases sent after it.
-        Poll.until("no key of the failed acquisition on the resumed node", MARGIN,
-                () -> servers.get(0).command("EXISTS", "dlock:{needed}").equals(":0"));
-        Poll.throughout(Duration.ofMillis(500), () ->
-                assertThat(servers.get(0).command("EXISTS", "dlock:{needed}")).isEqualTo(":0"));
+        Poll.until("no key of the failed acquisition on the resumed node", MARGIN, () -> servers.get(0)
+                .command("EXISTS", "dlock:{needed}")
+                .equals(":0"));
+        Poll.throughout(Duration.ofMillis(500), () -> assertThat(servers.get(0).command("EXISTS", "dlock:{needed}"))
+                .isEqualTo(":0"));
     }
 
     @Test
@@ -150,13 +161,16 @@ class RedlockSpecificIT {
         servers.get(2).kill();
         LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
         servers.get(2).restart();
-        Poll.until("the returned node up for the quarantine", Duration.ofSeconds(QUARANTINE_SECONDS + 10),
+        Poll.until(
+                "the returned node up for the quarantine",
+                Duration.ofSeconds(QUARANTINE_SECONDS + 10),
                 () -> servers.get(2).uptimeSeconds() > QUARANTINE_SECONDS);
         servers.get(0).kill();
         try (Lease lease = client.lock("returned").acquire(Duration.ofSeconds(10))) {
             assertThat(lease.isValid()).isTrue();
             assertThat(servers.get(2).command("HGET", "dlock:{returned}", "owner"))
-                    .as("the returned node is part of the majority").isEqualTo(lease.owner());
+                    .as("the returned node is part of the majority")
+                    .isEqualTo(lease.owner());
         }
     }
 
@@ -174,10 +188,13 @@ class RedlockSpecificIT {
         }
         assertThat(first).isEqualTo(ahead + 1);
         assertThat(servers.get(1).command("GET", "dlock:{settled}:token"))
-                .as("the highest token was written back to the rest of the majority").isEqualTo(Long.toString(first));
+                .as("the highest token was written back to the rest of the majority")
+                .isEqualTo(Long.toString(first));
         servers.get(0).command("FLUSHALL"); // node 0 forgets everything
         try (Lease lease = client.lock("settled").acquire(Duration.ofSeconds(5))) {
-            assertThat(lease.fencingToken()).as("node 1 remembers the settled token").isGreaterThan(first);
+            assertThat(lease.fencingToken())
+                    .as("node 1 remembers the settled token")
+                    .isGreaterThan(first);
         }
     }
 
@@ -189,11 +206,13 @@ class RedlockSpecificIT {
         try (Lease held = holder.lock("contested").acquire(Duration.ofSeconds(5))) {
             // A round decides on the first majority; the third node's grant lands a moment later.
             Poll.until("the holder's key on every node", MARGIN, () -> servers.all().stream()
-                    .allMatch(server -> server.command("HGET", "dlock:{contested}", "owner").equals(held.owner())));
+                    .allMatch(server ->
+                            server.command("HGET", "dlock:{contested}", "owner").equals(held.owner())));
             // The holder's key on node 0 disappears behind the client's back: the loser can now
             // win node 0, but not a majority, and must give node 0 back.
             servers.get(0).command("HDEL", "dlock:{contested}", "owner");
-            assertThat(loser.lock("contested").tryAcquire(Duration.ofMillis(300))).isEmpty();
+            assertThat(loser.lock("contested").tryAcquire(Duration.ofMillis(300)))
+                    .isEmpty();
             for (RedisServer server : servers.all()) {
                 String owner = server.command("HGET", "dlock:{contested}", "owner");
                 assertThat(owner).as("owner on %s", server).isIn("(nil)", held.owner());
@@ -204,18 +223,24 @@ class RedlockSpecificIT {
     @Test
     void aNodeRestartedEmptyIsNotCountedWhileItCouldStillOweTheHolder() throws Exception {
         RedisServers servers = servers(3);
-        Scenario scenario = restartedNodeScenario(servers, servers.redlockUri(SHORT_QUARANTINE),
-                Duration.ofSeconds(QUARANTINE_SECONDS));
-        assertThat(scenario.second).as("second client must not get the lock the first still holds").isEmpty();
+        Scenario scenario = restartedNodeScenario(
+                servers, servers.redlockUri(SHORT_QUARANTINE), Duration.ofSeconds(QUARANTINE_SECONDS));
+        assertThat(scenario.second)
+                .as("second client must not get the lock the first still holds")
+                .isEmpty();
     }
 
     @Test
     void withRestartDetectionOffTheRestartedNodeLetsASecondHolderIn() throws Exception {
         RedisServers servers = servers(3);
-        Scenario scenario = restartedNodeScenario(servers, servers.redlockUri("?restartDetection=false"),
-                Duration.ofSeconds(20));
-        assertThat(scenario.second).as("the overlap the Redlock page warns about").isPresent();
-        assertThat(scenario.first.isValid()).as("both believe they hold the lock").isTrue();
+        Scenario scenario =
+                restartedNodeScenario(servers, servers.redlockUri("?restartDetection=false"), Duration.ofSeconds(20));
+        assertThat(scenario.second)
+                .as("the overlap the Redlock page warns about")
+                .isPresent();
+        assertThat(scenario.first.isValid())
+                .as("both believe they hold the lock")
+                .isTrue();
         assertThat(scenario.second.get().fencingToken())
                 .as("tokens still increase, so fencing rejects the first holder's writes")
                 .isGreaterThan(scenario.first.fencingToken());
@@ -247,7 +272,8 @@ class RedlockSpecificIT {
         LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
         long previous = 0;
         for (int round = 0; round < 4; round++) {
-            try (Lease lease = client.lock("tokens").acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN))) {
+            try (Lease lease = client.lock("tokens")
+                    .acquire(Duration.ofSeconds(QUARANTINE_SECONDS).plus(MARGIN))) {
                 assertThat(lease.fencingToken()).isGreaterThan(previous);
                 previous = lease.fencingToken();
             }
@@ -259,14 +285,18 @@ class RedlockSpecificIT {
     @Test
     void badRedlockUrisAreRefusedWithTheReason() {
         assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,127.0.0.1:2?nodeTimeOut=5ms"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeOut")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nodeTimeOut")
                 .hasMessageContaining("nodeTimeout");
         assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,127.0.0.1:1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
         assertThatThrownBy(() -> LockClient.connect("redlock://127.0.0.1:1,,127.0.0.1:2"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> LockClient.connect("redlock://u:secret@127.0.0.1:1?nodeTimeout=soon"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nodeTimeout")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
     }
 
@@ -276,11 +306,15 @@ class RedlockSpecificIT {
         LockClient client = client(servers.redlockUri(SHORT_QUARANTINE));
         DistributedLock lock = client.lock("long-lease");
         assertThatThrownBy(() -> lock.acquire(Duration.ZERO, Duration.ofMinutes(5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartQuarantine");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("restartQuarantine");
         assertThatThrownBy(() -> lock.acquire(Duration.ZERO, Duration.ofMillis(200)))
                 .as("shorter than three node timeouts of 100 ms")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout");
-        assertThat(client.inspect("long-lease").isHeld()).as("nothing taken by refused leases").isFalse();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nodeTimeout");
+        assertThat(client.inspect("long-lease").isHeld())
+                .as("nothing taken by refused leases")
+                .isFalse();
     }
 
     @Test
@@ -288,19 +322,24 @@ class RedlockSpecificIT {
         try (RedisServer a = RedisServer.start("--requirepass", "pw-a");
                 RedisServer b = RedisServer.start("--requirepass", "pw-b");
                 RedisServer c = RedisServer.start("--requirepass", "pw-c")) {
-            String uri = "redis://:pw-a@" + a.hostAndPort() + ",redis://:pw-b@" + b.hostAndPort()
-                    + ",redis://:pw-c@" + c.hostAndPort() + "?restartDetection=false";
+            String uri = "redis://:pw-a@" + a.hostAndPort() + ",redis://:pw-b@" + b.hostAndPort() + ",redis://:pw-c@"
+                    + c.hostAndPort() + "?restartDetection=false";
             try (LockClient client = LockClient.connect(uri);
                     Lease lease = client.lock("listed").acquire(Duration.ofSeconds(5))) {
                 assertThat(lease.isValid()).isTrue();
             }
             try (LockClient degraded = LockClient.connect(uri.replace("pw-b", "nope"))) {
-                assertThat(degraded.lock("listed").tryAcquire(Duration.ofSeconds(2))).as("2 of 3 nodes").isPresent();
+                assertThat(degraded.lock("listed").tryAcquire(Duration.ofSeconds(2)))
+                        .as("2 of 3 nodes")
+                        .isPresent();
             }
-            assertThatThrownBy(() -> LockClient.connect(uri.replace("pw-b", "nope").replace("pw-c", "nope")))
+            assertThatThrownBy(
+                            () -> LockClient.connect(uri.replace("pw-b", "nope").replace("pw-c", "nope")))
                     .isInstanceOf(BackendUnavailableException.class)
-                    .hasMessageContaining(b.hostAndPort()).hasMessageContaining(c.hostAndPort())
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("nope").doesNotContain("pw-"));
+                    .hasMessageContaining(b.hostAndPort())
+                    .hasMessageContaining(c.hostAndPort())
+                    .satisfies(e ->
+                            assertThat(e.getMessage()).doesNotContain("nope").doesNotContain("pw-"));
         }
     }
 

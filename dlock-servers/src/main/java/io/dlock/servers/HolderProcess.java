@@ -27,7 +27,8 @@ public final class HolderProcess {
     /** Runs the holder; see the class comment. */
     public static void main(String[] args) throws Exception {
         LockClient client = LockClient.builder(args[0])
-                .defaultLease(Duration.ofMillis(Long.parseLong(args[2]))).build();
+                .defaultLease(Duration.ofMillis(Long.parseLong(args[2])))
+                .build();
         Lease lease = client.lock(args[1]).acquire(Duration.ofSeconds(30));
         System.out.println("HELD " + lease.fencingToken());
         System.out.flush();
@@ -44,9 +45,16 @@ public final class HolderProcess {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process;
         try {
-            process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    HolderProcess.class.getName(), uri, name, Long.toString(lease.toMillis())))
-                    .redirectErrorStream(true).start();
+            process = new ProcessBuilder(List.of(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            HolderProcess.class.getName(),
+                            uri,
+                            name,
+                            Long.toString(lease.toMillis())))
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a holder JVM", e);
         }
@@ -78,8 +86,8 @@ public final class HolderProcess {
         });
         timeout.setDaemon(true);
         timeout.start();
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("HELD ")) {

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ManagedProcesses {
 
-    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"),
-            "dlock-servers-" + System.getProperty("user.name", "user"));
+    private static final Path ROOT =
+            Path.of(System.getProperty("java.io.tmpdir"), "dlock-servers-" + System.getProperty("user.name", "user"));
     private static final long JVM_PID = ProcessHandle.current().pid();
     private static final Path OWN = ROOT.resolve(Long.toString(JVM_PID));
     private static final ConcurrentHashMap<Long, Process> LIVE = new ConcurrentHashMap<>();
@@ -75,7 +75,8 @@ public final class ManagedProcesses {
     public static void signal(long pid, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + pid + " failed: "
                         + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
@@ -120,7 +121,10 @@ public final class ManagedProcesses {
         try (Stream<Path> jvms = Files.list(ROOT)) {
             for (Path dir : jvms.toList()) {
                 Optional<Long> pid = parsePid(dir);
-                if (pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+                if (pid.isPresent()
+                        && ProcessHandle.of(pid.get())
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false)) {
                     continue;
                 }
                 try (Stream<Path> records = Files.list(dir)) {
@@ -136,7 +140,8 @@ public final class ManagedProcesses {
     }
 
     private static void killIfStill(long pid, String marker) {
-        ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        ProcessHandle.of(pid)
+                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
                 .ifPresent(ProcessHandle::destroyForcibly);
     }
 

@@ -58,8 +58,8 @@ final class RedisBinary {
 
     static Path bundled() {
         String resource = bundledResourceName();
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"),
-                "dlock-servers-bin-" + System.getProperty("user.name", "user"));
+        Path cache = Path.of(
+                System.getProperty("java.io.tmpdir"), "dlock-servers-bin-" + System.getProperty("user.name", "user"));
         Path target = cache.resolve(resource);
         if (Files.isExecutable(target)) {
             return target;

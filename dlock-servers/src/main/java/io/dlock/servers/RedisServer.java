@@ -92,9 +92,13 @@ public final class RedisServer implements AutoCloseable {
 
     /** How long the server has been up, as it reports in {@code INFO server}. */
     public long uptimeSeconds() {
-        return command("INFO", "server").lines().filter(line -> line.startsWith("uptime_in_seconds:"))
-                .mapToLong(line -> Long.parseLong(line.substring("uptime_in_seconds:".length()).trim()))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no uptime in INFO of " + this));
+        return command("INFO", "server")
+                .lines()
+                .filter(line -> line.startsWith("uptime_in_seconds:"))
+                .mapToLong(line -> Long.parseLong(
+                        line.substring("uptime_in_seconds:".length()).trim()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no uptime in INFO of " + this));
     }
 
     /** Returns true while the process is alive (also when paused). */
@@ -251,10 +255,24 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--protected-mode", "no",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                "--logfile", dir.resolve("redis.log").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--protected-mode",
+                "no",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString()));
         command.addAll(extraArgs);
         Process started;
         try {
@@ -290,8 +308,8 @@ public final class RedisServer implements AutoCloseable {
             Pause.briefly();
         }
         kill();
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-                + START_TIMEOUT.toSeconds() + "s");
+        throw new IllegalStateException(
+                "redis-server on port " + port + " did not answer PING within " + START_TIMEOUT.toSeconds() + "s");
     }
 
     private Process requireProcess() {

@@ -122,8 +122,10 @@ public final class TcpProxy implements AutoCloseable {
      * this proxy's clients come from (to find them in a server's own connection list).
      */
     public List<Integer> upstreamPorts() {
-        return sockets.stream().filter(s -> s.isConnected() && target.equals(s.getRemoteSocketAddress()))
-                .map(Socket::getLocalPort).toList();
+        return sockets.stream()
+                .filter(s -> s.isConnected() && target.equals(s.getRemoteSocketAddress()))
+                .map(Socket::getLocalPort)
+                .toList();
     }
 
     /** Stops listening and closes every forwarded connection. */
@@ -171,31 +173,34 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, boolean replies) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                while (true) {
-                    int read = in.read(buffer);
-                    long delay = latencyNanos;
-                    if (delay > 0) {
-                        LockSupport.parkNanos(delay);
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        while (true) {
+                            int read = in.read(buffer);
+                            long delay = latencyNanos;
+                            if (delay > 0) {
+                                LockSupport.parkNanos(delay);
+                            }
+                            awaitThawed(replies);
+                            if (read < 0) {
+                                break;
+                            }
+                            out.write(buffer, 0, read);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // one side closed or the proxy stopped: close both below
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                        sockets.remove(from);
+                        sockets.remove(to);
                     }
-                    awaitThawed(replies);
-                    if (read < 0) {
-                        break;
-                    }
-                    out.write(buffer, 0, read);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException e) {
-                // one side closed or the proxy stopped: close both below
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                sockets.remove(from);
-                sockets.remove(to);
-            }
-        }, "dlock-servers-proxy-" + (replies ? "down" : "up"));
+                },
+                "dlock-servers-proxy-" + (replies ? "down" : "up"));
         thread.setDaemon(true);
         thread.start();
     }

@@ -33,15 +33,56 @@ public record TlsMaterial(Path keyStore, Path certificate, Path privateKey, Path
     /** Makes the material in {@code directory}; valid for two days. */
     public static TlsMaterial create(Path directory) {
         String password = "dlock-test-store";
-        TlsMaterial material = new TlsMaterial(directory.resolve("server.p12"), directory.resolve("server.pem"),
-                directory.resolve("server.key"), directory.resolve("trust.p12"), password);
-        keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", material.keyStore.toString(), "-storepass", password);
-        keytool("-exportcert", "-rfc", "-alias", ALIAS, "-keystore", material.keyStore.toString(),
-                "-storepass", password, "-file", material.certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file", material.certificate.toString(),
-                "-storetype", "PKCS12", "-keystore", material.trustStore.toString(), "-storepass", password);
+        TlsMaterial material = new TlsMaterial(
+                directory.resolve("server.p12"),
+                directory.resolve("server.pem"),
+                directory.resolve("server.key"),
+                directory.resolve("trust.p12"),
+                password);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                material.keyStore.toString(),
+                "-storepass",
+                password);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                ALIAS,
+                "-keystore",
+                material.keyStore.toString(),
+                "-storepass",
+                password,
+                "-file",
+                material.certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                ALIAS,
+                "-file",
+                material.certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                material.trustStore.toString(),
+                "-storepass",
+                password);
         material.writePrivateKeyPem();
         return material;
     }
@@ -52,7 +93,8 @@ public record TlsMaterial(Path keyStore, Path certificate, Path privateKey, Path
             store.load(in, password.toCharArray());
             Key key = store.getKey(ALIAS, password.toCharArray());
             String pem = "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(key.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n";
             Files.writeString(privateKey, pem, StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -63,10 +105,12 @@ public record TlsMaterial(Path keyStore, Path certificate, Path privateKey, Path
     }
 
     private static void keytool(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);

@@ -41,8 +41,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      * the fast 250 ms tick), each JVM through the command {@code commandPrefix} gives for its id;
      * waits until every one serves.
      */
-    public static ZooKeeperEnsemble start(int size, Map<String, String> settings,
-            IntFunction<List<String>> commandPrefix) {
+    public static ZooKeeperEnsemble start(
+            int size, Map<String, String> settings, IntFunction<List<String>> commandPrefix) {
         List<ZooKeeperServer> servers = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             servers.add(new ZooKeeperServer(id, settings, commandPrefix.apply(id)));
@@ -84,9 +84,12 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      *     answering while asked
      */
     public ZooKeeperServer leader() {
-        return servers.stream().filter(server -> server.isRunning() && server.isServing()
+        return servers.stream()
+                .filter(server -> server.isRunning()
+                        && server.isServing()
                         && server.fourLetterWord("srvr").contains("Mode: leader"))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no leader in " + servers));
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no leader in " + servers));
     }
 
     /** Kills every member (SIGKILL) and starts them again from their disks; waits for the quorum. */

@@ -154,8 +154,8 @@ public final class ZooKeeperServer implements AutoCloseable {
                 dead = process.waitFor(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + this + " (pid " + process.pid()
-                        + ") to die", e);
+                throw new IllegalStateException(
+                        "interrupted while waiting for " + this + " (pid " + process.pid() + ") to die", e);
             }
             if (!dead) {
                 throw new IllegalStateException(this + " (pid " + process.pid() + ") is still alive "
@@ -316,14 +316,25 @@ public final class ZooKeeperServer implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         String marker = "-Ddlock.servers.zookeeper=" + dir;
         List<String> command = new ArrayList<>(commandPrefix);
-        command.addAll(List.of(java, marker, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dznode.container.checkIntervalMs=500", "-Dzookeeper.cnxTimeout=1000",
-                "-Dzookeeper.jmx.log4j.disable=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"), MAIN, config.toString()));
+        command.addAll(List.of(
+                java,
+                marker,
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dznode.container.checkIntervalMs=500",
+                "-Dzookeeper.cnxTimeout=1000",
+                "-Dzookeeper.jmx.log4j.disable=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MAIN,
+                config.toString()));
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("server.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a ZooKeeper JVM", e);

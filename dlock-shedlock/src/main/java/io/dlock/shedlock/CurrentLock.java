@@ -66,8 +66,8 @@ public final class CurrentLock {
                 }
             }
         }
-        throw new IllegalStateException("thread " + Thread.currentThread().getName()
-                + " holds no ShedLock lock '" + lockName + "' from a DlockLockProvider");
+        throw new IllegalStateException("thread " + Thread.currentThread().getName() + " holds no ShedLock lock '"
+                + lockName + "' from a DlockLockProvider");
     }
 
     /** Records that the current thread now holds {@code lease}. */

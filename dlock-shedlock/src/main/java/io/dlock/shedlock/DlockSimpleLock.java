@@ -37,13 +37,18 @@ final class DlockSimpleLock extends AbstractSimpleLock {
         } catch (LeaseLostException e) {
             // ShedLock's contract: the lock ends at lockAtMostFor whatever the task does, and unlock
             // after that is not an error. The lease's owner check left any later holder alone.
-            log.warn("ShedLock lock '{}' (fencing token {}) was released after its lockAtMostFor of {} had run"
-                    + " out: the task ran unprotected at its end and may have overlapped another run; writes"
-                    + " fenced with its token are safe", lockConfiguration.getName(), held.lease().fencingToken(),
+            log.warn(
+                    "ShedLock lock '{}' (fencing token {}) was released after its lockAtMostFor of {} had run"
+                            + " out: the task ran unprotected at its end and may have overlapped another run; writes"
+                            + " fenced with its token are safe",
+                    lockConfiguration.getName(),
+                    held.lease().fencingToken(),
                     lockConfiguration.getLockAtMostFor());
         } catch (io.dlock.LockException e) {
-            throw new LockException("could not unlock '" + lockConfiguration.getName() + "': " + e.getMessage()
-                    + "; it ends with its lease", e);
+            throw new LockException(
+                    "could not unlock '" + lockConfiguration.getName() + "': " + e.getMessage()
+                            + "; it ends with its lease",
+                    e);
         } finally {
             held.leave();
         }
@@ -56,8 +61,10 @@ final class DlockSimpleLock extends AbstractSimpleLock {
         try {
             stillHeld = held.lease().extend(extended.getLockAtMostFor());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ShedLock lock '" + extended.getName() + "' cannot be extended by "
-                    + extended.getLockAtMostFor() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "ShedLock lock '" + extended.getName() + "' cannot be extended by " + extended.getLockAtMostFor()
+                            + ": " + e.getMessage(),
+                    e);
         } catch (io.dlock.LockException e) {
             throw new LockException("could not extend '" + extended.getName() + "': " + e.getMessage(), e);
         }
@@ -70,6 +77,7 @@ final class DlockSimpleLock extends AbstractSimpleLock {
 
     @Override
     public String toString() {
-        return "DlockSimpleLock[" + lockConfiguration.getName() + ", token " + held.lease().fencingToken() + "]";
+        return "DlockSimpleLock[" + lockConfiguration.getName() + ", token "
+                + held.lease().fencingToken() + "]";
     }
 }

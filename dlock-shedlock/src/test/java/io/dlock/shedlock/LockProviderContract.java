@@ -108,8 +108,8 @@ abstract class LockProviderContract {
      * within {@code lease} (so it was not renewed past it).
      */
     LockState.Holder assertHeldFor(Duration lease) {
-        LockState.Holder holder = observer.inspect(name).holder()
-                .orElseThrow(() -> new AssertionError("'" + name + "' is not held"));
+        LockState.Holder holder =
+                observer.inspect(name).holder().orElseThrow(() -> new AssertionError("'" + name + "' is not held"));
         holder.remaining().ifPresent(remaining -> assertThat(remaining).isLessThanOrEqualTo(lease));
         return holder;
     }
@@ -117,11 +117,12 @@ abstract class LockProviderContract {
     /** Polls {@code provider} until it gets the lock, and returns it held. */
     static SimpleLock lockWhenFree(DlockLockProvider provider, LockConfiguration configuration, Duration within) {
         AtomicReference<SimpleLock> lock = new AtomicReference<>();
-        Poll.until("'" + configuration.getName() + "' free again", within,
-                () -> provider.lock(configuration).map(taken -> {
+        Poll.until("'" + configuration.getName() + "' free again", within, () -> provider.lock(configuration)
+                .map(taken -> {
                     lock.set(taken);
                     return taken;
-                }).isPresent());
+                })
+                .isPresent());
         return lock.get();
     }
 
@@ -130,8 +131,8 @@ abstract class LockProviderContract {
      *
      * @return how long after {@code since} (a {@link System#nanoTime()} reading) it got it
      */
-    static Duration lockedAfter(DlockLockProvider provider, LockConfiguration configuration, long since,
-            Duration within) {
+    static Duration lockedAfter(
+            DlockLockProvider provider, LockConfiguration configuration, long since, Duration within) {
         SimpleLock lock = lockWhenFree(provider, configuration, within);
         Duration after = Duration.ofNanos(System.nanoTime() - since);
         lock.unlock();
@@ -189,8 +190,8 @@ abstract class LockProviderContract {
          * past its 100 ms timeout on a loaded machine) skips the run as ShedLock skips a task
          * whose provider throws; at most a few such skips are tolerated.
          */
-        private static Optional<SimpleLock> lockOrSkipWhenUnavailable(DlockLockProvider provider,
-                LockConfiguration configuration, AtomicInteger unavailable) {
+        private static Optional<SimpleLock> lockOrSkipWhenUnavailable(
+                DlockLockProvider provider, LockConfiguration configuration, AtomicInteger unavailable) {
             try {
                 return provider.lock(configuration);
             } catch (LockException e) {
@@ -220,9 +221,10 @@ abstract class LockProviderContract {
                     String jobName = name + ":job" + job;
                     workers.add(pool.submit(() -> {
                         for (int done = 0; done < iterations; ) {
-                            // lockAtLeastFor 5 ms as in ShedLock's fuzz test: below dlock's shortest lease, released at once
-                            Optional<SimpleLock> lock = lockOrSkipWhenUnavailable(provider,
-                                    config(jobName, LONGEST_LEASE, Duration.ofMillis(5)), unavailable);
+                            // lockAtLeastFor 5 ms as in ShedLock's fuzz test: below dlock's shortest lease, released at
+                            // once
+                            Optional<SimpleLock> lock = lockOrSkipWhenUnavailable(
+                                    provider, config(jobName, LONGEST_LEASE, Duration.ofMillis(5)), unavailable);
                             if (lock.isPresent()) {
                                 if (inside[job].incrementAndGet() != 1) {
                                     overlaps.incrementAndGet();
@@ -306,7 +308,9 @@ abstract class LockProviderContract {
             long nextToken = assertHeldFor(LONGEST_LEASE).fencingToken();
 
             stale.unlock();
-            assertThat(assertHeldFor(LONGEST_LEASE).fencingToken()).as("the next holder's lock").isEqualTo(nextToken);
+            assertThat(assertHeldFor(LONGEST_LEASE).fencingToken())
+                    .as("the next holder's lock")
+                    .isEqualTo(nextToken);
             assertThat(late.lock(config())).isEmpty();
             next.unlock();
             assertFree();
@@ -337,7 +341,8 @@ abstract class LockProviderContract {
             SimpleLock extended = lock.extend(LONGEST_LEASE, Duration.ZERO).orElseThrow();
 
             DlockLockProvider other = newInstance();
-            Poll.throughout(first.plus(Duration.ofMillis(500)), () -> assertThat(other.lock(config())).isEmpty());
+            Poll.throughout(first.plus(Duration.ofMillis(500)), () -> assertThat(other.lock(config()))
+                    .isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(first);
             extended.unlock();
             assertFree();
@@ -359,13 +364,15 @@ abstract class LockProviderContract {
             SimpleLock lock = lock(newInstance(), config());
             lock.unlock();
             assertFree();
-            assertThatThrownBy(() -> lock.extend(LONGEST_LEASE, Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> lock.extend(LONGEST_LEASE, Duration.ZERO))
+                    .isInstanceOf(IllegalStateException.class);
         }
 
         @Test
         void anExpiredLockIsNotExtended() {
             SimpleLock lock = lock(newInstance(), config(shortLease(), Duration.ZERO));
-            Poll.until("the lease ran out", MARGIN, () -> !observer.inspect(name).isHeld());
+            Poll.until(
+                    "the lease ran out", MARGIN, () -> !observer.inspect(name).isHeld());
             assertThat(lock.extend(LONGEST_LEASE, Duration.ZERO)).isEmpty();
             assertFree();
         }
@@ -383,7 +390,8 @@ abstract class LockProviderContract {
         void anExtendedLockIsSpent() {
             SimpleLock lock = lock(newInstance(), config());
             SimpleLock extended = lock.extend(LONGEST_LEASE, Duration.ZERO).orElseThrow();
-            assertThatThrownBy(() -> lock.extend(LONGEST_LEASE, Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> lock.extend(LONGEST_LEASE, Duration.ZERO))
+                    .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(lock::unlock).isInstanceOf(IllegalStateException.class);
             extended.unlock();
             assertFree();
@@ -398,15 +406,22 @@ abstract class LockProviderContract {
             LockingTaskExecutor executor = new DefaultLockingTaskExecutor(newInstance());
             List<Long> seen = new ArrayList<>();
             for (int run = 0; run < 3; run++) {
-                executor.executeWithLock((LockingTaskExecutor.Task) () -> {
-                    long token = CurrentLock.fencingToken();
-                    assertThat(observer.inspect(name).holder().orElseThrow().fencingToken()).isEqualTo(token);
-                    assertThat(CurrentLock.fencingToken(name)).isEqualTo(token);
-                    seen.add(token);
-                }, config());
+                executor.executeWithLock(
+                        (LockingTaskExecutor.Task) () -> {
+                            long token = CurrentLock.fencingToken();
+                            assertThat(observer.inspect(name)
+                                            .holder()
+                                            .orElseThrow()
+                                            .fencingToken())
+                                    .isEqualTo(token);
+                            assertThat(CurrentLock.fencingToken(name)).isEqualTo(token);
+                            seen.add(token);
+                        },
+                        config());
             }
             assertThat(seen).hasSize(3).isSorted().doesNotHaveDuplicates();
-            assertThatThrownBy(CurrentLock::fencingToken).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(CurrentLock::fencingToken)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("holds no ShedLock lock");
         }
 
@@ -414,18 +429,27 @@ abstract class LockProviderContract {
         void nestedLocksKeepTheirOwnTokensAndAnExtensionKeepsIt() throws Throwable {
             LockingTaskExecutor executor = new DefaultLockingTaskExecutor(newInstance());
             String inner = name + ":inner";
-            executor.executeWithLock((LockingTaskExecutor.Task) () -> {
-                long outerToken = CurrentLock.fencingToken();
-                executor.executeWithLock((LockingTaskExecutor.Task) () -> {
-                    long innerToken = CurrentLock.fencingToken();
-                    assertThat(observer.inspect(inner).holder().orElseThrow().fencingToken()).isEqualTo(innerToken);
-                    assertThat(CurrentLock.fencingToken(name)).isEqualTo(outerToken);
-                    LockExtender.extendActiveLock(LONGEST_LEASE, Duration.ZERO);
-                    assertThat(CurrentLock.fencingToken()).isEqualTo(innerToken);
-                }, config(inner, Duration.ofSeconds(5), Duration.ZERO));
-                assertThat(CurrentLock.fencingToken()).isEqualTo(outerToken);
-                assertThatThrownBy(() -> CurrentLock.fencingToken(inner)).isInstanceOf(IllegalStateException.class);
-            }, config());
+            executor.executeWithLock(
+                    (LockingTaskExecutor.Task) () -> {
+                        long outerToken = CurrentLock.fencingToken();
+                        executor.executeWithLock(
+                                (LockingTaskExecutor.Task) () -> {
+                                    long innerToken = CurrentLock.fencingToken();
+                                    assertThat(observer.inspect(inner)
+                                                    .holder()
+                                                    .orElseThrow()
+                                                    .fencingToken())
+                                            .isEqualTo(innerToken);
+                                    assertThat(CurrentLock.fencingToken(name)).isEqualTo(outerToken);
+                                    LockExtender.extendActiveLock(LONGEST_LEASE, Duration.ZERO);
+                                    assertThat(CurrentLock.fencingToken()).isEqualTo(innerToken);
+                                },
+                                config(inner, Duration.ofSeconds(5), Duration.ZERO));
+                        assertThat(CurrentLock.fencingToken()).isEqualTo(outerToken);
+                        assertThatThrownBy(() -> CurrentLock.fencingToken(inner))
+                                .isInstanceOf(IllegalStateException.class);
+                    },
+                    config());
             assertFree();
             assertThatThrownBy(CurrentLock::fencingToken).isInstanceOf(IllegalStateException.class);
         }
@@ -433,7 +457,8 @@ abstract class LockProviderContract {
         @Test
         void aLockUnlockedOnAnotherThreadIsForgotten() throws Exception {
             SimpleLock lock = lock(newInstance(), config());
-            assertThat(CurrentLock.fencingToken()).isEqualTo(assertHeldFor(LONGEST_LEASE).fencingToken());
+            assertThat(CurrentLock.fencingToken())
+                    .isEqualTo(assertHeldFor(LONGEST_LEASE).fencingToken());
             ExecutorService other = Executors.newSingleThreadExecutor();
             try {
                 other.submit(lock::unlock).get(1, TimeUnit.MINUTES);
@@ -450,7 +475,8 @@ abstract class LockProviderContract {
         @Test
         void aLockAtMostForShorterThanALeaseIsRefusedNamingIt() {
             assertThatThrownBy(() -> newInstance().lock(config(Duration.ofMillis(1), Duration.ZERO)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockAtMostFor")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lockAtMostFor")
                     .hasMessageContaining(name);
             assertFree();
         }
@@ -458,7 +484,8 @@ abstract class LockProviderContract {
         @Test
         void aNameDlockCannotHoldIsRefused() {
             assertThatThrownBy(() -> newInstance().lock(config("bad\u0007name", LONGEST_LEASE, Duration.ZERO)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad\u0007name");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("bad\u0007name");
         }
     }
 }

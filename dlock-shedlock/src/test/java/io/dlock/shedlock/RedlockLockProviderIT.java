@@ -22,7 +22,9 @@ class RedlockLockProviderIT extends LockProviderContract {
     @BeforeAll
     static void startServers() {
         servers = RedisServers.start(3);
-        Poll.until("every server up for the quarantine, so its votes count", Duration.ofSeconds(QUARANTINE_SECONDS + 20),
+        Poll.until(
+                "every server up for the quarantine, so its votes count",
+                Duration.ofSeconds(QUARANTINE_SECONDS + 20),
                 () -> servers.all().stream().allMatch(s -> s.uptimeSeconds() > QUARANTINE_SECONDS));
     }
 
@@ -46,7 +48,8 @@ class RedlockLockProviderIT extends LockProviderContract {
     @Test
     void aLockAtMostForBeyondTheRestartQuarantineIsRefusedNamingIt() {
         assertThatThrownBy(() -> newInstance().lock(config(LONGEST_LEASE.plusSeconds(1), Duration.ZERO)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockAtMostFor")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lockAtMostFor")
                 .hasMessageContaining("restartQuarantine");
         assertFree();
     }

@@ -86,7 +86,8 @@ public final class FaultyLink extends ForwardingLockBackend implements Function<
 
     private <T> CompletionStage<T> call(Supplier<CompletionStage<T>> operation) {
         if (cut) {
-            return CompletableFuture.failedFuture(new BackendUnavailableException("unreachable: connection cut by the test"));
+            return CompletableFuture.failedFuture(
+                    new BackendUnavailableException("unreachable: connection cut by the test"));
         }
         if (loseNext) {
             loseNext = false;
@@ -147,6 +148,8 @@ public final class FaultyLink extends ForwardingLockBackend implements Function<
 
     @Override
     public CompletionStage<Health> health() {
-        return cut ? CompletableFuture.completedFuture(Health.down(kind(), "connection cut by the test")) : delegate.health();
+        return cut
+                ? CompletableFuture.completedFuture(Health.down(kind(), "connection cut by the test"))
+                : delegate.health();
     }
 }

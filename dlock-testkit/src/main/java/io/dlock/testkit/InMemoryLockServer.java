@@ -84,7 +84,8 @@ public final class InMemoryLockServer {
      * token counter is left out: it outlives grants on purpose.
      */
     public List<String> entriesOf(String name) {
-        return locked(() -> live(name).map(grant -> List.of("grant of " + grant.owner + ", token " + grant.token))
+        return locked(() -> live(name)
+                .map(grant -> List.of("grant of " + grant.owner + ", token " + grant.token))
                 .orElse(List.of()));
     }
 
@@ -131,7 +132,8 @@ public final class InMemoryLockServer {
                 return AttemptResult.Denied.holderFor(Duration.ofNanos(current.get().expiresAt - clock.nanos()));
             }
             Grant grant = current.orElseGet(() -> {
-                long token = Math.max(lastTokens.getOrDefault(request.name(), 0L) + 1, epochMicros + clock.nanos() / 1_000);
+                long token =
+                        Math.max(lastTokens.getOrDefault(request.name(), 0L) + 1, epochMicros + clock.nanos() / 1_000);
                 lastTokens.put(request.name(), token);
                 return new Grant(request.owner(), token);
             });
@@ -143,10 +145,14 @@ public final class InMemoryLockServer {
 
     private List<Renewal> renew(List<LockRequest> held) {
         renewCalls.incrementAndGet();
-        return locked(() -> held.stream().map(request -> heldBy(request.name(), request.owner()).map(grant -> {
-            grant.expiresAt = clock.nanos() + request.lease().toNanos();
-            return Renewal.RENEWED;
-        }).orElse(Renewal.NOT_HELD)).toList());
+        return locked(() -> held.stream()
+                .map(request -> heldBy(request.name(), request.owner())
+                        .map(grant -> {
+                            grant.expiresAt = clock.nanos() + request.lease().toNanos();
+                            return Renewal.RENEWED;
+                        })
+                        .orElse(Renewal.NOT_HELD))
+                .toList());
     }
 
     private boolean release(LockRequest held) {
@@ -165,8 +171,14 @@ public final class InMemoryLockServer {
     }
 
     private LockState inspect(String name) {
-        return locked(() -> live(name).map(grant -> new LockState(name, Optional.of(new LockState.Holder(grant.owner,
-                grant.token, Optional.of(Duration.ofNanos(grant.expiresAt - clock.nanos())))), OptionalInt.empty()))
+        return locked(() -> live(name)
+                .map(grant -> new LockState(
+                        name,
+                        Optional.of(new LockState.Holder(
+                                grant.owner,
+                                grant.token,
+                                Optional.of(Duration.ofNanos(grant.expiresAt - clock.nanos())))),
+                        OptionalInt.empty()))
                 .orElseGet(() -> LockState.free(name)));
     }
 
@@ -211,7 +223,9 @@ public final class InMemoryLockServer {
                 @Override
                 public CompletionStage<AttemptResult> attempt() {
                     AttemptResult result = tryAcquire(request);
-                    deniedBy = result instanceof AttemptResult.Denied ? locked(() -> live(request.name())) : Optional.empty();
+                    deniedBy = result instanceof AttemptResult.Denied
+                            ? locked(() -> live(request.name()))
+                            : Optional.empty();
                     if (result instanceof AttemptResult.Granted) {
                         InMemoryLockServer.this.watch(request.name(), onChange, false, Optional.empty());
                     }

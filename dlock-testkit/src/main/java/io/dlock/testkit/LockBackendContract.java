@@ -25,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.jspecify.annotations.NullUnmarked;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -94,11 +94,11 @@ public abstract class LockBackendContract {
      * {@code defaultLease} (some backends refuse options that contradict it), closed again at
      * once: for {@link #capabilities()}.
      */
-    protected static BackendCapabilities capabilitiesOf(Duration defaultLease,
-            Function<BackendContext, LockBackend> opener) {
+    protected static BackendCapabilities capabilitiesOf(
+            Duration defaultLease, Function<BackendContext, LockBackend> opener) {
         ManualTime time = new ManualTime();
-        try (LockBackend backend = opener.apply(new BackendContext(time, new ClockDrift(0.01, Duration.ofMillis(2)),
-                defaultLease, time))) {
+        try (LockBackend backend = opener.apply(
+                new BackendContext(time, new ClockDrift(0.01, Duration.ofMillis(2)), defaultLease, time))) {
             return backend.capabilities();
         }
     }
@@ -174,7 +174,9 @@ public abstract class LockBackendContract {
             toClose.get(i).close();
         }
         toClose.clear();
-        Poll.until("nothing of lock " + lockName + " left on the servers once the test's clients are closed", MARGIN,
+        Poll.until(
+                "nothing of lock " + lockName + " left on the servers once the test's clients are closed",
+                MARGIN,
                 () -> leftovers(lockName).isEmpty());
     }
 
@@ -203,7 +205,9 @@ public abstract class LockBackendContract {
         void concurrentIncrementsUnderTheLockLoseNothingAndNeverOverlap() throws Exception {
             ExclusionCheck.Outcome outcome = ExclusionCheck.run(List.of(newClient(), newClient()), name(), 8, 2_000, 3);
             assertThat(outcome.overlaps()).as("overlapping critical sections").isZero();
-            assertThat(outcome.tokenRegressions()).as("tokens that did not increase").isZero();
+            assertThat(outcome.tokenRegressions())
+                    .as("tokens that did not increase")
+                    .isZero();
             assertThat(outcome.increments()).as("increments").isEqualTo(2_000);
         }
 
@@ -219,7 +223,9 @@ public abstract class LockBackendContract {
             assertThat(theirs.tryLock()).as("taken while held once more").isFalse();
             mine.unlock();
             assertThat(mine.isHeldByCurrentThread()).isFalse();
-            assertThat(theirs.tryLock(10, TimeUnit.SECONDS)).as("free after the last unlock").isTrue();
+            assertThat(theirs.tryLock(10, TimeUnit.SECONDS))
+                    .as("free after the last unlock")
+                    .isTrue();
             theirs.unlock();
         }
 
@@ -249,7 +255,8 @@ public abstract class LockBackendContract {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(took).isGreaterThanOrEqualTo(wait).isLessThan(wait.plus(MARGIN));
             assertThatThrownBy(() -> waiter.lock(name()).acquire(Duration.ZERO))
-                    .isInstanceOf(LockTimeoutException.class).hasMessageContaining(name());
+                    .isInstanceOf(LockTimeoutException.class)
+                    .hasMessageContaining(name());
             assertThat(waiter.inspect(name()).holder().orElseThrow().owner()).isEqualTo(held.owner());
             held.close();
             waiter.lock(name()).tryAcquire(Duration.ZERO).orElseThrow().close();
@@ -259,7 +266,8 @@ public abstract class LockBackendContract {
         void aWaiterGetsTheLockPromptlyWhenItIsReleased() throws Exception {
             LockClient holder = newClient();
             // Timed retries as rare as this leave only the release notification to wake it promptly.
-            LockClient waiter = track(clientBuilder().maxRetryDelay(Duration.ofMinutes(10)).build());
+            LockClient waiter =
+                    track(clientBuilder().maxRetryDelay(Duration.ofMinutes(10)).build());
             Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
             CompletableFuture<Lease> waiting = waiter.lock(name()).acquireAsync(Duration.ofSeconds(60));
             assertThat(waiting).isNotDone();
@@ -279,15 +287,19 @@ public abstract class LockBackendContract {
 
         @Test
         void theWatchdogKeepsALockHeldForThreeTimesItsLease() throws Exception {
-            assumeTrue(capabilities().serverExpiresLease(), "this backend's servers do not expire its grants (a grant"
-                    + " lives as long as the holder's session), so there is no lease for the watchdog to renew");
+            assumeTrue(
+                    capabilities().serverExpiresLease(),
+                    "this backend's servers do not expire its grants (a grant"
+                            + " lives as long as the holder's session), so there is no lease for the watchdog to renew");
             Duration lease = Duration.ofSeconds(1);
             LockClient holder = track(clientBuilder().defaultLease(lease).build());
             LockClient other = newClient();
             Lease held = holder.lock(name()).acquire(Duration.ofSeconds(10));
             Poll.throughout(lease.multipliedBy(3), () -> {
                 assertThat(held.isValid()).as("held lease valid").isTrue();
-                assertThat(other.lock(name()).tryLock()).as("lock taken by another client").isFalse();
+                assertThat(other.lock(name()).tryLock())
+                        .as("lock taken by another client")
+                        .isFalse();
             });
             held.close();
             other.lock(name()).tryAcquire(Duration.ZERO).orElseThrow().close();
@@ -300,7 +312,8 @@ public abstract class LockBackendContract {
             LockClient other = newClient();
             Poll.throughout(Duration.ofSeconds(3), () -> {
                 assertThat(lease.isValid()).as("past the first 1.5 s").isTrue();
-                assertThat(other.inspect(name()).holder().map(LockState.Holder::owner)).contains(lease.owner());
+                assertThat(other.inspect(name()).holder().map(LockState.Holder::owner))
+                        .contains(lease.owner());
             });
             lease.close();
             assertThat(lease.extend(Duration.ofSeconds(4))).as("released").isFalse();
@@ -314,11 +327,16 @@ public abstract class LockBackendContract {
             lease.releaseAfter(keep);
             assertThat(lease.isValid()).isFalse();
             LockClient other = newClient();
-            assertThat(other.lock(name()).tryAcquire(Duration.ZERO)).as("still kept").isEmpty();
-            Poll.throughout(Duration.ofMillis(1_500), () -> assertThat(other.inspect(name()).isHeld())
-                    .as("kept past the end of the lease it had").isTrue());
+            assertThat(other.lock(name()).tryAcquire(Duration.ZERO))
+                    .as("still kept")
+                    .isEmpty();
+            Poll.throughout(Duration.ofMillis(1_500), () -> assertThat(
+                            other.inspect(name()).isHeld())
+                    .as("kept past the end of the lease it had")
+                    .isTrue());
             Lease next = other.lock(name()).acquire(keep.plus(MARGIN));
-            assertThat(Duration.ofNanos(System.nanoTime() - handedBack)).as("not before the time it was kept for")
+            assertThat(Duration.ofNanos(System.nanoTime() - handedBack))
+                    .as("not before the time it was kept for")
                     .isGreaterThanOrEqualTo(keep.minus(MARGIN_FOR_DRIFT));
             next.close();
         }
@@ -335,7 +353,9 @@ public abstract class LockBackendContract {
             assertThat(next.fencingToken()).isGreaterThan(fixed.fencingToken());
             assertThat(fixed.isValid()).isFalse();
             assertThat(fixed.remaining()).isEqualTo(Duration.ZERO);
-            assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).as("lost-listener fired").isTrue();
+            assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("lost-listener fired")
+                    .isTrue();
             assertThatThrownBy(fixed::close).isInstanceOf(LeaseLostException.class);
             assertThat(other.inspect(name()).holder().orElseThrow().owner()).isEqualTo(next.owner());
             next.close();
@@ -350,10 +370,13 @@ public abstract class LockBackendContract {
         @Test
         void aReleasedLockLeavesNothingOnTheServers() throws Exception {
             Lease lease = newClient().lock(name()).acquire(Duration.ofSeconds(10));
-            assertThat(leftovers(name())).as("the servers' state of a held lock (the hook reads it)").isNotEmpty();
+            assertThat(leftovers(name()))
+                    .as("the servers' state of a held lock (the hook reads it)")
+                    .isNotEmpty();
             lease.close();
-            Poll.until("nothing of lock " + name() + " left on the servers after its release", MARGIN,
-                    () -> leftovers(name()).isEmpty());
+            Poll.until("nothing of lock " + name() + " left on the servers after its release", MARGIN, () -> leftovers(
+                            name())
+                    .isEmpty());
         }
 
         @Test
@@ -374,7 +397,8 @@ public abstract class LockBackendContract {
             closing.lock(name()).acquire(Duration.ofSeconds(10));
             closing.close();
             newClient().lock(name()).tryAcquire(Duration.ZERO).orElseThrow().close();
-            assertThatThrownBy(() -> closing.lock(name())).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> closing.lock(name()))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         }
 
@@ -424,7 +448,9 @@ public abstract class LockBackendContract {
             long crashedToken = crashHolderWhileHolding(name(), lease);
             long crashed = System.nanoTime();
             LockClient survivor = newClient();
-            assertThat(survivor.inspect(name()).isHeld()).as("still held by the crashed holder").isTrue();
+            assertThat(survivor.inspect(name()).isHeld())
+                    .as("still held by the crashed holder")
+                    .isTrue();
             Lease next = survivor.lock(name()).acquire(crashRecoveryBound(lease).plus(MARGIN));
             assertThat(Duration.ofNanos(System.nanoTime() - crashed)).isLessThan(crashRecoveryBound(lease));
             assertThat(next.fencingToken()).isGreaterThan(crashedToken);
@@ -448,14 +474,19 @@ public abstract class LockBackendContract {
             frozen.freeze();
             Lease next = other.lock(name()).acquire(crashRecoveryBound(lease).plus(MARGIN));
             assertThat(next.fencingToken()).isGreaterThan(stale.fencingToken());
-            assertThat(stale.isValid()).as("the paused holder's lease is past its deadline").isFalse();
+            assertThat(stale.isValid())
+                    .as("the paused holder's lease is past its deadline")
+                    .isFalse();
 
             frozen.thaw();
-            assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).as("lost-listener fired").isTrue();
+            assertThat(told.await(MARGIN.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("lost-listener fired")
+                    .isTrue();
             assertThat(reason.get()).isNotBlank();
             assertThatThrownBy(stale::close).isInstanceOf(LeaseLostException.class);
             assertThat(other.inspect(name()).holder().orElseThrow().owner())
-                    .as("the stale holder's release left the new holder alone").isEqualTo(next.owner());
+                    .as("the stale holder's release left the new holder alone")
+                    .isEqualTo(next.owner());
             assertThat(holder.lock(name()).tryLock()).isFalse();
             next.close();
         }
@@ -472,7 +503,9 @@ public abstract class LockBackendContract {
             long previous = Long.MIN_VALUE;
             for (int i = 0; i < 1_000; i++) {
                 try (Lease lease = clients.get(i % clients.size()).lock(name()).acquire(Duration.ofSeconds(10))) {
-                    assertThat(lease.fencingToken()).as("token of acquisition %d", i).isGreaterThan(previous);
+                    assertThat(lease.fencingToken())
+                            .as("token of acquisition %d", i)
+                            .isGreaterThan(previous);
                     previous = lease.fencingToken();
                 }
             }
@@ -508,8 +541,10 @@ public abstract class LockBackendContract {
                 assertThat(holder.owner()).isEqualTo(lease.owner());
                 assertThat(holder.fencingToken()).isEqualTo(lease.fencingToken());
                 assertThat(lease.owner()).startsWith(client.id());
-                holder.remaining().ifPresent(remaining -> assertThat(remaining).as("remaining lease on the server")
-                        .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30)));
+                holder.remaining().ifPresent(remaining -> assertThat(remaining)
+                        .as("remaining lease on the server")
+                        .isPositive()
+                        .isLessThanOrEqualTo(Duration.ofSeconds(30)));
             }
             assertThat(client.inspect(name()).isHeld()).isFalse();
         }
@@ -532,31 +567,45 @@ public abstract class LockBackendContract {
         @NullUnmarked // passes null on purpose
         void badInputFailsAtOnceWithTheReason() {
             LockClient client = newClient();
-            assertThatThrownBy(() -> client.lock(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> client.lock(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("name");
-            assertThatThrownBy(() -> client.lock("")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> client.lock(""))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("empty");
-            assertThatThrownBy(() -> client.lock("x".repeat(257))).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("257").hasMessageContaining("256");
-            assertThatThrownBy(() -> client.lock("a\nb")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> client.lock("x".repeat(257)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("257")
+                    .hasMessageContaining("256");
+            assertThatThrownBy(() -> client.lock("a\nb"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("control character");
             DistributedLock lock = client.lock(name());
             assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ZERO))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease");
             assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ofMillis(-5)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease");
             assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(1), Duration.ofDays(365)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most");
             assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(-1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("wait");
             assertThatThrownBy(() -> lock.acquireAsync(Duration.ofDays(400)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("wait");
             assertThatThrownBy(() -> clientBuilder().defaultLease(Duration.ofMillis(1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
-            assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease");
+            assertThatThrownBy(lock::unlock)
+                    .isInstanceOf(IllegalMonitorStateException.class)
                     .hasMessageContaining(name());
             assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
-            assertThat(client.inspect(name()).isHeld()).as("nothing taken by bad input").isFalse();
+            assertThat(client.inspect(name()).isHeld())
+                    .as("nothing taken by bad input")
+                    .isFalse();
         }
     }
 
@@ -566,8 +615,10 @@ public abstract class LockBackendContract {
      */
     private void assertTheGivenUpWaiterTakesNothing(LockClient gaveUp) throws InterruptedException {
         Lease third = newClient().lock(name()).acquire(MARGIN);
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(gaveUp.inspect(name()).holder().orElseThrow().owner())
-                .as("holder after the waiter gave up").isEqualTo(third.owner()));
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(
+                        gaveUp.inspect(name()).holder().orElseThrow().owner())
+                .as("holder after the waiter gave up")
+                .isEqualTo(third.owner()));
         third.close();
     }
 }

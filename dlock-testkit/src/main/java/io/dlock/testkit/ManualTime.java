@@ -23,8 +23,8 @@ public final class ManualTime implements Ticker, Scheduler {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AtomicLong sequence = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<Task> tasks = new PriorityQueue<>(
-            Comparator.comparingLong(Task::due).thenComparingLong(Task::order));
+    private final PriorityQueue<Task> tasks =
+            new PriorityQueue<>(Comparator.comparingLong(Task::due).thenComparingLong(Task::order));
 
     @Override
     public long nanos() {
@@ -81,8 +81,7 @@ public final class ManualTime implements Ticker, Scheduler {
         List<Duration> delays = new ArrayList<>();
         lock.lock();
         try {
-            tasks.stream().sorted(tasks.comparator())
-                    .forEach(t -> delays.add(Duration.ofNanos(t.due() - now.get())));
+            tasks.stream().sorted(tasks.comparator()).forEach(t -> delays.add(Duration.ofNanos(t.due() - now.get())));
         } finally {
             lock.unlock();
         }

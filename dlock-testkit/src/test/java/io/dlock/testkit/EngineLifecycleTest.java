@@ -40,8 +40,11 @@ class EngineLifecycleTest {
     }
 
     private LockClient client() {
-        LockClient client = LockClient.builder(server.connect()).time(time, time)
-                .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         return client;
     }
@@ -49,7 +52,8 @@ class EngineLifecycleTest {
     @Test
     void aLostLeaseThatIsNeverClosedIsNotKeptByTheClient() {
         LockClient client = client();
-        WeakReference<Lease> lost = new WeakReference<>(client.lock("lost").acquireAsync(Duration.ZERO).join());
+        WeakReference<Lease> lost = new WeakReference<>(
+                client.lock("lost").acquireAsync(Duration.ZERO).join());
         server.restartLosingData();
         time.advance(LEASE.dividedBy(3)); // the renewal is refused: the lease is lost
         assertThat(lost.get()).isNotNull().matches(lease -> !lease.isValid());
@@ -67,7 +71,9 @@ class EngineLifecycleTest {
         holder.start();
         holder.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(holder.isAlive()).isFalse();
-        assertThat(client.inspect("orphan").isHeld()).as("held by the ended thread's lease").isTrue();
+        assertThat(client.inspect("orphan").isHeld())
+                .as("held by the ended thread's lease")
+                .isTrue();
         WeakReference<Thread> ended = new WeakReference<>(holder);
         holder = null;
         Poll.until("the ended thread is collected", Duration.ofSeconds(30), () -> {
@@ -75,7 +81,9 @@ class EngineLifecycleTest {
             return ended.get() == null;
         });
         time.advance(LEASE.dividedBy(3));
-        assertThat(client.inspect("orphan").isHeld()).as("released instead of renewed").isFalse();
+        assertThat(client.inspect("orphan").isHeld())
+                .as("released instead of renewed")
+                .isFalse();
         assertThat(server.renewCalls()).isZero();
     }
 
@@ -84,21 +92,25 @@ class EngineLifecycleTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
         LockClient closing = LockClient.builder(context -> new ForwardingLockBackend(server.connect()) {
-            @Override
-            public Acquisition acquisition(LockRequest request, Runnable onChange) {
-                entered.countDown();
-                try {
-                    proceed.await(30, TimeUnit.SECONDS); // the client closes meanwhile
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.acquisition(request, onChange);
-            }
-        }).time(time, time).defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+                    @Override
+                    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+                        entered.countDown();
+                        try {
+                            proceed.await(30, TimeUnit.SECONDS); // the client closes meanwhile
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.acquisition(request, onChange);
+                    }
+                })
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(closing);
         Lease held = client().lock("closing").acquireAsync(Duration.ZERO).join();
-        CompletableFuture<CompletableFuture<Lease>> started = CompletableFuture.supplyAsync(
-                () -> closing.lock("closing").acquireAsync(Duration.ofMinutes(10)));
+        CompletableFuture<CompletableFuture<Lease>> started =
+                CompletableFuture.supplyAsync(() -> closing.lock("closing").acquireAsync(Duration.ofMinutes(10)));
         assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
         closing.close();
         proceed.countDown();
@@ -106,21 +118,28 @@ class EngineLifecycleTest {
         time.advance(Duration.ofSeconds(1));
         assertThat(raced).as("ended by the close, not left waiting").isCompletedExceptionally();
         held.close();
-        assertThat(client().inspect("closing").isHeld()).as("the raced acquisition took nothing").isFalse();
+        assertThat(client().inspect("closing").isHeld())
+                .as("the raced acquisition took nothing")
+                .isFalse();
     }
 
     @Test
     void theRemainingTimeOfASessionLeaseConvertsToEveryUnit() {
         LockClient client = LockClient.builder(context -> new ForwardingLockBackend(server.connect()) {
-            @Override
-            public BackendCapabilities capabilities() {
-                return BackendCapabilities.mutex(false, false);
-            }
-        }).time(time, time).defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+                    @Override
+                    public BackendCapabilities capabilities() {
+                        return BackendCapabilities.mutex(false, false);
+                    }
+                })
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         Lease lease = client.lock("session").acquireAsync(Duration.ZERO).join();
         Duration remaining = lease.remaining();
-        assertThat(remaining.toMillis()).isGreaterThan(Duration.ofDays(365 * 200).toMillis());
+        assertThat(remaining.toMillis())
+                .isGreaterThan(Duration.ofDays(365 * 200).toMillis());
         assertThat(remaining.toNanos()).isEqualTo(Long.MAX_VALUE);
         assertThat(remaining.toSeconds()).isPositive();
     }
@@ -128,7 +147,9 @@ class EngineLifecycleTest {
     @Test
     void everyListenerAddedIsToldInOrderEvenAfterOneThrows() {
         List<String> events = new CopyOnWriteArrayList<>();
-        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
                 .listener(new LockListener() {
                     @Override
                     public void leaseReleased(String lock, Duration held) {
@@ -141,7 +162,8 @@ class EngineLifecycleTest {
                     public void leaseReleased(String lock, Duration held) {
                         events.add("second: " + lock);
                     }
-                }).build();
+                })
+                .build();
         clients.add(client);
         client.lock("both").acquireAsync(Duration.ZERO).join().close();
         assertThat(events).containsExactly("first: both", "second: both");
@@ -150,8 +172,11 @@ class EngineLifecycleTest {
     @Test
     void theListenerHearsOfEachAcquisitionRenewalAndEndOnce() {
         List<String> events = new CopyOnWriteArrayList<>();
-        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
-                .callbackExecutor(Runnable::run).listener(new LockListener() {
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .listener(new LockListener() {
                     @Override
                     public void acquisitionEnded(String lock, AcquisitionOutcome outcome, Duration waited) {
                         events.add(lock + " " + outcome + " after " + waited.toMillis() + " ms");
@@ -171,7 +196,8 @@ class EngineLifecycleTest {
                     public void leaseRenewed(String lock, RenewalOutcome outcome) {
                         events.add(lock + " renewal " + outcome);
                     }
-                }).build();
+                })
+                .build();
         clients.add(client);
         Lease kept = client.lock("kept").acquireAsync(Duration.ZERO).join();
         client().lock("taken").acquireAsync(Duration.ZERO).join();
@@ -184,29 +210,35 @@ class EngineLifecycleTest {
         server.restartLosingData();
         time.advance(LEASE.dividedBy(3));
         assertThat(lost.isValid()).isFalse();
-        assertThat(events).containsExactly(
-                "kept ACQUIRED after 0 ms",
-                "taken TIMED_OUT after 2000 ms",
-                "kept renewal RENEWED",
-                "kept released after 10000 ms",
-                "lost ACQUIRED after 0 ms",
-                "lost renewal NOT_HELD",
-                "lost lost (RENEWAL_REFUSED) after 10000 ms");
+        assertThat(events)
+                .containsExactly(
+                        "kept ACQUIRED after 0 ms",
+                        "taken TIMED_OUT after 2000 ms",
+                        "kept renewal RENEWED",
+                        "kept released after 10000 ms",
+                        "lost ACQUIRED after 0 ms",
+                        "lost renewal NOT_HELD",
+                        "lost lost (RENEWAL_REFUSED) after 10000 ms");
     }
 
     @Test
     void aFixedLeaseCanBeExtendedOrShortenedOnTheServerAndLocally() {
         LockClient client = client();
-        Lease lease = client.lock("extended").acquireAsync(Duration.ZERO, Duration.ofSeconds(5)).join();
+        Lease lease = client.lock("extended")
+                .acquireAsync(Duration.ZERO, Duration.ofSeconds(5))
+                .join();
         time.advance(Duration.ofSeconds(4));
         assertThat(lease.extend(Duration.ofSeconds(10))).isTrue();
-        assertThat(client.inspect("extended").holder().orElseThrow().remaining()).contains(Duration.ofSeconds(10));
+        assertThat(client.inspect("extended").holder().orElseThrow().remaining())
+                .contains(Duration.ofSeconds(10));
         time.advance(Duration.ofSeconds(9));
         assertThat(lease.isValid()).as("9 s after extending to 10 s").isTrue();
         assertThat(lease.extend(Duration.ofSeconds(1))).as("shortened").isTrue();
         time.advance(Duration.ofSeconds(1));
         assertThat(lease.isValid()).isFalse();
-        assertThat(lease.extend(Duration.ofSeconds(10))).as("once ended, it stays ended").isFalse();
+        assertThat(lease.extend(Duration.ofSeconds(10)))
+                .as("once ended, it stays ended")
+                .isFalse();
         Lease renewed = client.lock("renewed").acquireAsync(Duration.ZERO).join();
         assertThatThrownBy(() -> renewed.extend(Duration.ofSeconds(10))).isInstanceOf(IllegalStateException.class);
     }
@@ -215,7 +247,9 @@ class EngineLifecycleTest {
     void releaseAfterKeepsTheLockTakenForThatLongThenFreesItWithoutALoss() {
         List<String> losses = new CopyOnWriteArrayList<>();
         LockClient client = client();
-        Lease lease = client.lock("at-least").acquireAsync(Duration.ZERO, Duration.ofMinutes(1)).join();
+        Lease lease = client.lock("at-least")
+                .acquireAsync(Duration.ZERO, Duration.ofMinutes(1))
+                .join();
         lease.onLost((l, why) -> losses.add(why));
         lease.releaseAfter(Duration.ofSeconds(3));
         assertThat(lease.isValid()).isFalse();
@@ -231,18 +265,27 @@ class EngineLifecycleTest {
     @Test
     void healthSaysWhetherTheServiceCanGrantLocks() {
         FaultyLink connection = server.connect();
-        LockClient client = LockClient.builder(connection).time(time, time).callbackExecutor(Runnable::run).build();
+        LockClient client = LockClient.builder(connection)
+                .time(time, time)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         assertThat(client.health().up()).isTrue();
         assertThat(client.backendKind()).isEqualTo("in-memory");
         connection.cut();
-        assertThat(client.health()).matches(health -> !health.up()).extracting(Health::details).asString()
+        assertThat(client.health())
+                .matches(health -> !health.up())
+                .extracting(Health::details)
+                .asString()
                 .contains("connection cut");
     }
 
     @Test
     void lossListenersRunOnTheClientsOwnThreadsByDefault() throws Exception {
-        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE).build();
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
+                .build();
         clients.add(client);
         Lease lease = client.lock("listener").acquireAsync(Duration.ZERO).get(30, TimeUnit.SECONDS);
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
@@ -250,7 +293,8 @@ class EngineLifecycleTest {
         server.restartLosingData();
         time.advance(LEASE.dividedBy(3));
         Thread thread = ranOn.get(30, TimeUnit.SECONDS);
-        assertThat(thread.getName()).as("not the common pool, where application work would delay it")
+        assertThat(thread.getName())
+                .as("not the common pool, where application work would delay it")
                 .startsWith("dlock-callback-");
         assertThat(thread.isDaemon()).isTrue();
     }

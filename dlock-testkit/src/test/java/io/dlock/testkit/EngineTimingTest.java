@@ -46,8 +46,11 @@ class EngineTimingTest {
     }
 
     private LockClient client(FaultyLink connection) {
-        LockClient client = LockClient.builder(connection).time(time, time)
-                .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+        LockClient client = LockClient.builder(connection)
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         return client;
     }
@@ -106,9 +109,13 @@ class EngineTimingTest {
             time.advance(Duration.ofMillis(3));
         }
         time.advance(Duration.ofSeconds(4).minusMillis(1));
-        assertThat(server.renewCalls()).as("renewals before a third of the lease").isZero();
+        assertThat(server.renewCalls())
+                .as("renewals before a third of the lease")
+                .isZero();
         time.advance(Duration.ofMillis(1));
-        assertThat(server.renewCalls()).as("both held leases in one batch, none of the released").isEqualTo(1);
+        assertThat(server.renewCalls())
+                .as("both held leases in one batch, none of the released")
+                .isEqualTo(1);
         assertThat(first.remaining()).isEqualTo(LEASE.minus(Duration.ofMillis(302)));
         assertThat(second.remaining()).isEqualTo(LEASE.minus(Duration.ofMillis(302)));
         time.advance(Duration.ofSeconds(60));
@@ -123,13 +130,18 @@ class EngineTimingTest {
         time.advance(Duration.ofMillis(4_999));
         assertThat(waiting).isNotDone();
         time.advance(Duration.ofMillis(1));
-        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableThat()
-                .havingCause().isInstanceOf(LockTimeoutException.class);
+        assertThat(waiting)
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(LockTimeoutException.class);
     }
 
     @Test
     void aWaiterRetriesJustAfterTheHolderLeaseRunsOut() {
-        Lease fixed = client().lock("expiry").acquireAsync(Duration.ZERO, Duration.ofMillis(1_500)).join();
+        Lease fixed = client().lock("expiry")
+                .acquireAsync(Duration.ZERO, Duration.ofMillis(1_500))
+                .join();
         int callsBefore = server.acquireCalls();
         CompletableFuture<Lease> waiting = client().lock("expiry").acquireAsync(Duration.ofSeconds(10));
         time.advance(Duration.ofMillis(1_499));
@@ -137,7 +149,9 @@ class EngineTimingTest {
         time.advance(Duration.ofMillis(7));
         assertThat(waiting).isCompleted();
         assertThat(waiting.join().fencingToken()).isGreaterThan(fixed.fencingToken());
-        assertThat(server.acquireCalls() - callsBefore).as("attempts: first denial, then at expiry").isEqualTo(2);
+        assertThat(server.acquireCalls() - callsBefore)
+                .as("attempts: first denial, then at expiry")
+                .isEqualTo(2);
     }
 
     @Test
@@ -188,7 +202,9 @@ class EngineTimingTest {
 
     @Test
     void aFixedLeaseEndsAtItsDeadlineAndTellsItsListeners() {
-        Lease lease = client().lock("fixed").acquireAsync(Duration.ZERO, Duration.ofSeconds(5)).join();
+        Lease lease = client().lock("fixed")
+                .acquireAsync(Duration.ZERO, Duration.ofSeconds(5))
+                .join();
         AtomicReference<String> reason = new AtomicReference<>();
         lease.onLost((l, why) -> reason.set(why));
         time.advance(Duration.ofMillis(4_947));
@@ -204,9 +220,13 @@ class EngineTimingTest {
         connection.cut();
         CompletableFuture<Lease> failing = client(connection).lock("down").acquireAsync(Duration.ofSeconds(3));
         time.advance(Duration.ofSeconds(3));
-        assertThat(failing).failsWithin(Duration.ZERO).withThrowableThat()
-                .havingCause().isInstanceOf(BackendUnavailableException.class)
-                .withMessageContaining("'down'").withMessageContaining("connection cut");
+        assertThat(failing)
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(BackendUnavailableException.class)
+                .withMessageContaining("'down'")
+                .withMessageContaining("connection cut");
 
         CompletableFuture<Lease> recovering = client(connection).lock("down").acquireAsync(Duration.ofSeconds(5));
         time.advance(Duration.ofSeconds(1));
@@ -224,10 +244,15 @@ class EngineTimingTest {
         time.advance(Duration.ofMillis(499));
         assertThat(waiting).isNotDone();
         time.advance(Duration.ofMillis(1));
-        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableThat()
-                .havingCause().isInstanceOf(LockTimeoutException.class);
+        assertThat(waiting)
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(LockTimeoutException.class);
         connection.deliverReplies(); // the attempt reaches the server only now, and is granted
-        assertThat(client().inspect("hung").isHeld()).as("the late grant was given back").isFalse();
+        assertThat(client().inspect("hung").isHeld())
+                .as("the late grant was given back")
+                .isFalse();
     }
 
     @Test
@@ -235,16 +260,23 @@ class EngineTimingTest {
         FaultyLink connection = server.connect();
         LockClient unlucky = client(connection);
         connection.loseNextReply();
-        assertThat(unlucky.lock("lost-reply").acquireAsync(Duration.ZERO)).failsWithin(Duration.ZERO)
-                .withThrowableThat().havingCause().isInstanceOf(BackendUnavailableException.class);
+        assertThat(unlucky.lock("lost-reply").acquireAsync(Duration.ZERO))
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(BackendUnavailableException.class);
         LockClient patient = patientClient();
-        assertThat(patient.inspect("lost-reply").isHeld()).as("the grant whose reply was lost").isTrue();
+        assertThat(patient.inspect("lost-reply").isHeld())
+                .as("the grant whose reply was lost")
+                .isTrue();
         CompletableFuture<Lease> waiting = patient.lock("lost-reply").acquireAsync(Duration.ofMinutes(1));
         time.advance(Duration.ofSeconds(1));
         assertThat(waiting).isNotDone();
         connection.restore();
         time.advance(Duration.ofSeconds(2));
-        assertThat(waiting).as("woken by the clean-up, long before the lost grant's lease ran out").isCompleted();
+        assertThat(waiting)
+                .as("woken by the clean-up, long before the lost grant's lease ran out")
+                .isCompleted();
     }
 
     @Test
@@ -259,7 +291,9 @@ class EngineTimingTest {
         assertThat(waiting).isNotDone();
         connection.restore();
         time.advance(Duration.ofSeconds(2));
-        assertThat(waiting).as("released by a retry and woken, long before the lease ran out").isCompleted();
+        assertThat(waiting)
+                .as("released by a retry and woken, long before the lease ran out")
+                .isCompleted();
     }
 
     @Test
@@ -269,7 +303,9 @@ class EngineTimingTest {
         time.advance(Duration.ofSeconds(5));
         assertThatThrownBy(lock::lock).isInstanceOf(LeaseLostException.class).hasMessageContaining("reenter");
         assertThatThrownBy(lock::tryLock).isInstanceOf(LeaseLostException.class);
-        assertThat(lock.isHeldByCurrentThread()).as("the earlier hold still needs its unlock").isTrue();
+        assertThat(lock.isHeldByCurrentThread())
+                .as("the earlier hold still needs its unlock")
+                .isTrue();
         assertThatThrownBy(lock::unlock).isInstanceOf(LeaseLostException.class);
         assertThat(lock.isHeldByCurrentThread()).isFalse();
         assertThat(lock.tryLock()).as("a fresh lock after the lost one").isTrue();
@@ -295,7 +331,9 @@ class EngineTimingTest {
         DistributedLock lock = client().lock("any-time");
         assertThat(lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue();
         lock.unlock();
-        assertThat(lock.tryLock(-5, TimeUnit.SECONDS)).as("a negative time is one attempt").isTrue();
+        assertThat(lock.tryLock(-5, TimeUnit.SECONDS))
+                .as("a negative time is one attempt")
+                .isTrue();
         lock.unlock();
     }
 
@@ -315,20 +353,27 @@ class EngineTimingTest {
         thread.start();
         Poll.until("the thread waits", Duration.ofSeconds(30), () -> thread.getState() == Thread.State.WAITING);
         waiter.close();
-        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed").hasMessageContaining("closing");
+        assertThat(outcome.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed")
+                .hasMessageContaining("closing");
     }
 
     @Test
     void releaseAsyncCompletesOnTheCallbackExecutor() {
         List<Runnable> callbacks = new ArrayList<>();
-        LockClient client = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
-                .callbackExecutor(callbacks::add).build();
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(callbacks::add)
+                .build();
         clients.add(client);
         CompletableFuture<Lease> acquired = client.lock("callbacks").acquireAsync(Duration.ZERO);
         runAll(callbacks);
         CompletableFuture<Void> released = acquired.join().releaseAsync();
-        assertThat(client().inspect("callbacks").isHeld()).as("released on the server").isFalse();
+        assertThat(client().inspect("callbacks").isHeld())
+                .as("released on the server")
+                .isFalse();
         assertThat(released).as("not completed on the backend's thread").isNotDone();
         runAll(callbacks);
         assertThat(released).isCompleted();
@@ -342,9 +387,15 @@ class EngineTimingTest {
         CompletableFuture<Lease> late = slow.lock("late").acquireAsync(Duration.ZERO, Duration.ofSeconds(1));
         time.advance(Duration.ofSeconds(1));
         connection.deliverReplies(); // granted on the server now, its reply a whole lease after the request
-        assertThat(late).failsWithin(Duration.ZERO).withThrowableThat().havingCause()
-                .isInstanceOf(LockTimeoutException.class).withMessageContaining("given back");
-        assertThat(client().inspect("late").isHeld()).as("the late grant was given back").isFalse();
+        assertThat(late)
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(LockTimeoutException.class)
+                .withMessageContaining("given back");
+        assertThat(client().inspect("late").isHeld())
+                .as("the late grant was given back")
+                .isFalse();
     }
 
     @Test
@@ -352,8 +403,8 @@ class EngineTimingTest {
         FaultyLink connection = server.connect();
         LockClient slow = client(connection);
         connection.holdReplies();
-        CompletableFuture<Lease> waiting = slow.lock("late-retried").acquireAsync(Duration.ofSeconds(10),
-                Duration.ofSeconds(1));
+        CompletableFuture<Lease> waiting =
+                slow.lock("late-retried").acquireAsync(Duration.ofSeconds(10), Duration.ofSeconds(1));
         time.advance(Duration.ofSeconds(2));
         connection.deliverReplies();
         assertThat(waiting).as("the late grant was not handed out").isNotDone();
@@ -362,82 +413,107 @@ class EngineTimingTest {
         Lease lease = waiting.join();
         assertThat(lease.isValid()).isTrue();
         assertThat(lease.remaining()).isGreaterThan(Duration.ofMillis(900));
-        assertThat(client().inspect("late-retried").holder().orElseThrow().owner()).isEqualTo(lease.owner());
+        assertThat(client().inspect("late-retried").holder().orElseThrow().owner())
+                .isEqualTo(lease.owner());
     }
 
     @Test
     void aDriftAllowanceThatLeavesALeaseNoValidityIsRefusedAtBuildAndAtAcquire() {
-        assertThatThrownBy(() -> LockClient.builder(server.connect()).time(time, time)
-                .defaultLease(Duration.ofMillis(100)).clockDrift(0.1, Duration.ofMillis(90)).build())
+        assertThatThrownBy(() -> LockClient.builder(server.connect())
+                        .time(time, time)
+                        .defaultLease(Duration.ofMillis(100))
+                        .clockDrift(0.1, Duration.ofMillis(90))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lease of 100ms leaves no validity")
                 .hasMessageContaining("clock-drift allowance of 100ms");
-        LockClient client = LockClient.builder(server.connect()).time(time, time).callbackExecutor(Runnable::run)
-                .clockDrift(0.0, Duration.ofMillis(50)).build();
+        LockClient client = LockClient.builder(server.connect())
+                .time(time, time)
+                .callbackExecutor(Runnable::run)
+                .clockDrift(0.0, Duration.ofMillis(50))
+                .build();
         clients.add(client);
         assertThatThrownBy(() -> client.lock("short").acquireAsync(Duration.ZERO, Duration.ofMillis(50)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease of 50ms leaves no validity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease of 50ms leaves no validity");
         assertThat(server.acquireCalls()).isZero();
     }
 
     @Test
     void closingALeasePastItsLocalDeadlineThrowsEvenBeforeTheWatchdogNoticed() {
         AtomicLong clock = new AtomicLong(time.nanos());
-        LockClient client = LockClient.builder(server.connect()).time(clock::get, time)
-                .defaultLease(LEASE).callbackExecutor(Runnable::run).build();
+        LockClient client = LockClient.builder(server.connect())
+                .time(clock::get, time)
+                .defaultLease(LEASE)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         CompletableFuture<Lease> fixed = client.lock("past-fixed").acquireAsync(Duration.ZERO, Duration.ofSeconds(5));
         CompletableFuture<Lease> renewed = client.lock("past-renewed").acquireAsync(Duration.ZERO);
         clock.addAndGet(LEASE.toNanos()); // the client's clock moves on; its timers have not run yet
-        assertThatThrownBy(fixed.join()::close).isInstanceOf(LeaseLostException.class)
+        assertThatThrownBy(fixed.join()::close)
+                .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("fixed lease of 5s ran out");
-        assertThatThrownBy(renewed.join()::close).isInstanceOf(LeaseLostException.class)
+        assertThatThrownBy(renewed.join()::close)
+                .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("ran out before a renewal succeeded");
     }
 
     @Test
     void aSplitVoteIsRetriedSoonAndLessOftenWhileItRepeats() {
         LockClient client = LockClient.builder(context -> new ForwardingLockBackend(server.connect()) {
-            @Override
-            public Acquisition acquisition(LockRequest request, Runnable onChange) {
-                return new Acquisition() {
                     @Override
-                    public CompletionStage<AttemptResult> attempt() {
-                        return CompletableFuture.completedFuture(new AttemptResult.Retry());
-                    }
+                    public Acquisition acquisition(LockRequest request, Runnable onChange) {
+                        return new Acquisition() {
+                            @Override
+                            public CompletionStage<AttemptResult> attempt() {
+                                return CompletableFuture.completedFuture(new AttemptResult.Retry());
+                            }
 
-                    @Override
-                    public CompletionStage<Boolean> watch() {
-                        throw new AssertionError("a split vote is not watched");
-                    }
+                            @Override
+                            public CompletionStage<Boolean> watch() {
+                                throw new AssertionError("a split vote is not watched");
+                            }
 
-                    @Override
-                    public CompletionStage<Boolean> release() {
-                        return CompletableFuture.completedFuture(false);
+                            @Override
+                            public CompletionStage<Boolean> release() {
+                                return CompletableFuture.completedFuture(false);
+                            }
+                        };
                     }
-                };
-            }
-        }).time(time, time).callbackExecutor(Runnable::run).build();
+                })
+                .time(time, time)
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(client);
         client.lock("split").acquireAsync(Duration.ofMinutes(1));
         List<Duration> retries = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            Duration next = time.pendingDelays().stream().filter(d -> d.compareTo(Duration.ofSeconds(50)) < 0)
-                    .findFirst().orElseThrow();
+            Duration next = time.pendingDelays().stream()
+                    .filter(d -> d.compareTo(Duration.ofSeconds(50)) < 0)
+                    .findFirst()
+                    .orElseThrow();
             retries.add(next);
             time.advance(next);
         }
         for (int i = 0; i < retries.size(); i++) {
             Duration cap = Duration.ofMillis(Math.min(2_000, 20L << i));
-            assertThat(retries.get(i)).as("retry %d: at least 1 ms, at most %s (20 ms doubling, capped by the max"
-                    + " retry delay)", i + 1, cap).isBetween(Duration.ofMillis(1), cap);
+            assertThat(retries.get(i))
+                    .as(
+                            "retry %d: at least 1 ms, at most %s (20 ms doubling, capped by the max" + " retry delay)",
+                            i + 1, cap)
+                    .isBetween(Duration.ofMillis(1), cap);
         }
     }
 
     /** A client whose timed retries are so rare that only a release notification wakes it promptly. */
     private LockClient patientClient() {
-        LockClient patient = LockClient.builder(server.connect()).time(time, time).defaultLease(LEASE)
-                .maxRetryDelay(Duration.ofMinutes(10)).callbackExecutor(Runnable::run).build();
+        LockClient patient = LockClient.builder(server.connect())
+                .time(time, time)
+                .defaultLease(LEASE)
+                .maxRetryDelay(Duration.ofMinutes(10))
+                .callbackExecutor(Runnable::run)
+                .build();
         clients.add(patient);
         return patient;
     }

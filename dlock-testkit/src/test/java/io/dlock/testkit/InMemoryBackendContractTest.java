@@ -41,7 +41,10 @@ class InMemoryBackendContractTest extends LockBackendContract {
     @Override
     protected FreezableHolder freezableHolder(Duration lease) {
         PausableScheduler timers = new PausableScheduler();
-        LockClient client = clientBuilder().defaultLease(lease).time(Ticker.system(), timers).build();
+        LockClient client = clientBuilder()
+                .defaultLease(lease)
+                .time(Ticker.system(), timers)
+                .build();
         return FreezableHolder.of(client, timers::pause, timers::resume, timers::close);
     }
 

@@ -57,8 +57,13 @@ public enum BackendKind {
      * README's torture table lists the same sets, and {@code BackendKindTest} checks they agree.
      */
     public Set<Fault> toleratedFaults() {
-        EnumSet<Fault> tolerated = EnumSet.of(Fault.NONE, Fault.CLIENT_CUT_OFF, Fault.CONNECTION_DROP, Fault.LATENCY,
-                Fault.CLOCK_JUMP, Fault.PARTITION);
+        EnumSet<Fault> tolerated = EnumSet.of(
+                Fault.NONE,
+                Fault.CLIENT_CUT_OFF,
+                Fault.CONNECTION_DROP,
+                Fault.LATENCY,
+                Fault.CLOCK_JUMP,
+                Fault.PARTITION);
         tolerated.addAll(toleratedServerFaults());
         return tolerated;
     }

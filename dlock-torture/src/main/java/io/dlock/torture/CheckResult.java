@@ -35,10 +35,26 @@ import java.util.List;
  * @param longestOutage the longest time without a successful acquisition, during the run
  * @param examples the first few violations, described, for debugging
  */
-public record CheckResult(int operations, int attempted, int acquired, int timedOut, int unavailable, int errors,
-        int overlaps, int validOverlaps, int staleHolders, int staleHoldersTold, int staleWritesAccepted,
-        int staleRejected, int tokenViolations, int counterAnomalies, int faults, List<Recovery> recoveries,
-        Duration longestOutage, List<String> examples) implements Serializable {
+public record CheckResult(
+        int operations,
+        int attempted,
+        int acquired,
+        int timedOut,
+        int unavailable,
+        int errors,
+        int overlaps,
+        int validOverlaps,
+        int staleHolders,
+        int staleHoldersTold,
+        int staleWritesAccepted,
+        int staleRejected,
+        int tokenViolations,
+        int counterAnomalies,
+        int faults,
+        List<Recovery> recoveries,
+        Duration longestOutage,
+        List<String> examples)
+        implements Serializable {
 
     /** Keeps immutable copies of the lists. */
     public CheckResult {
@@ -48,6 +64,9 @@ public record CheckResult(int operations, int attempted, int acquired, int timed
 
     /** The longest time-to-recover of any fault; zero without faults. */
     public Duration maxRecovery() {
-        return recoveries.stream().map(Recovery::time).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        return recoveries.stream()
+                .map(Recovery::time)
+                .max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
     }
 }

@@ -40,28 +40,47 @@ public final class Checker {
      * @param faults the faults the nemesis injected
      * @return the counts of each kind of violation, availability and the first few violations described
      */
-    public static CheckResult check(List<Op> history, Map<String, List<StoreEntry>> storeLogs,
-            Map<String, Long> counters, List<FaultEvent> faults) {
+    public static CheckResult check(
+            List<Op> history,
+            Map<String, List<StoreEntry>> storeLogs,
+            Map<String, Long> counters,
+            List<FaultEvent> faults) {
         List<String> examples = new ArrayList<>();
         List<Section> sections = sections(history);
         Overlaps overlaps = overlaps(sections, examples);
-        List<Op> acquisitions = history.stream().filter(op -> op.kind() == Kind.ACQUIRE).toList();
-        List<Op> granted = acquisitions.stream().filter(op -> op.outcome() == Outcome.OK).toList();
+        List<Op> acquisitions =
+                history.stream().filter(op -> op.kind() == Kind.ACQUIRE).toList();
+        List<Op> granted =
+                acquisitions.stream().filter(op -> op.outcome() == Outcome.OK).toList();
         int tokenViolations = tokenViolations(granted, examples);
         int staleAccepted = 0;
         int staleRejected = 0;
         int anomalies = 0;
         for (Map.Entry<String, List<StoreEntry>> log : storeLogs.entrySet()) {
-            StoreCheck store = checkStore(log.getKey(), log.getValue(), counters.getOrDefault(log.getKey(), 0L), examples);
+            StoreCheck store =
+                    checkStore(log.getKey(), log.getValue(), counters.getOrDefault(log.getKey(), 0L), examples);
             staleAccepted += store.staleAccepted;
             staleRejected += store.rejected;
             anomalies += store.anomalies;
         }
-        return new CheckResult(history.size(), acquisitions.size(), granted.size(),
-                count(acquisitions, Outcome.TIMEOUT), count(acquisitions, Outcome.UNAVAILABLE),
-                count(acquisitions, Outcome.ERROR), overlaps.all, overlaps.bothValid, overlaps.staleHolders,
-                overlaps.staleHoldersTold, staleAccepted, staleRejected, tokenViolations, anomalies, faults.size(),
-                recoveries(granted, faults, history), longestOutage(granted, history),
+        return new CheckResult(
+                history.size(),
+                acquisitions.size(),
+                granted.size(),
+                count(acquisitions, Outcome.TIMEOUT),
+                count(acquisitions, Outcome.UNAVAILABLE),
+                count(acquisitions, Outcome.ERROR),
+                overlaps.all,
+                overlaps.bothValid,
+                overlaps.staleHolders,
+                overlaps.staleHoldersTold,
+                staleAccepted,
+                staleRejected,
+                tokenViolations,
+                anomalies,
+                faults.size(),
+                recoveries(granted, faults, history),
+                longestOutage(granted, history),
                 examples.subList(0, Math.min(MAX_EXAMPLES, examples.size())));
     }
 
@@ -71,8 +90,15 @@ public final class Checker {
      * @param validUntil the last moment its lease said it was valid; {@code everValid} false if never
      * @param told whether its lease said it was lost by the end: at the last sample, or at release
      */
-    private record Section(String process, String lock, long token, long start, long end, boolean everValid,
-            long validUntil, boolean told) {}
+    private record Section(
+            String process,
+            String lock,
+            long token,
+            long start,
+            long end,
+            boolean everValid,
+            long validUntil,
+            boolean told) {}
 
     private static List<Section> sections(List<Op> history) {
         Map<String, List<Op>> byProcess = new LinkedHashMap<>();
@@ -110,8 +136,8 @@ public final class Checker {
         boolean everValid = check != null && check.value() == 1;
         boolean told = releaseLost || (check != null && check.outcome() == Outcome.LOST);
         long lastValid = check != null && everValid ? check.end() : acquired.end();
-        return new Section(acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, everValid,
-                lastValid, told);
+        return new Section(
+                acquired.process(), acquired.lock(), acquired.token(), acquired.end(), end, everValid, lastValid, told);
     }
 
     /** The overlapping pairs, those where both leases were valid, and the stale holders among the earlier ones. */
@@ -119,7 +145,8 @@ public final class Checker {
 
     private static Overlaps overlaps(List<Section> sections, List<String> examples) {
         Map<String, List<Section>> byLock = new HashMap<>();
-        sections.forEach(s -> byLock.computeIfAbsent(s.lock(), l -> new ArrayList<>()).add(s));
+        sections.forEach(
+                s -> byLock.computeIfAbsent(s.lock(), l -> new ArrayList<>()).add(s));
         int all = 0;
         int valid = 0;
         int stale = 0;
@@ -142,13 +169,21 @@ public final class Checker {
                     }
                     // Validity only ends, so both leases said "valid" at one moment exactly when the
                     // later start comes before both last valid samples.
-                    if (earlier.everValid() && later.everValid() && earlier.validUntil() - later.start() >= 0
+                    if (earlier.everValid()
+                            && later.everValid()
+                            && earlier.validUntil() - later.start() >= 0
                             && later.validUntil() - later.start() >= 0) {
                         valid++;
-                        examples.add(String.format(Locale.ROOT, "overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
-                                        + " %s (token %d) acquired", later.lock(), earlier.process(), earlier.token(),
+                        examples.add(String.format(
+                                Locale.ROOT,
+                                "overlap on %s: %s (token %d) still had a valid lease %.1f ms after"
+                                        + " %s (token %d) acquired",
+                                later.lock(),
+                                earlier.process(),
+                                earlier.token(),
                                 (Math.min(earlier.validUntil(), later.validUntil()) - later.start()) / 1e6,
-                                later.process(), later.token()));
+                                later.process(),
+                                later.token()));
                     }
                 }
             }
@@ -158,7 +193,8 @@ public final class Checker {
 
     private static int tokenViolations(List<Op> granted, List<String> examples) {
         Map<String, List<Op>> byLock = new HashMap<>();
-        granted.forEach(op -> byLock.computeIfAbsent(op.lock(), l -> new ArrayList<>()).add(op));
+        granted.forEach(
+                op -> byLock.computeIfAbsent(op.lock(), l -> new ArrayList<>()).add(op));
         int violations = 0;
         for (List<Op> ofLock : byLock.values()) {
             List<Op> byEnd = new ArrayList<>(ofLock);
@@ -234,9 +270,10 @@ public final class Checker {
         List<Recovery> recoveries = new ArrayList<>();
         for (FaultEvent fault : faults) {
             long healed = fault.end();
-            Optional<Long> firstAfter = grants.stream().filter(end -> end - healed > 0).findFirst();
-            recoveries.add(new Recovery(fault, Duration.ofNanos(Math.max(0, firstAfter.orElse(lastEnd) - healed)),
-                    firstAfter.isPresent()));
+            Optional<Long> firstAfter =
+                    grants.stream().filter(end -> end - healed > 0).findFirst();
+            recoveries.add(new Recovery(
+                    fault, Duration.ofNanos(Math.max(0, firstAfter.orElse(lastEnd) - healed)), firstAfter.isPresent()));
         }
         return recoveries;
     }

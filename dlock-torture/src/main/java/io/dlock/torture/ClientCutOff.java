@@ -13,6 +13,7 @@ final class ClientCutOff implements FaultInjector {
 
     /** How long to look for the worker's sessions (it may be reconnecting). */
     private static final Duration SESSION_SEARCH = Duration.ofSeconds(5);
+
     private static final Duration POLL = Duration.ofMillis(50);
 
     @Override
@@ -39,7 +40,8 @@ final class ClientCutOff implements FaultInjector {
                 // The servers expire a silent session after the session timeout (rounded up to the
                 // next tick), but a new leader, elected after an earlier fault, starts every
                 // session's timeout afresh: give them up to four more session timeouts.
-                long deadline = System.nanoTime() + cluster.lease().multipliedBy(4).toNanos();
+                long deadline =
+                        System.nanoTime() + cluster.lease().multipliedBy(4).toNanos();
                 boolean known = cluster.knowsSession(session);
                 while (known && System.nanoTime() - deadline < 0) {
                     LockSupport.parkNanos(POLL.toNanos());

@@ -63,7 +63,8 @@ interface ClusterNode {
 
             @Override
             public void sleep(Duration length) {
-                String reply = server.command("DEBUG", "SLEEP", String.format(Locale.ROOT, "%.3f", length.toMillis() / 1000.0));
+                String reply = server.command(
+                        "DEBUG", "SLEEP", String.format(Locale.ROOT, "%.3f", length.toMillis() / 1000.0));
                 if (!reply.equals("+OK")) {
                     throw new IllegalStateException("DEBUG SLEEP on " + name() + ": " + reply);
                 }

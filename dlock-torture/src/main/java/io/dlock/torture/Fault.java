@@ -63,8 +63,15 @@ public enum Fault {
     /** Returns true when this fault can be injected into {@code backend}. */
     public boolean appliesTo(BackendKind backend) {
         return switch (this) {
-            case NONE, SERVER_CRASH, SERVER_PAUSE, CLIENT_PAUSE, CLIENT_CUT_OFF, CONNECTION_DROP, LATENCY, CLOCK_JUMP, PARTITION ->
-                    true;
+            case NONE,
+                    SERVER_CRASH,
+                    SERVER_PAUSE,
+                    CLIENT_PAUSE,
+                    CLIENT_CUT_OFF,
+                    CONNECTION_DROP,
+                    LATENCY,
+                    CLOCK_JUMP,
+                    PARTITION -> true;
             case REDIS_DEBUG_SLEEP -> backend != BackendKind.ZOOKEEPER;
             case ROLLING_RESTART -> backend == BackendKind.REDLOCK;
         };

@@ -36,7 +36,9 @@ final class FencedStore implements AutoCloseable {
     /** Every operation the store ran or refused on {@code lock}'s counter, in its order. */
     List<StoreEntry> log(String lock) {
         String entries = server.command("LRANGE", logKey(lock), "0", "-1");
-        return entries.isEmpty() ? List.of() : entries.lines().map(StoreEntry::parse).toList();
+        return entries.isEmpty()
+                ? List.of()
+                : entries.lines().map(StoreEntry::parse).toList();
     }
 
     /** The counter of {@code lock} as the store holds it now. */

@@ -59,8 +59,17 @@ final class FencedStoreClient implements AutoCloseable {
 
     private Reply run(String kind, String lock, long token, long value) {
         try {
-            Object reply = call("EVALSHA", scriptSha, "3", FencedStore.highestKey(lock), FencedStore.counterKey(lock),
-                    FencedStore.logKey(lock), kind, String.format(Locale.ROOT, "%020d", token), process, Long.toString(value),
+            Object reply = call(
+                    "EVALSHA",
+                    scriptSha,
+                    "3",
+                    FencedStore.highestKey(lock),
+                    FencedStore.counterKey(lock),
+                    FencedStore.logKey(lock),
+                    kind,
+                    String.format(Locale.ROOT, "%020d", token),
+                    process,
+                    Long.toString(value),
                     fenced ? "1" : "0");
             List<?> fields = (List<?>) reply;
             boolean accepted = (Long) fields.get(0) == 1L;
@@ -73,8 +82,11 @@ final class FencedStoreClient implements AutoCloseable {
     private Object call(String... args) throws IOException {
         StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
         for (String arg : args) {
-            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                    .append(arg).append("\r\n");
+            request.append('$')
+                    .append(arg.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(arg)
+                    .append("\r\n");
         }
         out.write(request.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -60,8 +60,21 @@ final class Firewall {
 
     /** Marks every connection that ZooKeeper server {@code id} opens from now on with {@code id}. */
     void markConnectionsOf(int id) {
-        iptables("-A", "OUTPUT", "-m", "owner", "--gid-owner", Integer.toString(groupOf(id)), "-m", "conntrack",
-                "--ctstate", "NEW", "-j", "CONNMARK", "--set-mark", Integer.toString(id));
+        iptables(
+                "-A",
+                "OUTPUT",
+                "-m",
+                "owner",
+                "--gid-owner",
+                Integer.toString(groupOf(id)),
+                "-m",
+                "conntrack",
+                "--ctstate",
+                "NEW",
+                "-j",
+                "CONNMARK",
+                "--set-mark",
+                Integer.toString(id));
     }
 
     /** Drops every packet to or from {@code ports}, in both directions. */
@@ -74,8 +87,21 @@ final class Firewall {
     /** Drops every packet of the connections ZooKeeper server {@code id} opened to {@code ports}. */
     void drop(int id, List<Integer> ports) {
         for (List<Integer> some : chunks(ports)) {
-            iptables("-A", CHAIN, "-p", "tcp", "-m", "connmark", "--mark", Integer.toString(id), "-m", "multiport",
-                    "--ports", join(some), "-j", "DROP");
+            iptables(
+                    "-A",
+                    CHAIN,
+                    "-p",
+                    "tcp",
+                    "-m",
+                    "connmark",
+                    "--mark",
+                    Integer.toString(id),
+                    "-m",
+                    "multiport",
+                    "--ports",
+                    join(some),
+                    "-j",
+                    "DROP");
         }
     }
 
@@ -132,7 +158,8 @@ final class Firewall {
         List<String> command = new ArrayList<>(List.of("iptables", "-w"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();

@@ -36,11 +36,12 @@ import java.util.regex.Pattern;
  */
 public final class FollowerPartitionTrial {
 
-    private static final Map<String, String> SAMPLE_TIMING = Map.of("tickTime", "2000", "syncLimit", "5",
-            "initLimit", "10");
+    private static final Map<String, String> SAMPLE_TIMING =
+            Map.of("tickTime", "2000", "syncLimit", "5", "initLimit", "10");
     private static final String LOCK = "partitioned";
     /** A line of ZooKeeper's {@code cons}: its session id and the time of its last response. */
     private static final Pattern SESSION_CONNECTION = Pattern.compile("sid=0x([0-9a-f]+),.*?lresp=(\\d+)");
+
     private static final Duration POLL = Duration.ofMillis(1);
     private static final Duration FOLLOWER_POLL = Duration.ofMillis(100);
     /** How long after the cut the trial waits for the waiter's grant and the holder's loss: far past both bounds. */
@@ -82,10 +83,20 @@ public final class FollowerPartitionTrial {
      *     trial when {@code followerStillServing})
      * @param followerStillServing whether it still served when the trial ended
      */
-    public record Observation(Duration sessionTimeout, String follower, String leader, long droppedPackets,
-            Duration holderLastValid, Duration holderTold, boolean holderWasTold, String holderReason,
+    public record Observation(
+            Duration sessionTimeout,
+            String follower,
+            String leader,
+            long droppedPackets,
+            Duration holderLastValid,
+            Duration holderTold,
+            boolean holderWasTold,
+            String holderReason,
             Duration waiterGranted,
-            boolean holderValidAtGrant, Duration followerServed, boolean followerStillServing) implements Serializable {
+            boolean holderValidAtGrant,
+            Duration followerServed,
+            boolean followerStillServing)
+            implements Serializable {
 
         /** How long both leases read valid at once: from the waiter's grant to the holder's last valid reading. */
         public Duration bothValid() {
@@ -98,7 +109,9 @@ public final class FollowerPartitionTrial {
             return "sessionTimeout=" + sessionTimeout.toMillis() + "ms: " + follower + " cut off from " + leader
                     + " and the other member (" + droppedPackets + " packets dropped); holder's lease last valid "
                     + holderLastValid.toMillis() + " ms after the cut, "
-                    + (holderWasTold ? "told after " + holderTold.toMillis() + " ms (" + holderReason + ")" : "never told")
+                    + (holderWasTold
+                            ? "told after " + holderTold.toMillis() + " ms (" + holderReason + ")"
+                            : "never told")
                     + "; waiter granted after " + waiterGranted.toMillis()
                     + " ms, when the holder's lease read " + (holderValidAtGrant ? "valid" : "invalid")
                     + "; both valid for " + bothValid().toMillis() + " ms; the follower served its clients for "
@@ -126,8 +139,10 @@ public final class FollowerPartitionTrial {
                 int follower = (leader + 1) % servers.size();
                 int other = (leader + 2) % servers.size();
                 String query = "/trial?sessionTimeout=" + sessionTimeout.toMillis() + "ms";
-                try (LockClient holder = LockClient.connect("zk://" + servers.get(follower).hostAndPort() + query);
-                        LockClient waiter = LockClient.connect("zk://" + servers.get(other).hostAndPort() + query)) {
+                try (LockClient holder = LockClient.connect(
+                                "zk://" + servers.get(follower).hostAndPort() + query);
+                        LockClient waiter =
+                                LockClient.connect("zk://" + servers.get(other).hostAndPort() + query)) {
                     return observe(firewall, servers, leader, follower, holder, waiter);
                 } finally {
                     firewall.heal();
@@ -135,8 +150,14 @@ public final class FollowerPartitionTrial {
             }
         }
 
-        private Observation observe(Firewall firewall, List<ZooKeeperServer> servers, int leader, int follower,
-                LockClient holder, LockClient waiter) throws InterruptedException {
+        private Observation observe(
+                Firewall firewall,
+                List<ZooKeeperServer> servers,
+                int leader,
+                int follower,
+                LockClient holder,
+                LockClient waiter)
+                throws InterruptedException {
             Lease held = holder.lock(LOCK).acquire(Duration.ofSeconds(30));
             AtomicLong told = new AtomicLong();
             AtomicReference<String> reason = new AtomicReference<>("not told");
@@ -182,14 +203,24 @@ public final class FollowerPartitionTrial {
                         + " s of the cut: the leader did not expire the holder's session");
             }
             if (next.isCompletedExceptionally()) {
-                throw new IllegalStateException("the waiter's acquisition failed: " + next.handle((l, e) -> e).join());
+                throw new IllegalStateException("the waiter's acquisition failed: "
+                        + next.handle((l, e) -> e).join());
             }
             long dropped = firewall.droppedPackets();
             next.join().close();
-            return new Observation(sessionTimeout, name(servers.get(follower)), name(servers.get(leader)), dropped,
-                    since(cut, lastValid), since(cut, told.get() == 0 ? System.nanoTime() : told.get()), told.get() != 0,
+            return new Observation(
+                    sessionTimeout,
+                    name(servers.get(follower)),
+                    name(servers.get(leader)),
+                    dropped,
+                    since(cut, lastValid),
+                    since(cut, told.get() == 0 ? System.nanoTime() : told.get()),
+                    told.get() != 0,
                     String.valueOf(reason.get()),
-                    since(cut, granted.get()), Boolean.TRUE.equals(validAtGrant.get()), since(cut, followerServing), serving);
+                    since(cut, granted.get()),
+                    Boolean.TRUE.equals(validAtGrant.get()),
+                    since(cut, followerServing),
+                    serving);
         }
 
         /** Waits until the waiter's node is queued behind the holder's. */
@@ -232,8 +263,8 @@ public final class FollowerPartitionTrial {
                 }
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
-            throw new IllegalStateException("the holder's connection to " + name(follower) + " showed no rhythm of"
-                    + " requests within 60 s");
+            throw new IllegalStateException(
+                    "the holder's connection to " + name(follower) + " showed no rhythm of" + " requests within 60 s");
         }
 
         /** When the follower last answered the holder's connection, from its {@code cons}. */

@@ -20,7 +20,8 @@ public final class IsolatedRun {
             throw new IllegalArgumentException("usage (by NetworkIsolation only): -D" + NetworkIsolation.INSIDE_PROPERTY
                     + "=DIR IsolatedRun TASK_FILE RESULT_FILE");
         }
-        NetworkIsolation.IsolatedTask<?> task = NetworkIsolation.read(Path.of(args[0]), NetworkIsolation.IsolatedTask.class);
+        NetworkIsolation.IsolatedTask<?> task =
+                NetworkIsolation.read(Path.of(args[0]), NetworkIsolation.IsolatedTask.class);
         Serializable result = task.runInside();
         NetworkIsolation.write(Path.of(args[1]), result);
         // Leftover non-daemon threads (a library's) must not keep the namespace, and its rules, alive.

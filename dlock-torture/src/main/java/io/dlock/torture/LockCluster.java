@@ -19,8 +19,8 @@ interface LockCluster extends AutoCloseable {
      * firewall that cuts them (so only inside {@link NetworkIsolation}'s namespace).
      */
     static LockCluster start(Scenario scenario) {
-        Optional<Firewall> firewall = scenario.faults().contains(Fault.PARTITION) ? Optional.of(Firewall.start())
-                : Optional.empty();
+        Optional<Firewall> firewall =
+                scenario.faults().contains(Fault.PARTITION) ? Optional.of(Firewall.start()) : Optional.empty();
         return scenario.backend().startCluster(scenario, firewall);
     }
 

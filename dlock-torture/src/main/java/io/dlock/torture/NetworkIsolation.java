@@ -36,6 +36,7 @@ final class NetworkIsolation {
 
     /** Set in the isolated JVM (its value is the directory of the task it runs). */
     static final String INSIDE_PROPERTY = "dlock.torture.isolated";
+
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final String KEEP_PROPERTY = "dlock.torture.keep";
     /** Tries, in a namespace of its own, everything the tier does. */
@@ -51,7 +52,6 @@ final class NetworkIsolation {
               && iptables -w -F dlock-probe && setpriv --regid=64001 --clear-groups -- true' 2>&1 \
               || { echo "(unshare -n with iptables and setpriv failed)"; exit 1; }
             """;
-
 
     private NetworkIsolation() {}
 
@@ -182,16 +182,31 @@ final class NetworkIsolation {
     private static Process start(Path directory, Path taskFile, Path resultFile, Path log) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String marker = "-D" + INSIDE_PROPERTY + "=" + directory;
-        List<String> command = new ArrayList<>(List.of("unshare", "-n", "--", "sh", "-c",
-                "ip link set lo up && exec \"$@\"", "sh", java, marker, "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "-n",
+                "--",
+                "sh",
+                "-c",
+                "ip link set lo up && exec \"$@\"",
+                "sh",
+                java,
+                marker,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         String keep = System.getProperty(KEEP_PROPERTY);
         if (keep != null) {
             command.add("-D" + KEEP_PROPERTY + "=" + keep);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IsolatedRun.class.getName(),
-                taskFile.toString(), resultFile.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                IsolatedRun.class.getName(),
+                taskFile.toString(),
+                resultFile.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("PATH", PATH);
         try {
@@ -218,7 +233,8 @@ final class NetworkIsolation {
     }
 
     static void write(Path file, Serializable value) {
-        try (OutputStream out = Files.newOutputStream(file); ObjectOutputStream objects = new ObjectOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ObjectOutputStream objects = new ObjectOutputStream(out)) {
             objects.writeObject(value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -227,9 +243,9 @@ final class NetworkIsolation {
 
     /** Reads what {@link #write} wrote; only the suite's own types and the JDK's are accepted. */
     static <T> T read(Path file, Class<T> type) {
-        try (InputStream in = Files.newInputStream(file); ObjectInputStream objects = new ObjectInputStream(in)) {
-            objects.setObjectInputFilter(ObjectInputFilter.Config.createFilter(
-                    "io.dlock.torture.*;java.base/*;!*"));
+        try (InputStream in = Files.newInputStream(file);
+                ObjectInputStream objects = new ObjectInputStream(in)) {
+            objects.setObjectInputFilter(ObjectInputFilter.Config.createFilter("io.dlock.torture.*;java.base/*;!*"));
             return type.cast(objects.readObject());
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e, e);

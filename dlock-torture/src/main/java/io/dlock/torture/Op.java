@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param token the fencing token involved; 0 for a failed acquisition
  * @param value the counter value read or written; 0 where none
  */
-public record Op(String process, String lock, Kind kind, Outcome outcome, long start, long end, long token,
-        long value) {
+public record Op(
+        String process, String lock, Kind kind, Outcome outcome, long start, long end, long token, long value) {
 
     /** What an operation did. */
     public enum Kind {
@@ -66,8 +66,16 @@ public record Op(String process, String lock, Kind kind, Outcome outcome, long s
 
     /** This operation as one tab-separated line, the history file format. */
     public String toLine() {
-        return String.join("\t", process, lock, kind.name(), outcome.name(), Long.toString(start),
-                Long.toString(end), Long.toString(token), Long.toString(value));
+        return String.join(
+                "\t",
+                process,
+                lock,
+                kind.name(),
+                outcome.name(),
+                Long.toString(start),
+                Long.toString(end),
+                Long.toString(token),
+                Long.toString(value));
     }
 
     /**
@@ -80,8 +88,14 @@ public record Op(String process, String lock, Kind kind, Outcome outcome, long s
         if (fields.length != 8) {
             throw new IllegalArgumentException("not a history line: " + line);
         }
-        return new Op(fields[0], fields[1], Kind.valueOf(fields[2]), Outcome.valueOf(fields[3]),
-                Long.parseLong(fields[4]), Long.parseLong(fields[5]), Long.parseLong(fields[6]),
+        return new Op(
+                fields[0],
+                fields[1],
+                Kind.valueOf(fields[2]),
+                Outcome.valueOf(fields[3]),
+                Long.parseLong(fields[4]),
+                Long.parseLong(fields[5]),
+                Long.parseLong(fields[6]),
                 Long.parseLong(fields[7]));
     }
 }

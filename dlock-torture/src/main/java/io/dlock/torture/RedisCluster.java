@@ -26,16 +26,16 @@ abstract class RedisCluster implements LockCluster {
     }
 
     /** Starts {@code count} servers and the workers' proxies to them, and hands them to {@code cluster}. */
-    static <C extends RedisCluster> C start(Scenario scenario, int count, Optional<Firewall> firewall,
-            Constructor<C> cluster) {
+    static <C extends RedisCluster> C start(
+            Scenario scenario, int count, Optional<Firewall> firewall, Constructor<C> cluster) {
         String[] args = RedisDebugCommand.enablingArgs();
         List<RedisServer> started = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
                 started.add(RedisServer.start(args));
             }
-            WorkerNetwork network = WorkerNetwork.start(scenario.workers(),
-                    started.stream().map(RedisServer::port).toList(), firewall);
+            WorkerNetwork network = WorkerNetwork.start(
+                    scenario.workers(), started.stream().map(RedisServer::port).toList(), firewall);
             return cluster.of(scenario, started, network);
         } catch (RuntimeException e) {
             started.forEach(RedisServer::close);

@@ -18,9 +18,12 @@ final class RedisDebugCommand {
         String[] known = args;
         if (known == null) {
             try (RedisServer probe = RedisServer.start()) {
-                String version = probe.command("INFO", "server").lines()
-                        .filter(line -> line.startsWith("redis_version:")).findFirst()
-                        .map(line -> line.substring("redis_version:".length()).trim()).orElse("0");
+                String version = probe.command("INFO", "server")
+                        .lines()
+                        .filter(line -> line.startsWith("redis_version:"))
+                        .findFirst()
+                        .map(line -> line.substring("redis_version:".length()).trim())
+                        .orElse("0");
                 int major = Integer.parseInt(version.substring(0, version.indexOf('.')));
                 known = major >= 7 ? new String[] {"--enable-debug-command", "local"} : new String[0];
             }

@@ -23,7 +23,8 @@ final class RedlockCluster extends RedisCluster {
      */
     @Override
     public String uriFor(int worker) {
-        return "redlock://" + network().hostsOf(worker) + "?restartQuarantine=" + quarantine().toMillis() + "ms"
+        return "redlock://" + network().hostsOf(worker) + "?restartQuarantine="
+                + quarantine().toMillis() + "ms"
                 + (scenario().mode() == WorkerMode.REDLOCK_WITHOUT_RESTART_DETECTION ? "&restartDetection=false" : "");
     }
 
@@ -42,7 +43,9 @@ final class RedlockCluster extends RedisCluster {
         int node = planned.target();
         int with = planned.second();
         network().dropWhere(nodes().size(), (w, n) -> (n == node) != (w == with));
-        return Partition.of(with == 0 ? nodes().get(node).name() + " cut off from every worker"
-                : "worker " + with + " and " + nodes().get(node).name() + " cut off from the rest");
+        return Partition.of(
+                with == 0
+                        ? nodes().get(node).name() + " cut off from every worker"
+                        : "worker " + with + " and " + nodes().get(node).name() + " cut off from the rest");
     }
 }

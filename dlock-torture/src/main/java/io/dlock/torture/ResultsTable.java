@@ -19,8 +19,9 @@ public final class ResultsTable {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (RunResult result : results) {
             Scenario s = result.scenario();
-            rows.computeIfAbsent(s.backend() + "|" + s.faultLabel() + "|" + s.mode() + "|" + s.holdMax(),
-                    key -> new Row(s)).add(result);
+            rows.computeIfAbsent(
+                            s.backend() + "|" + s.faultLabel() + "|" + s.mode() + "|" + s.holdMax(), key -> new Row(s))
+                    .add(result);
         }
         StringBuilder table = new StringBuilder();
         table.append("| backend | faults | workers | runs | ops | acquired / attempted | overlaps (both valid)"
@@ -85,19 +86,33 @@ public final class ResultsTable {
                 flagged++;
             }
             c.recoveries().forEach(r -> recoveries.add(r.time()));
-            unrecovered += (int) c.recoveries().stream().filter(r -> !r.recovered()).count();
+            unrecovered +=
+                    (int) c.recoveries().stream().filter(r -> !r.recovered()).count();
             longestOutage = max(longestOutage, c.longestOutage());
         }
 
         String render() {
-            return String.join(" | ", "| " + scenario.backend().name().toLowerCase(java.util.Locale.ROOT),
-                    scenario.faultLabel(), (scenario.mode().isControl() ? "control: " + scenario.mode() : "correct")
-                            + ", hold " + scenario.holdMin().toMillis() + "-" + scenario.holdMax().toMillis() + " ms",
-                    Integer.toString(runs), Integer.toString(operations), acquired + " / " + attempted,
-                    overlaps + " (" + validOverlaps + ")", staleHolders + " (" + staleHoldersTold + ")",
-                    Integer.toString(staleAccepted), Integer.toString(staleRejected), Integer.toString(tokenViolations),
-                    Integer.toString(anomalies), Integer.toString(faults), recovery(),
-                    longestOutage.toMillis() + " ms", verdict()) + " |";
+            return String.join(
+                            " | ",
+                            "| " + scenario.backend().name().toLowerCase(java.util.Locale.ROOT),
+                            scenario.faultLabel(),
+                            (scenario.mode().isControl() ? "control: " + scenario.mode() : "correct") + ", hold "
+                                    + scenario.holdMin().toMillis() + "-"
+                                    + scenario.holdMax().toMillis() + " ms",
+                            Integer.toString(runs),
+                            Integer.toString(operations),
+                            acquired + " / " + attempted,
+                            overlaps + " (" + validOverlaps + ")",
+                            staleHolders + " (" + staleHoldersTold + ")",
+                            Integer.toString(staleAccepted),
+                            Integer.toString(staleRejected),
+                            Integer.toString(tokenViolations),
+                            Integer.toString(anomalies),
+                            Integer.toString(faults),
+                            recovery(),
+                            longestOutage.toMillis() + " ms",
+                            verdict())
+                    + " |";
         }
 
         /** The median and longest time-to-recover of the row's faults, and how many saw no grant after them. */
@@ -106,8 +121,9 @@ public final class ResultsTable {
                 return "-";
             }
             List<Duration> sorted = recoveries.stream().sorted().toList();
-            return sorted.get((sorted.size() - 1) / 2).toMillis() + " / " + sorted.get(sorted.size() - 1).toMillis()
-                    + " ms" + (unrecovered > 0 ? " (" + unrecovered + " never)" : "");
+            return sorted.get((sorted.size() - 1) / 2).toMillis() + " / "
+                    + sorted.get(sorted.size() - 1).toMillis() + " ms"
+                    + (unrecovered > 0 ? " (" + unrecovered + " never)" : "");
         }
 
         private String verdict() {

@@ -22,7 +22,11 @@ import java.util.stream.Collectors;
  * @param skipped why the scenario was not run at all (the partition tier where it cannot run); a
  *     skipped run shows as such in every report, with empty counts
  */
-public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> faults, List<String> problems,
+public record RunResult(
+        Scenario scenario,
+        CheckResult check,
+        List<FaultEvent> faults,
+        List<String> problems,
         Optional<String> skipped) {
 
     /** Keeps immutable copies. */
@@ -34,8 +38,12 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
 
     /** The result of a scenario that was not run, and why. */
     static RunResult skipped(Scenario scenario, String reason) {
-        return new RunResult(scenario, new CheckResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(),
-                Duration.ZERO, List.of()), List.of(), List.of(), Optional.of(reason));
+        return new RunResult(
+                scenario,
+                new CheckResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Duration.ZERO, List.of()),
+                List.of(),
+                List.of(),
+                Optional.of(reason));
     }
 
     /**
@@ -64,8 +72,8 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
             broken.add(check.counterAnomalies() + " lost or duplicated increments");
         }
         if (check.validOverlaps() > 0 && scenario.claimsMutualExclusion()) {
-            broken.add(check.validOverlaps() + " mutual-exclusion violations under faults "
-                    + scenario.backend() + " tolerates");
+            broken.add(check.validOverlaps() + " mutual-exclusion violations under faults " + scenario.backend()
+                    + " tolerates");
         }
         if (check.acquired() == 0) {
             broken.add("no lock was ever acquired: the run tested nothing");
@@ -85,34 +93,65 @@ public record RunResult(Scenario scenario, CheckResult check, List<FaultEvent> f
             case CORRECT -> throw new IllegalStateException("not a negative control");
             case NO_FENCING -> check.staleWritesAccepted() > 0 || check.counterAnomalies() > 0;
             case RELEASE_WITHOUT_OWNER_CHECK, NEVER_RENEWED, REDLOCK_WITHOUT_RESTART_DETECTION ->
-                    check.validOverlaps() > 0;
+                check.validOverlaps() > 0;
         };
     }
 
     /** A multi-line summary for logs and failure messages. */
     public String summary() {
         if (skipped.isPresent()) {
-            return String.format(Locale.ROOT, "%s under %s, %s, seed %d, %ds: SKIPPED %s", scenario.backend(),
-                    scenario.faultLabel(), scenario.mode(), scenario.seed(), scenario.duration().toSeconds(),
+            return String.format(
+                    Locale.ROOT,
+                    "%s under %s, %s, seed %d, %ds: SKIPPED %s",
+                    scenario.backend(),
+                    scenario.faultLabel(),
+                    scenario.mode(),
+                    scenario.seed(),
+                    scenario.duration().toSeconds(),
                     skipped.get());
         }
         CheckResult c = check;
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder text = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%s under %s, %s, seed %d, %ds: %d ops, %d/%d acquired (%d timed out, %d unavailable, %d errors),"
                         + " overlaps %d (both leases valid: %d), stale holders %d (told: %d), stale writes accepted %d,"
                         + " stale ops rejected %d, token violations %d, lost/duplicated increments %d, %d faults,"
                         + " max recovery %d ms, longest outage %d ms",
-                scenario.backend(), scenario.faultLabel(), scenario.mode(), scenario.seed(),
-                scenario.duration().toSeconds(), c.operations(), c.acquired(), c.attempted(), c.timedOut(),
-                c.unavailable(), c.errors(), c.overlaps(), c.validOverlaps(), c.staleHolders(), c.staleHoldersTold(),
-                c.staleWritesAccepted(), c.staleRejected(), c.tokenViolations(), c.counterAnomalies(), c.faults(),
-                c.maxRecovery().toMillis(), c.longestOutage().toMillis()));
-        Map<Fault, List<Recovery>> byFault = c.recoveries().stream().collect(Collectors.groupingBy(
-                r -> r.fault().fault(), () -> new EnumMap<>(Fault.class), Collectors.toList()));
-        byFault.forEach((fault, recoveries) -> text.append("\n  time to recover after each ").append(fault).append(": ")
+                scenario.backend(),
+                scenario.faultLabel(),
+                scenario.mode(),
+                scenario.seed(),
+                scenario.duration().toSeconds(),
+                c.operations(),
+                c.acquired(),
+                c.attempted(),
+                c.timedOut(),
+                c.unavailable(),
+                c.errors(),
+                c.overlaps(),
+                c.validOverlaps(),
+                c.staleHolders(),
+                c.staleHoldersTold(),
+                c.staleWritesAccepted(),
+                c.staleRejected(),
+                c.tokenViolations(),
+                c.counterAnomalies(),
+                c.faults(),
+                c.maxRecovery().toMillis(),
+                c.longestOutage().toMillis()));
+        Map<Fault, List<Recovery>> byFault = c.recoveries().stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.fault().fault(), () -> new EnumMap<>(Fault.class), Collectors.toList()));
+        byFault.forEach((fault, recoveries) -> text.append("\n  time to recover after each ")
+                .append(fault)
+                .append(": ")
                 .append(recoveries.stream().map(RunResult::recoveryText).collect(Collectors.joining(", "))));
-        faults.stream().filter(f -> !f.observed().isEmpty()).forEach(f -> text.append("\n  ").append(f.fault())
-                .append(" of ").append(f.target()).append(": ").append(f.observed()));
+        faults.stream().filter(f -> !f.observed().isEmpty()).forEach(f -> text.append("\n  ")
+                .append(f.fault())
+                .append(" of ")
+                .append(f.target())
+                .append(": ")
+                .append(f.observed()));
         problems.forEach(p -> text.append("\n  problem: ").append(p));
         c.examples().forEach(e -> text.append("\n  e.g. ").append(e));
         return text.toString();

@@ -45,7 +45,8 @@ final class Schedule {
 
     /** Draws the plan for {@code scenario} on a cluster of {@code nodes} servers. */
     static List<Planned> plan(Scenario scenario, int nodes) {
-        List<Fault> faults = scenario.faults().stream().filter(f -> f != Fault.NONE).sorted().toList();
+        List<Fault> faults =
+                scenario.faults().stream().filter(f -> f != Fault.NONE).sorted().toList();
         List<Planned> plan = new ArrayList<>();
         if (faults.isEmpty()) {
             return plan;
@@ -62,38 +63,49 @@ final class Schedule {
                 shuffle(round, random);
             }
             Fault fault = round.remove(round.size() - 1);
-            long length = switch (fault) {
-                // From an immediate restart (as a supervisor does) to a long outage.
-                case SERVER_CRASH -> between(random, 0, 1_500);
-                case SERVER_PAUSE -> between(random, 300, 2_500);
-                case REDIS_DEBUG_SLEEP -> between(random, 300, 2_000);
-                case ROLLING_RESTART -> between(random, 800, 1_500);
-                case CLIENT_PAUSE -> between(random, lease * 3 / 2, lease * 3);
-                case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
-                case CONNECTION_DROP, CLOCK_JUMP -> 0;
-                case LATENCY -> between(random, 1_000, 4_000);
-                // Long enough for a new ZooKeeper leader and the cut-off sessions' expiry.
-                case PARTITION -> between(random, lease * 5 / 2, lease * 4);
-                case NONE -> throw new IllegalStateException("NONE is not planned");
-            };
+            long length =
+                    switch (fault) {
+                        // From an immediate restart (as a supervisor does) to a long outage.
+                        case SERVER_CRASH -> between(random, 0, 1_500);
+                        case SERVER_PAUSE -> between(random, 300, 2_500);
+                        case REDIS_DEBUG_SLEEP -> between(random, 300, 2_000);
+                        case ROLLING_RESTART -> between(random, 800, 1_500);
+                        case CLIENT_PAUSE -> between(random, lease * 3 / 2, lease * 3);
+                        case CLIENT_CUT_OFF -> between(random, lease * 3 / 2, lease * 5 / 2);
+                        case CONNECTION_DROP, CLOCK_JUMP -> 0;
+                        case LATENCY -> between(random, 1_000, 4_000);
+                        // Long enough for a new ZooKeeper leader and the cut-off sessions' expiry.
+                        case PARTITION -> between(random, lease * 5 / 2, lease * 4);
+                        case NONE -> throw new IllegalStateException("NONE is not planned");
+                    };
             if (at + length > end) {
                 return plan;
             }
             boolean redlockPartition = fault == Fault.PARTITION && scenario.backend() == BackendKind.REDLOCK;
-            boolean onWorker = fault == Fault.CLIENT_PAUSE || fault == Fault.CLIENT_CUT_OFF
-                    || fault == Fault.CONNECTION_DROP || fault == Fault.CLOCK_JUMP
+            boolean onWorker = fault == Fault.CLIENT_PAUSE
+                    || fault == Fault.CLIENT_CUT_OFF
+                    || fault == Fault.CONNECTION_DROP
+                    || fault == Fault.CLOCK_JUMP
                     || (fault == Fault.PARTITION && !redlockPartition);
             int target = onWorker ? 1 + random.nextInt(scenario.workers()) : random.nextInt(nodes);
             boolean zooKeeperPartition = fault == Fault.PARTITION && scenario.backend() == BackendKind.ZOOKEEPER;
-            int second = redlockPartition ? random.nextInt(scenario.workers() + 1)
-                    : zooKeeperPartition ? (zooKeeperPartitions++ % 2 == 0 ? LEADER : FOLLOWER)
-                    : onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
-            long amount = switch (fault) {
-                case LATENCY -> between(random, 20, 200);
-                case CLOCK_JUMP -> between(random, lease, lease * 3);
-                default -> 0;
-            };
-            plan.add(new Planned(fault, Duration.ofMillis(at), Duration.ofMillis(length), target, second,
+            int second = redlockPartition
+                    ? random.nextInt(scenario.workers() + 1)
+                    : zooKeeperPartition
+                            ? (zooKeeperPartitions++ % 2 == 0 ? LEADER : FOLLOWER)
+                            : onWorker || nodes == 1 ? target : (target + 1 + random.nextInt(nodes - 1)) % nodes;
+            long amount =
+                    switch (fault) {
+                        case LATENCY -> between(random, 20, 200);
+                        case CLOCK_JUMP -> between(random, lease, lease * 3);
+                        default -> 0;
+                    };
+            plan.add(new Planned(
+                    fault,
+                    Duration.ofMillis(at),
+                    Duration.ofMillis(length),
+                    target,
+                    second,
                     Duration.ofMillis(amount)));
             at += length + between(random, 500, 2_000);
         }

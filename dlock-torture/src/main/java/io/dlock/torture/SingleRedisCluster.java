@@ -25,6 +25,7 @@ final class SingleRedisCluster extends RedisCluster {
     @Override
     public Partition partition(Schedule.Planned planned) {
         network().firewall().drop(List.of(network().proxy(planned.target(), 0).port()));
-        return Partition.of("worker " + planned.target() + " cut off from " + nodes().get(0).name());
+        return Partition.of(
+                "worker " + planned.target() + " cut off from " + nodes().get(0).name());
     }
 }

@@ -22,7 +22,11 @@ public record StoreEntry(boolean write, long token, String process, long value, 
         if (fields.length != 5) {
             throw new IllegalArgumentException("not a store log entry: " + entry);
         }
-        return new StoreEntry(fields[0].equals("write"), Long.parseLong(fields[1]), fields[2],
-                Long.parseLong(fields[3]), fields[4].equals("ok"));
+        return new StoreEntry(
+                fields[0].equals("write"),
+                Long.parseLong(fields[1]),
+                fields[2],
+                Long.parseLong(fields[3]),
+                fields[4].equals("ok"));
     }
 }

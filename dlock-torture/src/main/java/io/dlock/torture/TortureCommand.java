@@ -1,13 +1,6 @@
 package io.dlock.torture;
 
 import io.dlock.spi.UriQuery;
-import io.dlock.torture.BackendKind;
-import io.dlock.torture.Fault;
-import io.dlock.torture.ResultsTable;
-import io.dlock.torture.RunResult;
-import io.dlock.torture.Scenario;
-import io.dlock.torture.TortureRun;
-import io.dlock.torture.TortureSuite;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,24 +12,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code dlock torture}, the program of {@code dlock-torture.jar}: the fault-injection safety
  * suite on local servers it starts itself; prints one line per run and then the results table
  * (Markdown). The {@code dlock} command runs this jar for its {@code torture} subcommand.
  */
-@Command(name = "dlock torture", mixinStandardHelpOptions = true, versionProvider = TortureCommand.Version.class,
-        description = {"Torture each backend on local servers: worker JVMs take locks and increment a fenced"
-                + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
-                + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
-                + " lost increments and unavailability. Needs only a JDK (and redis-server, else the bundled one).",
-            "%nOne line per run goes to stderr, the Markdown table to stdout (and to --output).%n"})
+@Command(
+        name = "dlock torture",
+        mixinStandardHelpOptions = true,
+        versionProvider = TortureCommand.Version.class,
+        description = {
+            "Torture each backend on local servers: worker JVMs take locks and increment a fenced"
+                    + " counter while servers and workers are crashed, paused and cut off on a seeded schedule;"
+                    + " then count mutual-exclusion violations, stale writes, tokens that did not increase,"
+                    + " lost increments and unavailability. Needs only a JDK (and redis-server, else the bundled one).",
+            "%nOne line per run goes to stderr, the Markdown table to stdout (and to --output).%n"
+        })
 final class TortureCommand implements Callable<Integer> {
 
     /** Every run kept its promises and every control was flagged. */
@@ -56,30 +54,48 @@ final class TortureCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--backend", split = ",", paramLabel = "BACKEND",
+    @Option(
+            names = "--backend",
+            split = ",",
+            paramLabel = "BACKEND",
             description = "Backends to torture: ${COMPLETION-CANDIDATES} (default: all).")
     private List<BackendKind> backends = List.of(BackendKind.values());
 
-    @Option(names = "--fault", split = ",", paramLabel = "FAULT",
+    @Option(
+            names = "--fault",
+            split = ",",
+            paramLabel = "FAULT",
             description = "Faults, each in runs of its own: ${COMPLETION-CANDIDATES} (default: all that apply).")
     private List<Fault> faults = List.of(Fault.values());
 
-    @Option(names = "--controls", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--controls",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Run the negative controls too; --no-controls to skip them (default: ${DEFAULT-VALUE}).")
     private boolean controls;
 
     @Option(names = "--seed", defaultValue = "1", description = "The first seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--runs", defaultValue = "1", description = "Runs of each scenario, seeds seed, seed+1, …"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "1",
+            description = "Runs of each scenario, seeds seed, seed+1, …" + " (default: ${DEFAULT-VALUE}).")
     private int runs;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+            names = {"-d", "--duration"},
+            defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "Each run's time (default: ${DEFAULT-VALUE}).")
     private Duration duration;
 
-    @Option(names = "--hold-max", defaultValue = "60ms", converter = DurationConverter.class,
+    @Option(
+            names = "--hold-max",
+            defaultValue = "60ms",
+            converter = DurationConverter.class,
             description = "The longest a worker holds a lock between its read and its write; holds are drawn"
                     + " from 5 ms to this (default: ${DEFAULT-VALUE}). The negative controls keep their own.")
     private Duration holdMax;
@@ -90,10 +106,11 @@ final class TortureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || duration.compareTo(Duration.ofSeconds(5)) < 0 || holdMax.compareTo(Duration.ofMillis(5)) < 0) {
-            throw new IllegalArgumentException("--runs must be positive, --duration at least 5s, --hold-max at least 5ms");
+            throw new IllegalArgumentException(
+                    "--runs must be positive, --duration at least 5s, --hold-max at least 5ms");
         }
-        List<Scenario> plan = TortureSuite.plan(EnumSet.copyOf(backends), EnumSet.copyOf(faults), controls, seed,
-                duration, runs, holdMax);
+        List<Scenario> plan = TortureSuite.plan(
+                EnumSet.copyOf(backends), EnumSet.copyOf(faults), controls, seed, duration, runs, holdMax);
         PrintWriter err = spec.commandLine().getErr();
         err.printf("dlock torture: %d runs of %ds each%n", plan.size(), duration.toSeconds());
         List<RunResult> results = new ArrayList<>();
@@ -126,11 +143,18 @@ final class TortureCommand implements Callable<Integer> {
     /** The configured command line: one-line errors, the exit codes in the help. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new TortureCommand());
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
+        commandLine
+                .getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(exitCodes());
         commandLine.setExitCodeExceptionMapper(error -> error instanceof IllegalArgumentException ? USAGE : SOFTWARE);
         commandLine.setExecutionExceptionHandler((error, cl, parsed) -> {
-            cl.getErr().println("dlock torture: " + (error.getMessage() != null ? error.getMessage()
-                    : error.getClass().getSimpleName()));
+            cl.getErr()
+                    .println("dlock torture: "
+                            + (error.getMessage() != null
+                                    ? error.getMessage()
+                                    : error.getClass().getSimpleName()));
             return error instanceof IllegalArgumentException ? USAGE : SOFTWARE;
         });
         commandLine.setParameterExceptionHandler((error, args) -> {

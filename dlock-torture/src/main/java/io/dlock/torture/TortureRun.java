@@ -25,6 +25,7 @@ public final class TortureRun {
 
     /** How long the workers get to start and connect before the run's time counts. */
     private static final Duration START_UP = Duration.ofSeconds(20);
+
     private static final Duration ACQUIRE_WAIT = Duration.ofSeconds(2);
     private static final String KEEP_PROPERTY = "dlock.torture.keep";
 
@@ -49,14 +50,27 @@ public final class TortureRun {
             return NetworkIsolation.run(scenario);
         }
         Path directory = ManagedProcesses.scratchDirectory("dlock-torture-");
-        try (FencedStore store = FencedStore.start(); LockCluster cluster = LockCluster.start(scenario)) {
+        try (FencedStore store = FencedStore.start();
+                LockCluster cluster = LockCluster.start(scenario)) {
             long workersStart = System.nanoTime();
-            long stopAt = workersStart + START_UP.toNanos() + scenario.duration().toNanos();
+            long stopAt =
+                    workersStart + START_UP.toNanos() + scenario.duration().toNanos();
             List<WorkerConfig> configs = new ArrayList<>();
             for (int w = 1; w <= scenario.workers(); w++) {
-                configs.add(new WorkerConfig(w, cluster.uriFor(w), store.port(), scenario.locks(),
-                        scenario.threadsPerWorker(), scenario.lease(), scenario.holdMin(), scenario.holdMax(),
-                        ACQUIRE_WAIT, scenario.mode(), stopAt, directory, scenario.seed() * 1_000 + w));
+                configs.add(new WorkerConfig(
+                        w,
+                        cluster.uriFor(w),
+                        store.port(),
+                        scenario.locks(),
+                        scenario.threadsPerWorker(),
+                        scenario.lease(),
+                        scenario.holdMin(),
+                        scenario.holdMax(),
+                        ACQUIRE_WAIT,
+                        scenario.mode(),
+                        stopAt,
+                        directory,
+                        scenario.seed() * 1_000 + w));
             }
             List<String> problems = new ArrayList<>();
             try (WorkerFleet fleet = WorkerFleet.start(configs, directory)) {
@@ -68,7 +82,8 @@ public final class TortureRun {
                             + ": the run did not test what it claims");
                 }
                 long ready = System.nanoTime();
-                List<Schedule.Planned> plan = Schedule.plan(scenario, cluster.nodes().size());
+                List<Schedule.Planned> plan =
+                        Schedule.plan(scenario, cluster.nodes().size());
                 List<FaultEvent> events;
                 Nemesis nemesis = new Nemesis(cluster, fleet, plan);
                 try {
@@ -85,8 +100,10 @@ public final class TortureRun {
                 }
                 cluster.healAll();
                 fleet.stopAll();
-                problems.addAll(fleet.awaitExit(ACQUIRE_WAIT.plus(scenario.lease().multipliedBy(3))
-                        .plus(scenario.holdMax()).plus(Duration.ofSeconds(30))));
+                problems.addAll(fleet.awaitExit(ACQUIRE_WAIT
+                        .plus(scenario.lease().multipliedBy(3))
+                        .plus(scenario.holdMax())
+                        .plus(Duration.ofSeconds(30))));
                 List<Op> history = fleet.history();
                 Map<String, List<StoreEntry>> logs = new HashMap<>();
                 Map<String, Long> counters = new HashMap<>();
@@ -136,7 +153,8 @@ public final class TortureRun {
 
     private static long historyFiles(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tsv")).count();
+            return files.filter(f -> f.getFileName().toString().endsWith(".tsv"))
+                    .count();
         } catch (IOException e) {
             return 0;
         }

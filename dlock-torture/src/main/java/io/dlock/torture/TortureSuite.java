@@ -27,8 +27,14 @@ public final class TortureSuite {
      * @param runs how many runs of each scenario
      * @param holdMax the longest hold of the correct workers (the controls keep their own)
      */
-    public static List<Scenario> plan(Set<BackendKind> backends, Set<Fault> faults, boolean controls, long seed,
-            Duration duration, int runs, Duration holdMax) {
+    public static List<Scenario> plan(
+            Set<BackendKind> backends,
+            Set<Fault> faults,
+            boolean controls,
+            long seed,
+            Duration duration,
+            int runs,
+            Duration holdMax) {
         List<Scenario> base = new ArrayList<>();
         for (BackendKind backend : BackendKind.values()) {
             if (!backends.contains(backend)) {
@@ -62,8 +68,9 @@ public final class TortureSuite {
      * was flagged. A skipped run breaks nothing; it is reported as skipped.
      */
     public static boolean passed(List<RunResult> results) {
-        return results.stream().allMatch(result -> result.scenario().mode().isControl()
-                ? result.controlFlagged() && result.problems().isEmpty()
-                : result.brokenPromises().isEmpty());
+        return results.stream()
+                .allMatch(result -> result.scenario().mode().isControl()
+                        ? result.controlFlagged() && result.problems().isEmpty()
+                        : result.brokenPromises().isEmpty());
     }
 }

@@ -50,7 +50,8 @@ public final class TortureWorker {
         stdin.setDaemon(true);
         stdin.start();
         AtomicInteger died = new AtomicInteger();
-        try (PausableScheduler timers = new PausableScheduler(); LockClient client = connect(config, ticker, timers)) {
+        try (PausableScheduler timers = new PausableScheduler();
+                LockClient client = connect(config, ticker, timers)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < config.threads(); t++) {
                 WorkerLoop loop = new WorkerLoop(config, t, client, stop);
@@ -78,7 +79,8 @@ public final class TortureWorker {
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {
                 if (line.startsWith("jump ")) {
-                    ticker.jump(Duration.ofMillis(Long.parseLong(line.substring(5).trim())));
+                    ticker.jump(
+                            Duration.ofMillis(Long.parseLong(line.substring(5).trim())));
                 }
             }
         } catch (IOException e) {
@@ -108,11 +110,12 @@ public final class TortureWorker {
     }
 
     private static LockClient client(WorkerConfig config, Ticker ticker, Scheduler timers) {
-        UnaryOperator<LockBackend> decorator = switch (config.mode()) {
-            case RELEASE_WITHOUT_OWNER_CHECK -> UncheckedReleaseBackend::new;
-            case NEVER_RENEWED -> UnrenewedLeaseBackend::new;
-            case CORRECT, NO_FENCING, REDLOCK_WITHOUT_RESTART_DETECTION -> null;
-        };
+        UnaryOperator<LockBackend> decorator =
+                switch (config.mode()) {
+                    case RELEASE_WITHOUT_OWNER_CHECK -> UncheckedReleaseBackend::new;
+                    case NEVER_RENEWED -> UnrenewedLeaseBackend::new;
+                    case CORRECT, NO_FENCING, REDLOCK_WITHOUT_RESTART_DETECTION -> null;
+                };
         LockClient.Builder builder;
         if (decorator == null) {
             builder = LockClient.builder(config.uri());

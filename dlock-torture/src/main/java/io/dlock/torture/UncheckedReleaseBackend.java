@@ -61,11 +61,15 @@ final class UncheckedReleaseBackend extends ForwardingLockBackend {
      * again), and then released.
      */
     private CompletableFuture<Boolean> releaseWhoeverHolds(LockRequest request) {
-        return delegate.inspect(request.name()).thenCompose(state -> state.holder().map(holder -> {
-            Acquisition posing = delegate.acquisition(LockRequest.mutex(request.name(), holder.owner(), request.lease()),
-                    () -> { });
-            return posing.attempt().thenCompose(passed -> posing.release());
-        }).orElseGet(() -> CompletableFuture.completedFuture(false))).toCompletableFuture();
+        return delegate.inspect(request.name())
+                .thenCompose(state -> state.holder()
+                        .map(holder -> {
+                            Acquisition posing = delegate.acquisition(
+                                    LockRequest.mutex(request.name(), holder.owner(), request.lease()), () -> {});
+                            return posing.attempt().thenCompose(passed -> posing.release());
+                        })
+                        .orElseGet(() -> CompletableFuture.completedFuture(false)))
+                .toCompletableFuture();
     }
 
     @Override

@@ -25,8 +25,20 @@ import java.util.Objects;
  * @param historyDir where each thread writes its history file
  * @param seed the seed of this worker's random choices
  */
-record WorkerConfig(int id, String uri, int storePort, int locks, int threads, Duration lease, Duration holdMin,
-        Duration holdMax, Duration acquireWait, WorkerMode mode, long stopAt, Path historyDir, long seed) {
+record WorkerConfig(
+        int id,
+        String uri,
+        int storePort,
+        int locks,
+        int threads,
+        Duration lease,
+        Duration holdMin,
+        Duration holdMax,
+        Duration acquireWait,
+        WorkerMode mode,
+        long stopAt,
+        Path historyDir,
+        long seed) {
 
     WorkerConfig {
         Objects.requireNonNull(uri, "uri");
@@ -72,12 +84,20 @@ record WorkerConfig(int id, String uri, int storePort, int locks, int threads, D
             }
             values.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        return new WorkerConfig(Integer.parseInt(required(values, "id")), required(values, "uri"),
-                Integer.parseInt(required(values, "storePort")), Integer.parseInt(required(values, "locks")),
-                Integer.parseInt(required(values, "threads")), millis(values, "leaseMs"), millis(values, "holdMinMs"),
-                millis(values, "holdMaxMs"), millis(values, "acquireWaitMs"),
-                WorkerMode.valueOf(required(values, "mode")), Long.parseLong(required(values, "stopAt")),
-                Path.of(required(values, "historyDir")), Long.parseLong(required(values, "seed")));
+        return new WorkerConfig(
+                Integer.parseInt(required(values, "id")),
+                required(values, "uri"),
+                Integer.parseInt(required(values, "storePort")),
+                Integer.parseInt(required(values, "locks")),
+                Integer.parseInt(required(values, "threads")),
+                millis(values, "leaseMs"),
+                millis(values, "holdMinMs"),
+                millis(values, "holdMaxMs"),
+                millis(values, "acquireWaitMs"),
+                WorkerMode.valueOf(required(values, "mode")),
+                Long.parseLong(required(values, "stopAt")),
+                Path.of(required(values, "historyDir")),
+                Long.parseLong(required(values, "seed")));
     }
 
     private static Duration millis(Map<String, String> values, String key) {

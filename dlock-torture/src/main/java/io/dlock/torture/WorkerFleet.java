@@ -49,14 +49,24 @@ final class WorkerFleet implements AutoCloseable {
     private void launch(WorkerConfig config) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String marker = "-Ddlock.torture.worker=" + directory.resolve("w" + config.id());
-        List<String> command = new ArrayList<>(List.of(java, marker, "-Xmx128m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), TortureWorker.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                marker,
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TortureWorker.class.getName()));
         command.addAll(config.toArgs());
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("w" + config.id() + ".log").toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            directory.resolve("w" + config.id() + ".log").toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a worker JVM", e);
         }
@@ -94,11 +104,15 @@ final class WorkerFleet implements AutoCloseable {
         long deadline = System.nanoTime() + within.toNanos();
         do {
             try (Stream<Path> files = Files.list(directory)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("w" + worker + ".t")).toList()) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("w" + worker + ".t"))
+                        .toList()) {
                     Optional<Op> last = lastOp(file);
-                    if (last.isPresent() && last.get().kind() == Op.Kind.READ && last.get().outcome() == Op.Outcome.OK) {
-                        return Optional.of(last.get().process() + " held " + last.get().lock() + " (token "
-                                + last.get().token() + ") between its read and its write");
+                    if (last.isPresent()
+                            && last.get().kind() == Op.Kind.READ
+                            && last.get().outcome() == Op.Outcome.OK) {
+                        return Optional.of(
+                                last.get().process() + " held " + last.get().lock() + " (token "
+                                        + last.get().token() + ") between its read and its write");
                     }
                 }
             } catch (IOException e) {
@@ -173,7 +187,9 @@ final class WorkerFleet implements AutoCloseable {
     List<Op> history() {
         List<Op> ops = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tsv")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tsv"))
+                    .sorted()
+                    .toList()) {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
                     boolean last = i == lines.size() - 1;

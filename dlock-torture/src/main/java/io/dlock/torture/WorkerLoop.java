@@ -55,10 +55,10 @@ final class WorkerLoop implements Runnable {
 
     @Override
     public void run() {
-        try (BufferedWriter history = Files.newBufferedWriter(config.historyDir().resolve(process + ".tsv"),
-                        StandardCharsets.UTF_8);
-                FencedStoreClient store = new FencedStoreClient(config.storePort(), process,
-                        config.mode() != WorkerMode.NO_FENCING)) {
+        try (BufferedWriter history =
+                        Files.newBufferedWriter(config.historyDir().resolve(process + ".tsv"), StandardCharsets.UTF_8);
+                FencedStoreClient store =
+                        new FencedStoreClient(config.storePort(), process, config.mode() != WorkerMode.NO_FENCING)) {
             while (System.nanoTime() - config.stopAt() < 0 && !stop.get()) {
                 cycle(history, store, WorkerConfig.lockName(random.nextInt(config.locks())));
                 LockSupport.parkNanos(random.nextLong(MAX_PAUSE_BETWEEN_CYCLES.toNanos() + 1));
@@ -102,20 +102,40 @@ final class WorkerLoop implements Runnable {
         }
     }
 
-    private void readModifyWrite(BufferedWriter history, FencedStoreClient store, String lock, long token,
-            ValiditySamples validity) throws IOException {
+    private void readModifyWrite(
+            BufferedWriter history, FencedStoreClient store, String lock, long token, ValiditySamples validity)
+            throws IOException {
         long readStart = System.nanoTime();
-        FencedStoreClient.Reply read = storeOp(history, lock, Kind.READ, token, readStart, () -> store.read(lock, token));
-        record(history, new Op(process, lock, Kind.READ, read.accepted() ? Outcome.OK : Outcome.REJECTED, readStart,
-                System.nanoTime(), token, read.value()));
+        FencedStoreClient.Reply read =
+                storeOp(history, lock, Kind.READ, token, readStart, () -> store.read(lock, token));
+        record(
+                history,
+                new Op(
+                        process,
+                        lock,
+                        Kind.READ,
+                        read.accepted() ? Outcome.OK : Outcome.REJECTED,
+                        readStart,
+                        System.nanoTime(),
+                        token,
+                        read.value()));
         validity.sample();
         if (read.accepted()) {
             hold(validity);
             long writeStart = System.nanoTime();
-            FencedStoreClient.Reply write = storeOp(history, lock, Kind.WRITE, token, writeStart,
-                    () -> store.write(lock, token, read.value() + 1));
-            record(history, new Op(process, lock, Kind.WRITE, write.accepted() ? Outcome.OK : Outcome.REJECTED,
-                    writeStart, System.nanoTime(), token, read.value() + 1));
+            FencedStoreClient.Reply write = storeOp(
+                    history, lock, Kind.WRITE, token, writeStart, () -> store.write(lock, token, read.value() + 1));
+            record(
+                    history,
+                    new Op(
+                            process,
+                            lock,
+                            Kind.WRITE,
+                            write.accepted() ? Outcome.OK : Outcome.REJECTED,
+                            writeStart,
+                            System.nanoTime(),
+                            token,
+                            read.value() + 1));
             validity.sample();
         }
     }
@@ -125,8 +145,14 @@ final class WorkerLoop implements Runnable {
      * harness's failure), records it as an {@link Outcome#ERROR} and rethrows: the thread dies
      * and {@link TortureWorker} exits non-zero, which fails the run.
      */
-    private FencedStoreClient.Reply storeOp(BufferedWriter history, String lock, Kind kind, long token, long start,
-            Supplier<FencedStoreClient.Reply> op) throws IOException {
+    private FencedStoreClient.Reply storeOp(
+            BufferedWriter history,
+            String lock,
+            Kind kind,
+            long token,
+            long start,
+            Supplier<FencedStoreClient.Reply> op)
+            throws IOException {
         try {
             return op.get();
         } catch (RuntimeException e) {
@@ -169,7 +195,14 @@ final class WorkerLoop implements Runnable {
         }
 
         Op toOp(String process, String lock, long token) {
-            return new Op(process, lock, Kind.CHECK, lastAnswer ? Outcome.VALID : Outcome.LOST, first, lastValid, token,
+            return new Op(
+                    process,
+                    lock,
+                    Kind.CHECK,
+                    lastAnswer ? Outcome.VALID : Outcome.LOST,
+                    first,
+                    lastValid,
+                    token,
                     everValid ? 1 : 0);
         }
     }
@@ -189,7 +222,9 @@ final class WorkerLoop implements Runnable {
             outcome = Outcome.ERROR;
             log("release", lock, e);
         }
-        record(history, new Op(process, lock, Kind.RELEASE, outcome, start, System.nanoTime(), lease.fencingToken(), 0));
+        record(
+                history,
+                new Op(process, lock, Kind.RELEASE, outcome, start, System.nanoTime(), lease.fencingToken(), 0));
     }
 
     /** One line in the worker's log (kept with {@code -Ddlock.torture.keep=DIR}), for diagnosing failures. */

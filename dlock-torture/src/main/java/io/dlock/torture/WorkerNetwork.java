@@ -47,7 +47,9 @@ final class WorkerNetwork implements AutoCloseable {
 
     /** Worker {@code worker}'s (from 1) {@code host:port} for each server, comma-separated, in server order. */
     String hostsOf(int worker) {
-        return proxiesByWorker.get(worker - 1).stream().map(TcpProxy::hostAndPort).collect(Collectors.joining(","));
+        return proxiesByWorker.get(worker - 1).stream()
+                .map(TcpProxy::hostAndPort)
+                .collect(Collectors.joining(","));
     }
 
     /** Worker {@code worker}'s (from 1) proxy to server {@code node} (an index into the cluster's nodes). */
@@ -57,7 +59,9 @@ final class WorkerNetwork implements AutoCloseable {
 
     /** The local ports of the connections worker {@code worker}'s proxies opened to the servers. */
     List<Integer> upstreamPortsOf(int worker) {
-        return proxiesByWorker.get(worker - 1).stream().flatMap(proxy -> proxy.upstreamPorts().stream()).toList();
+        return proxiesByWorker.get(worker - 1).stream()
+                .flatMap(proxy -> proxy.upstreamPorts().stream())
+                .toList();
     }
 
     /** Freezes every connection of worker {@code worker} (from 1) to the servers until {@link #reconnect(int)}. */
@@ -86,7 +90,8 @@ final class WorkerNetwork implements AutoCloseable {
      * @throws IllegalStateException without one (outside the partition tier)
      */
     Firewall firewall() {
-        return firewall.orElseThrow(() -> new IllegalStateException("partitions need the firewall of the partition tier"));
+        return firewall.orElseThrow(
+                () -> new IllegalStateException("partitions need the firewall of the partition tier"));
     }
 
     /**

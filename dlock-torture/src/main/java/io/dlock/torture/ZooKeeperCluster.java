@@ -31,6 +31,7 @@ final class ZooKeeperCluster implements LockCluster {
      * cut-off follower's stepping out before it counts as failed.
      */
     private static final Duration PARTITION_PATIENCE = Duration.ofSeconds(30);
+
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final Scenario scenario;
@@ -61,8 +62,15 @@ final class ZooKeeperCluster implements LockCluster {
             ensemble = ZooKeeperEnsemble.start(3, Firewall::runAsGroupOf);
         }
         try {
-            return new ZooKeeperCluster(scenario, ensemble, WorkerNetwork.start(scenario.workers(),
-                    ensemble.servers().stream().map(ZooKeeperServer::port).toList(), firewall));
+            return new ZooKeeperCluster(
+                    scenario,
+                    ensemble,
+                    WorkerNetwork.start(
+                            scenario.workers(),
+                            ensemble.servers().stream()
+                                    .map(ZooKeeperServer::port)
+                                    .toList(),
+                            firewall));
         } catch (RuntimeException e) {
             ensemble.close();
             throw e;
@@ -86,7 +94,8 @@ final class ZooKeeperCluster implements LockCluster {
 
     @Override
     public String uriFor(int worker) {
-        return "zk://" + network.hostsOf(worker) + "/torture?sessionTimeout=" + scenario.lease().toMillis() + "ms";
+        return "zk://" + network.hostsOf(worker) + "/torture?sessionTimeout="
+                + scenario.lease().toMillis() + "ms";
     }
 
     @Override
@@ -107,7 +116,8 @@ final class ZooKeeperCluster implements LockCluster {
             try {
                 Matcher line = CONNECTION.matcher(servers.get(n).fourLetterWord("cons"));
                 while (line.find()) {
-                    if (ports.contains(Integer.parseInt(line.group(1))) && !line.group(2).equals("0x0")) {
+                    if (ports.contains(Integer.parseInt(line.group(1)))
+                            && !line.group(2).equals("0x0")) {
                         sessions.add(line.group(2));
                     }
                 }
@@ -153,22 +163,30 @@ final class ZooKeeperCluster implements LockCluster {
     @Override
     public Partition partition(Schedule.Planned planned) {
         Firewall firewall = network.firewall();
-        int leader = leader(indexes()).orElseThrow(
-                () -> new IllegalStateException("no ZooKeeper member leads; nothing to partition"));
+        int leader = leader(indexes())
+                .orElseThrow(() -> new IllegalStateException("no ZooKeeper member leads; nothing to partition"));
         int with = planned.target();
         boolean leaderIsolated = planned.second() == Schedule.LEADER;
         OptionalInt workersFollower = followerOf(with, leader);
-        int isolated = leaderIsolated ? leader
-                : workersFollower.orElse(indexes().stream().filter(n -> n != leader).findFirst().orElseThrow());
+        int isolated = leaderIsolated
+                ? leader
+                : workersFollower.orElse(
+                        indexes().stream().filter(n -> n != leader).findFirst().orElseThrow());
         List<Integer> majority = new ArrayList<>(indexes());
         majority.remove(Integer.valueOf(isolated));
         firewall.cutZooKeeperMember(ensemble.servers(), isolated);
         network.dropWhere(nodes.size(), (w, n) -> (n == isolated) != (w == with));
-        String member = leaderIsolated ? "leader " + nodes.get(isolated).name()
-                : "follower " + nodes.get(isolated).name() + (workersFollower.isPresent()
-                        ? " (worker " + with + "'s server)" : " (worker " + with + " was on the leader)");
-        return new MemberCutOff(member + " and worker " + with + " cut off from the other servers and workers",
-                isolated, List.copyOf(majority), leaderIsolated);
+        String member = leaderIsolated
+                ? "leader " + nodes.get(isolated).name()
+                : "follower " + nodes.get(isolated).name()
+                        + (workersFollower.isPresent()
+                                ? " (worker " + with + "'s server)"
+                                : " (worker " + with + " was on the leader)");
+        return new MemberCutOff(
+                member + " and worker " + with + " cut off from the other servers and workers",
+                isolated,
+                List.copyOf(majority),
+                leaderIsolated);
     }
 
     /** A member cut off with one worker. */
@@ -220,8 +238,9 @@ final class ZooKeeperCluster implements LockCluster {
                     long elected = System.nanoTime();
                     run.note(nodes.get(leader.getAsInt()).name() + " led the majority after "
                             + FaultRun.millis(elected - start) + "; the cut-off leader "
-                            + (steppedDown.isEmpty() ? "still said it led then" : "stepped down after "
-                                    + FaultRun.millis(steppedDown.getAsLong() - start)));
+                            + (steppedDown.isEmpty()
+                                    ? "still said it led then"
+                                    : "stepped down after " + FaultRun.millis(steppedDown.getAsLong() - start)));
                     return Math.max(plannedEnd, elected + lease().toNanos());
                 }
                 LockSupport.parkNanos(POLL.toNanos());
@@ -244,9 +263,11 @@ final class ZooKeeperCluster implements LockCluster {
                 if (!follows(isolated)) {
                     long out = System.nanoTime();
                     OptionalInt leader = leader(majority);
-                    run.note(nodes.get(isolated).name() + " stopped serving after " + FaultRun.millis(out - start) + "; "
-                            + (leader.isPresent() ? nodes.get(leader.getAsInt()).name() + " kept leading the majority"
-                                    : "no member of the majority led then"));
+                    run.note(
+                            nodes.get(isolated).name() + " stopped serving after " + FaultRun.millis(out - start) + "; "
+                                    + (leader.isPresent()
+                                            ? nodes.get(leader.getAsInt()).name() + " kept leading the majority"
+                                            : "no member of the majority led then"));
                     if (leader.isEmpty()) {
                         run.fail("PARTITION (" + description + "): the majority lost its leader when a follower was"
                                 + " cut off");
@@ -305,7 +326,8 @@ final class ZooKeeperCluster implements LockCluster {
         try {
             Matcher line = CONNECTION.matcher(ensemble.servers().get(n).fourLetterWord("cons"));
             while (line.find()) {
-                if (ports.contains(Integer.parseInt(line.group(1))) && !line.group(2).equals("0x0")) {
+                if (ports.contains(Integer.parseInt(line.group(1)))
+                        && !line.group(2).equals("0x0")) {
                     return true;
                 }
             }

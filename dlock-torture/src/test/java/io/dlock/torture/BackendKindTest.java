@@ -19,20 +19,27 @@ class BackendKindTest {
     @Test
     void toleratedFaultsAreTheTablesAndTheTableCoversEveryFault() throws IOException {
         Map<Fault, List<String>> table = tortureTable();
-        assertThat(table.keySet()).as("a row for every fault but NONE")
-                .containsExactlyInAnyOrder(List.of(Fault.values()).stream().filter(f -> f != Fault.NONE)
+        assertThat(table.keySet())
+                .as("a row for every fault but NONE")
+                .containsExactlyInAnyOrder(List.of(Fault.values()).stream()
+                        .filter(f -> f != Fault.NONE)
                         .toArray(Fault[]::new));
         BackendKind[] columns = {BackendKind.REDIS, BackendKind.REDLOCK, BackendKind.ZOOKEEPER};
         table.forEach((fault, cells) -> {
             for (int c = 0; c < columns.length; c++) {
                 BackendKind backend = columns[c];
-                String expected = !fault.appliesTo(backend) ? "-"
+                String expected = !fault.appliesTo(backend)
+                        ? "-"
                         : backend.toleratedFaults().contains(fault) ? "yes" : "no";
-                assertThat(cells.get(c)).as("guarantees.md: " + fault + " on " + backend).isEqualTo(expected);
+                assertThat(cells.get(c))
+                        .as("guarantees.md: " + fault + " on " + backend)
+                        .isEqualTo(expected);
             }
         });
         for (BackendKind backend : BackendKind.values()) {
-            assertThat(backend.toleratedFaults()).as("a quiet run keeps exclusion").contains(Fault.NONE);
+            assertThat(backend.toleratedFaults())
+                    .as("a quiet run keeps exclusion")
+                    .contains(Fault.NONE);
         }
     }
 
@@ -46,12 +53,17 @@ class BackendKindTest {
             } else if (inTable && !line.startsWith("|")) {
                 break;
             } else if (inTable && line.startsWith("| `")) {
-                List<String> cells = List.of(line.substring(1, line.length() - 1).split("\\|")).stream()
-                        .map(String::trim).toList();
+                List<String> cells = List.of(
+                                line.substring(1, line.length() - 1).split("\\|"))
+                        .stream()
+                        .map(String::trim)
+                        .toList();
                 rows.put(Fault.valueOf(cells.get(0).replace("`", "")), cells.subList(1, cells.size()));
             }
         }
-        assertThat(rows).as("the torture table in " + PAGE.toAbsolutePath().normalize()).isNotEmpty();
+        assertThat(rows)
+                .as("the torture table in " + PAGE.toAbsolutePath().normalize())
+                .isNotEmpty();
         return rows;
     }
 }

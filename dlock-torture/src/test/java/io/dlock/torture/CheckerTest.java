@@ -33,22 +33,28 @@ class CheckerTest {
         Run cycle(String process, long token, long from, long to, long validUntil, boolean fenced) {
             history.add(op(process, Kind.ACQUIRE, Outcome.OK, from - 1, from, token, 0));
             long read = counter;
-            boolean readAccepted = !fenced || log.stream().filter(StoreEntry::accepted)
-                    .allMatch(e -> e.token() <= token);
+            boolean readAccepted =
+                    !fenced || log.stream().filter(StoreEntry::accepted).allMatch(e -> e.token() <= token);
             log.add(new StoreEntry(false, token, process, readAccepted ? read : 0, readAccepted));
             history.add(op(process, Kind.READ, readAccepted ? Outcome.OK : Outcome.REJECTED, from, from, token, read));
             if (readAccepted) {
-                boolean writeAccepted = !fenced || log.stream().filter(StoreEntry::accepted)
-                        .allMatch(e -> e.token() <= token);
+                boolean writeAccepted =
+                        !fenced || log.stream().filter(StoreEntry::accepted).allMatch(e -> e.token() <= token);
                 log.add(new StoreEntry(true, token, process, writeAccepted ? read + 1 : 0, writeAccepted));
                 if (writeAccepted) {
                     counter = read + 1;
                 }
-                history.add(op(process, Kind.WRITE, writeAccepted ? Outcome.OK : Outcome.REJECTED, to - 1, to - 1,
-                        token, read + 1));
+                history.add(op(
+                        process,
+                        Kind.WRITE,
+                        writeAccepted ? Outcome.OK : Outcome.REJECTED,
+                        to - 1,
+                        to - 1,
+                        token,
+                        read + 1));
             }
-            history.add(op(process, Kind.CHECK, validUntil >= to ? Outcome.VALID : Outcome.LOST, from, validUntil,
-                    token, 1));
+            history.add(op(
+                    process, Kind.CHECK, validUntil >= to ? Outcome.VALID : Outcome.LOST, from, validUntil, token, 1));
             history.add(op(process, Kind.RELEASE, Outcome.OK, to, to + 1, token, 0));
             return this;
         }
@@ -72,8 +78,11 @@ class CheckerTest {
 
     @Test
     void aCleanHistoryPasses() {
-        CheckResult result = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true)
-                .cycle("a", 3, 50, 60, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 20, true)
+                .cycle("b", 2, 30, 40, true)
+                .cycle("a", 3, 50, 60, true)
+                .check();
         assertThat(result.overlaps()).isZero();
         assertThat(result.staleWritesAccepted()).isZero();
         assertThat(result.tokenViolations()).isZero();
@@ -84,7 +93,10 @@ class CheckerTest {
 
     @Test
     void twoValidLeasesAtOnceAreAViolation() {
-        CheckResult result = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 50, true)
+                .cycle("b", 2, 30, 40, true)
+                .check();
         assertThat(result.overlaps()).isEqualTo(1);
         assertThat(result.validOverlaps()).isEqualTo(1);
         assertThat(result.staleHolders()).isEqualTo(1);
@@ -94,7 +106,10 @@ class CheckerTest {
 
     @Test
     void anOverlapWithAHolderWhoseLeaseAlreadySaidLostIsCountedApart() {
-        CheckResult result = new Run().cycle("a", 1, 10, 50, 25, true).cycle("b", 2, 30, 40, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 50, 25, true)
+                .cycle("b", 2, 30, 40, true)
+                .check();
         assertThat(result.overlaps()).isEqualTo(1);
         assertThat(result.validOverlaps()).isZero();
         assertThat(result.staleHolders()).isEqualTo(1);
@@ -105,8 +120,17 @@ class CheckerTest {
     void aStaleHolderToldOnlyByItsRefusedReleaseCountsAsTold() {
         Run run = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true);
         Op release = run.history.get(4);
-        run.history.set(4, new Op(release.process(), release.lock(), Kind.RELEASE, Outcome.LOST, release.start(),
-                release.end(), release.token(), 0));
+        run.history.set(
+                4,
+                new Op(
+                        release.process(),
+                        release.lock(),
+                        Kind.RELEASE,
+                        Outcome.LOST,
+                        release.start(),
+                        release.end(),
+                        release.token(),
+                        0));
         CheckResult result = run.check();
         assertThat(result.validOverlaps()).isEqualTo(1);
         assertThat(result.staleHolders()).isEqualTo(1);
@@ -115,8 +139,11 @@ class CheckerTest {
 
     @Test
     void aStaleHolderNeverToldIsNotCountedAsTold() {
-        CheckResult result = new Run().cycle("a", 1, 10, 50, true).cycle("b", 2, 30, 40, true)
-                .cycle("c", 3, 35, 45, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 50, true)
+                .cycle("b", 2, 30, 40, true)
+                .cycle("c", 3, 35, 45, true)
+                .check();
         assertThat(result.overlaps()).isEqualTo(3); // a-b, a-c, b-c
         assertThat(result.staleHolders()).as("a and b each overran once").isEqualTo(2);
         assertThat(result.staleHoldersTold()).isZero();
@@ -124,15 +151,20 @@ class CheckerTest {
 
     @Test
     void eachFaultGetsItsTimeToRecoverAndTheLongestIsTheMax() {
-        Run run = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true).cycle("a", 3, 80, 90, true);
+        Run run = new Run()
+                .cycle("a", 1, 10, 20, true)
+                .cycle("b", 2, 30, 40, true)
+                .cycle("a", 3, 80, 90, true);
         FaultEvent early = new FaultEvent(Fault.SERVER_PAUSE, "redis:1", ms(12), ms(25), "");
         FaultEvent late = new FaultEvent(Fault.SERVER_CRASH, "redis:1", ms(45), ms(50), "");
         FaultEvent last = new FaultEvent(Fault.LATENCY, "all", ms(85), ms(88), "");
         CheckResult result = run.check(List.of(early, late, last));
-        assertThat(result.recoveries()).containsExactly(
-                new Recovery(early, Duration.ofMillis(5), true),
-                new Recovery(late, Duration.ofMillis(30), true),
-                new Recovery(last, Duration.ofMillis(3), false)); // nothing granted after it: to the history's end
+        assertThat(result.recoveries())
+                .containsExactly(
+                        new Recovery(early, Duration.ofMillis(5), true),
+                        new Recovery(late, Duration.ofMillis(30), true),
+                        new Recovery(
+                                last, Duration.ofMillis(3), false)); // nothing granted after it: to the history's end
         assertThat(result.maxRecovery()).isEqualTo(Duration.ofMillis(30));
         assertThat(result.faults()).isEqualTo(3);
     }
@@ -147,8 +179,11 @@ class CheckerTest {
     @Test
     void theLongestOutageIsTheWidestGapWithoutAGrantFromTheFirstOperationToTheLast() {
         // grants end at 10, 30 and 80; the history runs from 9 to 91
-        CheckResult inner = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true)
-                .cycle("a", 3, 80, 90, true).check();
+        CheckResult inner = new Run()
+                .cycle("a", 1, 10, 20, true)
+                .cycle("b", 2, 30, 40, true)
+                .cycle("a", 3, 80, 90, true)
+                .check();
         assertThat(inner.longestOutage()).isEqualTo(Duration.ofMillis(50));
         // a long tail without grants counts too: grants end at 10 and 30, the last operation at 200
         Run tail = new Run().cycle("a", 1, 10, 20, true).cycle("b", 2, 30, 40, true);
@@ -158,20 +193,29 @@ class CheckerTest {
 
     @Test
     void aHolderToldOfItsLossOnlyAfterTheNextGrantIsAViolation() {
-        CheckResult result = new Run().cycle("a", 1, 10, 50, 35, true).cycle("b", 2, 30, 40, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 50, 35, true)
+                .cycle("b", 2, 30, 40, true)
+                .check();
         assertThat(result.validOverlaps()).isEqualTo(1);
     }
 
     @Test
     void sectionsThatOnlyTouchDoNotOverlap() {
-        CheckResult result = new Run().cycle("a", 1, 10, 30, true).cycle("b", 2, 30, 40, true).check();
+        CheckResult result = new Run()
+                .cycle("a", 1, 10, 30, true)
+                .cycle("b", 2, 30, 40, true)
+                .check();
         assertThat(result.overlaps()).isZero();
     }
 
     @Test
     void aTokenNotAboveAnEarlierGrantIsFlagged() {
-        CheckResult result = new Run().cycle("a", 5, 10, 20, true).cycle("b", 5, 30, 40, false)
-                .cycle("a", 4, 50, 60, false).check();
+        CheckResult result = new Run()
+                .cycle("a", 5, 10, 20, true)
+                .cycle("b", 5, 30, 40, false)
+                .cycle("a", 4, 50, 60, false)
+                .check();
         assertThat(result.tokenViolations()).isEqualTo(3); // b repeats 5, a's 4 is below 5, and 5 is granted twice
     }
 

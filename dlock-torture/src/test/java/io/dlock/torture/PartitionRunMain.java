@@ -10,8 +10,8 @@ final class PartitionRunMain {
 
     /** Runs the scenario and prints its summary. */
     public static void main(String[] args) throws InterruptedException {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDIS, EnumSet.of(Fault.PARTITION), 7,
-                Duration.ofMinutes(2)));
+        RunResult result =
+                TortureRun.run(Scenario.of(BackendKind.REDIS, EnumSet.of(Fault.PARTITION), 7, Duration.ofMinutes(2)));
         System.out.println(result.summary());
     }
 }

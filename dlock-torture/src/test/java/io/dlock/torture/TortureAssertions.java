@@ -27,8 +27,8 @@ final class TortureAssertions {
      */
     static void skipOnlyWhereAllowed(boolean skipped, String why) {
         if (skipped && "1".equals(System.getenv("DLOCK_REQUIRE_PARTITIONS"))) {
-            throw new AssertionError("the partition tier must run here (DLOCK_REQUIRE_PARTITIONS=1) but was skipped: "
-                    + why);
+            throw new AssertionError(
+                    "the partition tier must run here (DLOCK_REQUIRE_PARTITIONS=1) but was skipped: " + why);
         }
         Assumptions.assumeFalse(skipped, why);
     }
@@ -37,7 +37,9 @@ final class TortureAssertions {
     static void assertEveryFaultOccurred(RunResult result) {
         Set<Fault> planned = EnumSet.copyOf(result.scenario().faults());
         planned.remove(Fault.NONE);
-        assertThat(result.faults()).extracting(FaultEvent::fault).as("faults injected: " + result.summary())
+        assertThat(result.faults())
+                .extracting(FaultEvent::fault)
+                .as("faults injected: " + result.summary())
                 .containsAll(planned);
     }
 
@@ -51,12 +53,20 @@ final class TortureAssertions {
      */
     static void assertPausedHoldersOverlappedAndFencingStoppedThem(RunResult result) {
         CheckResult check = result.check();
-        assertThat(result.faults()).filteredOn(f -> f.fault() == Fault.CLIENT_PAUSE).extracting(FaultEvent::observed)
-                .as("a pause caught a holder: " + result.summary()).anyMatch(o -> o.startsWith("paused while"));
+        assertThat(result.faults())
+                .filteredOn(f -> f.fault() == Fault.CLIENT_PAUSE)
+                .extracting(FaultEvent::observed)
+                .as("a pause caught a holder: " + result.summary())
+                .anyMatch(o -> o.startsWith("paused while"));
         assertThat(check.overlaps()).as("overlaps: " + result.summary()).isPositive();
-        assertThat(check.staleHolders()).as("stale holders: " + result.summary()).isPositive();
-        assertThat(check.staleRejected()).as("stale operations the store refused: " + result.summary()).isPositive();
-        assertThat(check.staleHoldersTold()).as("stale holders told they lost the lock: " + result.summary())
+        assertThat(check.staleHolders())
+                .as("stale holders: " + result.summary())
+                .isPositive();
+        assertThat(check.staleRejected())
+                .as("stale operations the store refused: " + result.summary())
+                .isPositive();
+        assertThat(check.staleHoldersTold())
+                .as("stale holders told they lost the lock: " + result.summary())
                 .isPositive();
         assertThat(check.staleWritesAccepted()).as("stale writes accepted").isZero();
     }

@@ -41,7 +41,9 @@ class TorturePartitionIT {
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);
         if (backend == BackendKind.ZOOKEEPER) {
-            assertThat(result.faults()).extracting(FaultEvent::observed).as(result.summary())
+            assertThat(result.faults())
+                    .extracting(FaultEvent::observed)
+                    .as(result.summary())
                     .allMatch(o -> o.contains("led the majority after") || o.contains("kept leading the majority"))
                     .as("both shapes: " + result.summary())
                     .anyMatch(o -> o.contains("led the majority after"))
@@ -58,10 +60,19 @@ class TorturePartitionIT {
     void aKilledPartitionRunLeavesNoProcessNoNamespaceAndNoDirectory(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path out = dir.resolve("out.txt");
-        Process run = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                PartitionRunMain.class.getName()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process run = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PartitionRunMain.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
-            Poll.until("the isolated run's workers are up, or the run ended", Duration.ofSeconds(90),
+            Poll.until(
+                    "the isolated run's workers are up, or the run ended",
+                    Duration.ofSeconds(90),
                     () -> !run.isAlive() || workers(run) == 3);
             String output = Files.readString(out, StandardCharsets.UTF_8);
             TortureAssertions.skipOnlyWhereAllowed(output.contains("SKIPPED partition tier"), output);
@@ -69,26 +80,33 @@ class TorturePartitionIT {
             List<ProcessHandle> descendants = run.descendants().toList();
             // By its marker: the JDK reads no more than 4,096 characters of a command line.
             ProcessHandle isolated = descendants.stream()
-                    .filter(p -> commandLine(p).contains("-Ddlock.torture.isolated=")).findFirst().orElseThrow();
+                    .filter(p -> commandLine(p).contains("-Ddlock.torture.isolated="))
+                    .findFirst()
+                    .orElseThrow();
             String namespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(isolated.pid()), "ns", "net"))
                     .toString();
-            assertThat(namespace).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
+            assertThat(namespace)
+                    .isNotEqualTo(
+                            Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
             List<Path> records = List.of(records(run.pid()), records(isolated.pid()));
             assertThat(records).allMatch(Files::isDirectory);
 
             run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-            Poll.until("every process of the run is gone", Duration.ofSeconds(30),
-                    () -> descendants.stream().noneMatch(ProcessHandle::isAlive));
+            Poll.until("every process of the run is gone", Duration.ofSeconds(30), () -> descendants.stream()
+                    .noneMatch(ProcessHandle::isAlive));
             Poll.until("its network namespace is gone", Duration.ofSeconds(30), () -> !inUse(namespace));
-            Poll.until("its directories are gone", Duration.ofSeconds(30), () -> records.stream().noneMatch(Files::exists));
+            Poll.until("its directories are gone", Duration.ofSeconds(30), () -> records.stream()
+                    .noneMatch(Files::exists));
         } finally {
             run.destroyForcibly();
         }
     }
 
     private static long workers(Process run) {
-        return run.descendants().filter(p -> commandLine(p).contains("-Ddlock.torture.worker=")).count();
+        return run.descendants()
+                .filter(p -> commandLine(p).contains("-Ddlock.torture.worker="))
+                .count();
     }
 
     private static String commandLine(ProcessHandle process) {
@@ -96,17 +114,22 @@ class TorturePartitionIT {
     }
 
     private static Path records(long pid) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "dlock-servers-" + System.getProperty("user.name", "user"),
+        return Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "dlock-servers-" + System.getProperty("user.name", "user"),
                 Long.toString(pid));
     }
 
     /** Whether any process of this machine is still in network namespace {@code namespace} ({@code net:[inode]}). */
     private static boolean inUse(String namespace) {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+            return processes
+                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .anyMatch(p -> {
                         try {
-                            return Files.readSymbolicLink(p.resolve("ns").resolve("net")).toString().equals(namespace);
+                            return Files.readSymbolicLink(p.resolve("ns").resolve("net"))
+                                    .toString()
+                                    .equals(namespace);
                         } catch (IOException | SecurityException gone) {
                             return false;
                         }

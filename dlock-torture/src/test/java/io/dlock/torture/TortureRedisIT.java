@@ -13,8 +13,8 @@ class TortureRedisIT {
 
     @Test
     void pausesSleepsNetworkFaultsAndClockJumpsKeepEveryPromise() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDIS, TortureAssertions.mixedFaults(BackendKind.REDIS),
-                SEED, Duration.ofSeconds(25)));
+        RunResult result = TortureRun.run(Scenario.of(
+                BackendKind.REDIS, TortureAssertions.mixedFaults(BackendKind.REDIS), SEED, Duration.ofSeconds(25)));
         System.out.println(result.summary());
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);
@@ -22,8 +22,8 @@ class TortureRedisIT {
 
     @Test
     void crashesAndClientPausesBreakExclusionButFencingHolds() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDIS,
-                EnumSet.of(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE), SEED, Duration.ofSeconds(20)));
+        RunResult result = TortureRun.run(Scenario.of(
+                BackendKind.REDIS, EnumSet.of(Fault.SERVER_CRASH, Fault.CLIENT_PAUSE), SEED, Duration.ofSeconds(20)));
         System.out.println(result.summary());
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);

@@ -13,8 +13,8 @@ class TortureRedlockIT {
 
     @Test
     void minorityFaultsAndNetworkFaultsKeepEveryPromise() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDLOCK,
-                TortureAssertions.mixedFaults(BackendKind.REDLOCK), SEED, Duration.ofSeconds(30)));
+        RunResult result = TortureRun.run(Scenario.of(
+                BackendKind.REDLOCK, TortureAssertions.mixedFaults(BackendKind.REDLOCK), SEED, Duration.ofSeconds(30)));
         System.out.println(result.summary());
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);
@@ -22,8 +22,8 @@ class TortureRedlockIT {
 
     @Test
     void clientPausesBreakExclusionButFencingHolds() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.REDLOCK, EnumSet.of(Fault.CLIENT_PAUSE), SEED,
-                Duration.ofSeconds(15)));
+        RunResult result = TortureRun.run(
+                Scenario.of(BackendKind.REDLOCK, EnumSet.of(Fault.CLIENT_PAUSE), SEED, Duration.ofSeconds(15)));
         System.out.println(result.summary());
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);

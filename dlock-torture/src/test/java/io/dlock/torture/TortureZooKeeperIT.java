@@ -13,20 +13,26 @@ class TortureZooKeeperIT {
 
     @Test
     void minorityFaultsSessionExpiriesAndNetworkFaultsKeepEveryPromise() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.ZOOKEEPER,
-                TortureAssertions.mixedFaults(BackendKind.ZOOKEEPER), SEED, Duration.ofSeconds(30)));
+        RunResult result = TortureRun.run(Scenario.of(
+                BackendKind.ZOOKEEPER,
+                TortureAssertions.mixedFaults(BackendKind.ZOOKEEPER),
+                SEED,
+                Duration.ofSeconds(30)));
         System.out.println(result.summary());
         // A cut-off whose session the servers did not expire is a problem, so this also checks that.
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);
-        assertThat(result.faults()).filteredOn(f -> f.fault() == Fault.CLIENT_CUT_OFF).extracting(FaultEvent::observed)
-                .as("server-side expiry seen").allMatch(o -> o.contains("expired on the servers"));
+        assertThat(result.faults())
+                .filteredOn(f -> f.fault() == Fault.CLIENT_CUT_OFF)
+                .extracting(FaultEvent::observed)
+                .as("server-side expiry seen")
+                .allMatch(o -> o.contains("expired on the servers"));
     }
 
     @Test
     void clientPausesBreakExclusionButFencingHolds() throws Exception {
-        RunResult result = TortureRun.run(Scenario.of(BackendKind.ZOOKEEPER, EnumSet.of(Fault.CLIENT_PAUSE), SEED,
-                Duration.ofSeconds(15)));
+        RunResult result = TortureRun.run(
+                Scenario.of(BackendKind.ZOOKEEPER, EnumSet.of(Fault.CLIENT_PAUSE), SEED, Duration.ofSeconds(15)));
         System.out.println(result.summary());
         assertThat(result.brokenPromises()).as(result.summary()).isEmpty();
         TortureAssertions.assertEveryFaultOccurred(result);

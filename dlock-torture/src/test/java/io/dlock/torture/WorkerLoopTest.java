@@ -37,23 +37,42 @@ class WorkerLoopTest {
     void aFailingStoreIsRecordedAsAnErrorTheLockIsReleasedAndTheThreadDies() throws Exception {
         InMemoryLockServer server = new InMemoryLockServer(Ticker.system());
         try (ServerSocket store = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                LockClient client = LockClient.builder(server.opener()).defaultLease(Duration.ofSeconds(30)).build()) {
+                LockClient client = LockClient.builder(server.opener())
+                        .defaultLease(Duration.ofSeconds(30))
+                        .build()) {
             Thread fake = new Thread(() -> answerScriptLoadThenHangUp(store), "fake-store");
             fake.setDaemon(true);
             fake.start();
-            WorkerConfig config = new WorkerConfig(1, "memory://", store.getLocalPort(), 1, 1, Duration.ofSeconds(30),
-                    Duration.ofMillis(5), Duration.ofMillis(5), Duration.ofSeconds(5), WorkerMode.CORRECT,
-                    System.nanoTime() + Duration.ofMinutes(1).toNanos(), dir, 1);
+            WorkerConfig config = new WorkerConfig(
+                    1,
+                    "memory://",
+                    store.getLocalPort(),
+                    1,
+                    1,
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(5),
+                    Duration.ofMillis(5),
+                    Duration.ofSeconds(5),
+                    WorkerMode.CORRECT,
+                    System.nanoTime() + Duration.ofMinutes(1).toNanos(),
+                    dir,
+                    1);
             WorkerLoop loop = new WorkerLoop(config, 0, client, new AtomicBoolean());
 
-            assertThatThrownBy(loop::run).isInstanceOf(UncheckedIOException.class).hasMessageContaining("fenced store");
+            assertThatThrownBy(loop::run)
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("fenced store");
 
-            List<Op> history = Files.readAllLines(dir.resolve("w1.t0.tsv")).stream().map(Op::parse).toList();
-            assertThat(history).extracting(Op::kind, Op::outcome).containsExactly(
-                    tuple(Kind.ACQUIRE, Outcome.OK),
-                    tuple(Kind.READ, Outcome.ERROR),
-                    tuple(Kind.CHECK, Outcome.VALID),
-                    tuple(Kind.RELEASE, Outcome.OK));
+            List<Op> history = Files.readAllLines(dir.resolve("w1.t0.tsv")).stream()
+                    .map(Op::parse)
+                    .toList();
+            assertThat(history)
+                    .extracting(Op::kind, Op::outcome)
+                    .containsExactly(
+                            tuple(Kind.ACQUIRE, Outcome.OK),
+                            tuple(Kind.READ, Outcome.ERROR),
+                            tuple(Kind.CHECK, Outcome.VALID),
+                            tuple(Kind.RELEASE, Outcome.OK));
             Optional<Lease> again = client.lock(WorkerConfig.lockName(0)).tryAcquire(Duration.ZERO);
             assertThat(again).as("the dead thread's lock was released").isPresent();
             again.get().close();

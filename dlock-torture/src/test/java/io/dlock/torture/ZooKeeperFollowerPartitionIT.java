@@ -30,12 +30,18 @@ class ZooKeeperFollowerPartitionIT {
         String summary = seen.summary();
         System.out.println(summary);
 
-        assertThat(seen.droppedPackets()).as("packets the cut dropped: " + summary).isPositive();
+        assertThat(seen.droppedPackets())
+                .as("packets the cut dropped: " + summary)
+                .isPositive();
         assertThat(seen.holderWasTold()).as("holder told: " + summary).isTrue();
-        assertThat(seen.holderValidAtGrant()).as("holder's lease valid at the waiter's grant: " + summary).isFalse();
-        assertThat(seen.holderLastValid()).as("holder's last valid reading before the waiter's grant: " + summary)
+        assertThat(seen.holderValidAtGrant())
+                .as("holder's lease valid at the waiter's grant: " + summary)
+                .isFalse();
+        assertThat(seen.holderLastValid())
+                .as("holder's last valid reading before the waiter's grant: " + summary)
                 .isLessThan(seen.waiterGranted());
-        assertThat(seen.holderTold()).as("holder told before the waiter's grant: " + summary)
+        assertThat(seen.holderTold())
+                .as("holder told before the waiter's grant: " + summary)
                 .isLessThan(seen.waiterGranted());
         assertThat(seen.bothValid()).as("both leases valid: " + summary).isZero();
     }

@@ -28,7 +28,8 @@ final class CuratorClients {
      * a node needs the delete right on its parent, which is a node of the same kind).
      */
     static final List<ACL> AUTHENTICATED_ACL = Collections.unmodifiableList(Arrays.asList( // contains(null) must work
-            new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+            new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+            new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
 
     private CuratorClients() {}
 
@@ -39,12 +40,12 @@ final class CuratorClients {
                 .connectString(endpoint.connectString())
                 .namespace(endpoint.namespace())
                 .sessionTimeoutMs(Math.toIntExact(endpoint.sessionTimeout().toMillis()))
-                .connectionTimeoutMs(Math.toIntExact(endpoint.connectionTimeout().toMillis()))
+                .connectionTimeoutMs(
+                        Math.toIntExact(endpoint.connectionTimeout().toMillis()))
                 .retryPolicy(new RetryNTimes(0, 0))
                 .ensembleTracker(false)
                 .zkClientConfig(clientConfig(endpoint));
-        endpoint.credentials().ifPresent(credentials -> builder
-                .authorization("digest", credentials.digest())
+        endpoint.credentials().ifPresent(credentials -> builder.authorization("digest", credentials.digest())
                 .aclProvider(fixedAcl(AUTHENTICATED_ACL)));
         return builder.build();
     }
@@ -53,7 +54,8 @@ final class CuratorClients {
         ZKClientConfig config = new ZKClientConfig();
         endpoint.tls().ifPresent(tls -> {
             config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-            config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
+            config.setProperty(
+                    ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
             try (ClientX509Util x509 = new ClientX509Util()) {
                 tls.trustStore().ifPresent(path -> config.setProperty(x509.getSslTruststoreLocationProperty(), path));
                 tls.trustStorePassword().ifPresent(pw -> config.setProperty(x509.getSslTruststorePasswdProperty(), pw));

@@ -52,8 +52,9 @@ final class CurrentHandle implements ZookeeperFactory {
 
     /** Makes a handle with {@code config} and remembers it as the current one; called by Curator. */
     @Override
-    public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly,
-            ZKClientConfig config) throws Exception {
+    public ZooKeeper newZooKeeper(
+            String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly, ZKClientConfig config)
+            throws Exception {
         long at = ticker.nanos();
         return remember(maker.newZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly, config), at);
     }
@@ -70,7 +71,9 @@ final class CurrentHandle implements ZookeeperFactory {
     /** The current handle's session and when the handle was made; an id of 0 before the first handle. */
     Session session() {
         Made made = latest.get();
-        return made == null ? new Session(0, ticker.nanos()) : new Session(made.handle().getSessionId(), made.at());
+        return made == null
+                ? new Session(0, ticker.nanos())
+                : new Session(made.handle().getSessionId(), made.at());
     }
 
     /** The session timeout the servers granted the current handle; empty before it connected. */

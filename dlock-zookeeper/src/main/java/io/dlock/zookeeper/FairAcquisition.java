@@ -53,7 +53,11 @@ final class FairAcquisition implements Acquisition {
     private volatile boolean headGone;
     private volatile @Nullable Hold hold;
 
-    FairAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
+    FairAcquisition(
+            ZooKeeperCalls calls,
+            AcquisitionWatches watches,
+            SessionGuard guard,
+            LockRequest request,
             Runnable onChange) {
         this.calls = calls;
         this.watches = watches;
@@ -61,7 +65,8 @@ final class FairAcquisition implements Acquisition {
         this.paths = LockPaths.of(request.name());
         this.request = request;
         this.watcher = event -> {
-            if (event.getType() == Watcher.Event.EventType.NodeDeleted && blockerIsHead
+            if (event.getType() == Watcher.Event.EventType.NodeDeleted
+                    && blockerIsHead
                     && event.getPath().equals(blocker)) {
                 headGone = true;
             }
@@ -93,13 +98,15 @@ final class FairAcquisition implements Acquisition {
 
     private CompletionStage<AttemptResult> enterQueue() {
         createSent = true;
-        return QueueEntry.enter(calls, paths, protectionId, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
-            node = created.node();
-            nodeStat = created.stat().orElse(null);
-        }).thenCompose(order -> {
-            String mine = node;
-            return mine != null && order.contains(mine) ? decide(order, false) : readQueue(false);
-        });
+        return QueueEntry.enter(
+                        calls, paths, protectionId, request.owner().getBytes(StandardCharsets.UTF_8), created -> {
+                            node = created.node();
+                            nodeStat = created.stat().orElse(null);
+                        })
+                .thenCompose(order -> {
+                    String mine = node;
+                    return mine != null && order.contains(mine) ? decide(order, false) : readQueue(false);
+                });
     }
 
     /** The node among {@code children} that a create of this acquisition made, if any. */
@@ -153,9 +160,10 @@ final class FairAcquisition implements Acquisition {
             return CompletableFuture.completedFuture(false);
         }
         // A create whose reply was lost may have made a node: find it by the protection id.
-        return calls.children(paths.container()).thenCompose(children -> ours(children)
-                .map(made -> calls.delete(paths.child(made), -1, false))
-                .orElseGet(() -> CompletableFuture.completedFuture(false)))
+        return calls.children(paths.container())
+                .thenCompose(children -> ours(children)
+                        .map(made -> calls.delete(paths.child(made), -1, false))
+                        .orElseGet(() -> CompletableFuture.completedFuture(false)))
                 .thenApply(deleted -> false);
     }
 
@@ -203,7 +211,8 @@ final class FairAcquisition implements Acquisition {
                     return CompletableFuture.failedFuture(new BackendUnavailableException("lock '" + request.name()
                             + "' may be granted, but the ZooKeeper session is being re-established; try again"));
                 }
-                calls.delete(paths.child(mine), -1, true); // if it lingers in the old session, it must not block the queue
+                calls.delete(
+                        paths.child(mine), -1, true); // if it lingers in the old session, it must not block the queue
                 return recreate(true);
             }
             Hold granted = new Hold(paths, request.owner(), mine, found.get().getCzxid(), owner);

@@ -1,8 +1,8 @@
 package io.dlock.zookeeper;
 
-import io.dlock.spi.ClockDrift;
 import io.dlock.Scheduler;
 import io.dlock.Ticker;
+import io.dlock.spi.ClockDrift;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -87,13 +87,15 @@ final class LeaderConfirmation implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Answered syncs of {@link #session} not yet used as proof, oldest first. */
     private final Deque<Answered> unused = new ArrayDeque<>();
+
     private Duration sessionTimeout;
-    private Consumer<String> onLapse = reason -> { };
+    private Consumer<String> onLapse = reason -> {};
     private boolean started;
     private boolean closed;
     private boolean inFlight;
     /** Counts the syncs sent; the answer to one sent for an earlier session than the current one is ignored. */
     private long syncs;
+
     private long sessionSyncsFrom;
     /** The session the confirmation is about; 0 before one is known. */
     private long session;
@@ -101,20 +103,28 @@ final class LeaderConfirmation implements AutoCloseable {
     private long confirmed;
     /** When the newest answer of {@link #session} came; only if {@link #anyAnswer}. */
     private long lastAnswer;
+
     private boolean anyAnswer;
     /** Whether a sync was lost with its connection after {@link #lastAnswer}, which the next connection then proves. */
     private boolean reconnected;
+
     private long reconnectedAfter;
     /** Whether the lapse of the current confirmation was reported. */
     private boolean lapseReported;
+
     private Scheduler.@Nullable Cancellable nextSync;
     private Scheduler.@Nullable Cancellable lapseCheck;
 
     /** A sync that was answered: when it was sent and when its answer came, on the ticker. */
     private record Answered(long sent, long answered) {}
 
-    LeaderConfirmation(ZooKeeperCalls calls, CurrentHandle handle, Duration sessionTimeout, Ticker ticker,
-            Scheduler timer, ClockDrift drift) {
+    LeaderConfirmation(
+            ZooKeeperCalls calls,
+            CurrentHandle handle,
+            Duration sessionTimeout,
+            Ticker ticker,
+            Scheduler timer,
+            ClockDrift drift) {
         this.calls = calls;
         this.handle = handle;
         this.sessionTimeout = sessionTimeout;
@@ -211,8 +221,9 @@ final class LeaderConfirmation implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        calls.sync().whenComplete((code, error) -> answered(number, sent, sentIn,
-                error == null ? code : KeeperException.Code.SYSTEMERROR));
+        calls.sync()
+                .whenComplete((code, error) ->
+                        answered(number, sent, sentIn, error == null ? code : KeeperException.Code.SYSTEMERROR));
     }
 
     private void answered(long number, long sent, long sentIn, KeeperException.Code code) {
@@ -309,7 +320,10 @@ final class LeaderConfirmation implements AutoCloseable {
     /** The end of the current confirmation, on the ticker; lock held. */
     private long validUntil() {
         Duration timeout = sessionTimeout();
-        return confirmed + timeout.minus(timeout.dividedBy(12)).minus(drift.allowanceFor(timeout)).toNanos();
+        return confirmed
+                + timeout.minus(timeout.dividedBy(12))
+                        .minus(drift.allowanceFor(timeout))
+                        .toNanos();
     }
 
     /** The session timeout the servers granted the current handle (the last one known while it has none). */
@@ -359,7 +373,8 @@ final class LeaderConfirmation implements AutoCloseable {
     private String lapseReason(long now) {
         return "no sync through the ZooKeeper leader confirmed session 0x" + Long.toHexString(session) + " in the last "
                 + Duration.ofNanos(now - confirmed).toMillis() + " ms: the server this client talks to may be cut off"
-                + " from the leader, which expires the session " + sessionTimeout().toMillis()
+                + " from the leader, which expires the session "
+                + sessionTimeout().toMillis()
                 + " ms after it last heard of it";
     }
 

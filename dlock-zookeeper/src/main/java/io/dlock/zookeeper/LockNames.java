@@ -34,7 +34,11 @@ final class LockNames {
     }
 
     private static boolean needsEscape(char c) {
-        return c == '%' || c == '/' || c <= 0x1F || (c >= 0x7F && c <= 0x9F)
-                || (c >= 0xD800 && c <= 0xF8FF) || c >= 0xFFF0;
+        return c == '%'
+                || c == '/'
+                || c <= 0x1F
+                || (c >= 0x7F && c <= 0x9F)
+                || (c >= 0xD800 && c <= 0xF8FF)
+                || c >= 0xFFF0;
     }
 }

@@ -31,7 +31,8 @@ final class NodeRemoval {
             return calls.delete(hold.path(), -1, true);
         }
         return calls.exists(hold.path(), Optional.empty()).thenCompose(stat -> {
-            if (stat.isEmpty() || stat.get().getCzxid() != hold.token()
+            if (stat.isEmpty()
+                    || stat.get().getCzxid() != hold.token()
                     || stat.get().getEphemeralOwner() != hold.sessionId()) {
                 return CompletableFuture.completedFuture(false);
             }

@@ -25,7 +25,11 @@ final class QueueEntry {
     private final byte[] owner;
     private final Consumer<ZooKeeperCalls.Created> onCreated;
 
-    private QueueEntry(ZooKeeperCalls calls, LockPaths paths, String protectionId, byte[] owner,
+    private QueueEntry(
+            ZooKeeperCalls calls,
+            LockPaths paths,
+            String protectionId,
+            byte[] owner,
             Consumer<ZooKeeperCalls.Created> onCreated) {
         this.calls = calls;
         this.paths = paths;
@@ -44,28 +48,34 @@ final class QueueEntry {
      *     the node was created (Curator held both calls back, or created the parents first), and
      *     must then be read again
      */
-    static CompletionStage<QueueOrder> enter(ZooKeeperCalls calls, LockPaths paths, String protectionId, byte[] owner,
+    static CompletionStage<QueueOrder> enter(
+            ZooKeeperCalls calls,
+            LockPaths paths,
+            String protectionId,
+            byte[] owner,
             Consumer<ZooKeeperCalls.Created> onCreated) {
         return new QueueEntry(calls, paths, protectionId, owner, onCreated).intoExistingContainer();
     }
 
     private CompletionStage<QueueOrder> intoExistingContainer() {
         CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, protectionId, owner);
-        return read(created).thenCompose(reading -> reading.created()
-                ? CompletableFuture.completedFuture(reading.order())
-                : withNewContainer());
+        return read(created)
+                .thenCompose(reading ->
+                        reading.created() ? CompletableFuture.completedFuture(reading.order()) : withNewContainer());
     }
 
     private CompletionStage<QueueOrder> withNewContainer() {
         CompletionStage<Void> container = calls.createContainer(paths.container());
         CompletionStage<Optional<ZooKeeperCalls.Created>> created = calls.createQueueNode(paths, protectionId, owner);
-        return read(created).thenCompose(reading -> reading.created()
-                ? CompletableFuture.completedFuture(reading.order())
-                : container.thenCompose(made -> withParentsFirst()));
+        return read(created)
+                .thenCompose(reading -> reading.created()
+                        ? CompletableFuture.completedFuture(reading.order())
+                        : container.thenCompose(made -> withParentsFirst()));
     }
 
     private CompletionStage<QueueOrder> withParentsFirst() {
-        return read(calls.createQueueNodeAndContainer(paths, protectionId, owner).thenApply(Optional::of))
+        return read(calls.createQueueNodeAndContainer(paths, protectionId, owner)
+                        .thenApply(Optional::of))
                 .thenApply(Reading::order);
     }
 

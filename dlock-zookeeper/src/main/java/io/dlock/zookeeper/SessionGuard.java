@@ -43,8 +43,13 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
     private Duration sessionTimeout;
     private Scheduler.@Nullable Cancellable grace;
 
-    SessionGuard(CuratorFramework client, CurrentHandle handle, SuspendPolicy policy, Duration sessionTimeout,
-            Scheduler timer, LeaderConfirmation confirmation) {
+    SessionGuard(
+            CuratorFramework client,
+            CurrentHandle handle,
+            SuspendPolicy policy,
+            Duration sessionTimeout,
+            Scheduler timer,
+            LeaderConfirmation confirmation) {
         this.client = client;
         this.handle = handle;
         this.policy = policy;
@@ -139,8 +144,9 @@ final class SessionGuard implements ConnectionStateListener, AutoCloseable {
                 confirmation.connected();
             }
             case SUSPENDED, READ_ONLY -> suspended();
-            case LOST -> disconnected("the ZooKeeper session was lost (expired, or the connection stayed down"
-                    + " for the whole session timeout)");
+            case LOST ->
+                disconnected("the ZooKeeper session was lost (expired, or the connection stayed down"
+                        + " for the whole session timeout)");
         }
     }
 

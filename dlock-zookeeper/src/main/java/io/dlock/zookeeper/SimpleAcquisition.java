@@ -41,7 +41,11 @@ final class SimpleAcquisition implements Acquisition {
     private volatile @Nullable String blocker;
     private volatile @Nullable Hold hold;
 
-    SimpleAcquisition(ZooKeeperCalls calls, AcquisitionWatches watches, SessionGuard guard, LockRequest request,
+    SimpleAcquisition(
+            ZooKeeperCalls calls,
+            AcquisitionWatches watches,
+            SessionGuard guard,
+            LockRequest request,
             Runnable onChange) {
         this.calls = calls;
         this.watches = watches;
@@ -127,8 +131,8 @@ final class SimpleAcquisition implements Acquisition {
         return calls.children(paths.container()).thenCompose(children -> {
             QueueOrder order = QueueOrder.of(children);
             if (order.queue().isEmpty()) {
-                Hold granted = new Hold(paths, request.owner(), LockPaths.HOLDER, stat.getCzxid(),
-                        stat.getEphemeralOwner());
+                Hold granted =
+                        new Hold(paths, request.owner(), LockPaths.HOLDER, stat.getCzxid(), stat.getEphemeralOwner());
                 CompletionStage<String> lost = guard.track(granted); // refuses while the leader is silent
                 hold = granted;
                 finished = true;

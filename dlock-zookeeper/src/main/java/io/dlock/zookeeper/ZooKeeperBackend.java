@@ -10,7 +10,6 @@ import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -56,15 +55,15 @@ final class ZooKeeperBackend implements LockBackend {
         CurrentHandle handle = new CurrentHandle(context.ticker());
         CuratorFramework client = CuratorClients.create(endpoint, handle);
         ZooKeeperCalls calls = new ZooKeeperCalls(client, endpoint);
-        LeaderConfirmation confirmation = new LeaderConfirmation(calls, handle, endpoint.sessionTimeout(),
-                context.ticker(), context.scheduler(), context.clockDrift());
-        SessionGuard guard = new SessionGuard(client, handle, endpoint.suspendPolicy(), endpoint.sessionTimeout(),
-                context.scheduler(), confirmation);
+        LeaderConfirmation confirmation = new LeaderConfirmation(
+                calls, handle, endpoint.sessionTimeout(), context.ticker(), context.scheduler(), context.clockDrift());
+        SessionGuard guard = new SessionGuard(
+                client, handle, endpoint.suspendPolicy(), endpoint.sessionTimeout(), context.scheduler(), confirmation);
         client.getConnectionStateListenable().addListener(guard);
         client.start();
         try {
-            if (!client.blockUntilConnected(Math.toIntExact(endpoint.connectionTimeout().toMillis()),
-                    TimeUnit.MILLISECONDS)) {
+            if (!client.blockUntilConnected(
+                    Math.toIntExact(endpoint.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)) {
                 throw new BackendUnavailableException("could not connect to ZooKeeper " + endpoint + " within "
                         + endpoint.connectionTimeout().toMillis() + " ms (servers down, wrong address, or no quorum)");
             }
@@ -87,7 +86,7 @@ final class ZooKeeperBackend implements LockBackend {
         return switch (endpoint.mode()) {
             case FAIR -> new FairAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
             case SIMPLE ->
-                    new SimpleAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
+                new SimpleAcquisition(calls, new AcquisitionWatches(client, endpoint), guard, request, onChange);
         };
     }
 
@@ -146,7 +145,8 @@ final class ZooKeeperBackend implements LockBackend {
     private CompletionStage<LockState> inspect(LockPaths paths, int readsLeft) {
         return calls.children(paths.container()).thenCompose(children -> {
             QueueOrder order = QueueOrder.of(children);
-            OptionalInt queueLength = endpoint.mode() == LockMode.FAIR ? OptionalInt.of(order.waiting()) : OptionalInt.empty();
+            OptionalInt queueLength =
+                    endpoint.mode() == LockMode.FAIR ? OptionalInt.of(order.waiting()) : OptionalInt.empty();
             Optional<String> holder = order.holder();
             if (holder.isEmpty()) {
                 return CompletableFuture.completedFuture(new LockState(paths.name(), Optional.empty(), queueLength));
@@ -159,9 +159,12 @@ final class ZooKeeperBackend implements LockBackend {
                     }
                     return inspect(paths, readsLeft - 1);
                 }
-                LockState.Holder current = new LockState.Holder(new String(data.get().data(), StandardCharsets.UTF_8),
-                        data.get().stat().getCzxid(), Optional.empty());
-                return CompletableFuture.completedFuture(new LockState(paths.name(), Optional.of(current), queueLength));
+                LockState.Holder current = new LockState.Holder(
+                        new String(data.get().data(), StandardCharsets.UTF_8),
+                        data.get().stat().getCzxid(),
+                        Optional.empty());
+                return CompletableFuture.completedFuture(
+                        new LockState(paths.name(), Optional.of(current), queueLength));
             });
         });
     }

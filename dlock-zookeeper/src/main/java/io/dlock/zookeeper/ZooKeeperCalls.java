@@ -63,9 +63,12 @@ final class ZooKeeperCalls {
      * background search for such a node repeats without pause while the connection is down.
      */
     CompletionStage<Optional<Created>> createQueueNode(LockPaths paths, String protectionId, byte[] data) {
-        return call(callback -> client.create()
-                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
-                .forPath(paths.queueNodePrefix(protectionId), data), event -> {
+        return call(
+                callback -> client.create()
+                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .inBackground(callback)
+                        .forPath(paths.queueNodePrefix(protectionId), data),
+                event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
                         return Optional.empty();
                     }
@@ -78,15 +81,24 @@ final class ZooKeeperCalls {
      * parents first when they are missing.
      */
     CompletionStage<Created> createQueueNodeAndContainer(LockPaths paths, String protectionId, byte[] data) {
-        return call(callback -> client.create().creatingParentContainersIfNeeded()
-                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(callback)
-                .forPath(paths.queueNodePrefix(protectionId), data), event -> created(event, paths));
+        return call(
+                callback -> client.create()
+                        .creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .inBackground(callback)
+                        .forPath(paths.queueNodePrefix(protectionId), data),
+                event -> created(event, paths));
     }
 
     /** Creates the container node {@code path}, and its parents as containers, unless it exists. */
     CompletionStage<Void> createContainer(String path) {
-        return call(callback -> client.create().creatingParentContainersIfNeeded()
-                .withMode(CreateMode.CONTAINER).inBackground(callback).forPath(path), event -> {
+        return call(
+                callback -> client.create()
+                        .creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.CONTAINER)
+                        .inBackground(callback)
+                        .forPath(path),
+                event -> {
                     if (code(event) != KeeperException.Code.NODEEXISTS) {
                         require(event, path);
                     }
@@ -96,8 +108,13 @@ final class ZooKeeperCalls {
 
     /** Creates the simple-mode ephemeral holder node; empty when it exists already. */
     CompletionStage<Optional<Stat>> createHolder(LockPaths paths, byte[] data) {
-        return call(callback -> client.create().creatingParentContainersIfNeeded()
-                .withMode(CreateMode.EPHEMERAL).inBackground(callback).forPath(paths.holder(), data), event -> {
+        return call(
+                callback -> client.create()
+                        .creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL)
+                        .inBackground(callback)
+                        .forPath(paths.holder(), data),
+                event -> {
                     if (code(event) == KeeperException.Code.NODEEXISTS) {
                         return Optional.empty();
                     }
@@ -122,9 +139,13 @@ final class ZooKeeperCalls {
      * called once at the next change of the node (also its creation).
      */
     CompletionStage<Optional<Stat>> exists(String path, Optional<Watcher> watcher) {
-        return call(callback -> (watcher.isPresent()
-                        ? client.checkExists().usingWatcher(watcher.get())
-                        : client.checkExists()).inBackground(callback).forPath(path), event -> {
+        return call(
+                callback -> (watcher.isPresent()
+                                ? client.checkExists().usingWatcher(watcher.get())
+                                : client.checkExists())
+                        .inBackground(callback)
+                        .forPath(path),
+                event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
                         return Optional.empty();
                     }
@@ -138,15 +159,17 @@ final class ZooKeeperCalls {
      * given and the node exists it is called once at the node's next change.
      */
     CompletionStage<Optional<NodeData>> data(String path, Optional<Watcher> watcher) {
-        return call(callback -> (watcher.isPresent()
-                        ? client.getData().usingWatcher(watcher.get())
-                        : client.getData()).inBackground(callback).forPath(path), event -> {
+        return call(
+                callback -> (watcher.isPresent() ? client.getData().usingWatcher(watcher.get()) : client.getData())
+                        .inBackground(callback)
+                        .forPath(path),
+                event -> {
                     if (code(event) == KeeperException.Code.NONODE) {
                         return Optional.empty();
                     }
                     require(event, path);
-                    return Optional.of(new NodeData(event.getData() == null ? new byte[0] : event.getData(),
-                            event.getStat()));
+                    return Optional.of(
+                            new NodeData(event.getData() == null ? new byte[0] : event.getData(), event.getStat()));
                 });
     }
 
@@ -157,8 +180,12 @@ final class ZooKeeperCalls {
      * after a failure until it is gone.
      */
     CompletionStage<Boolean> delete(String path, int version, boolean guaranteed) {
-        return call(callback -> (guaranteed ? client.delete().guaranteed() : client.delete())
-                .withVersion(version).inBackground(callback).forPath(path), event -> {
+        return call(
+                callback -> (guaranteed ? client.delete().guaranteed() : client.delete())
+                        .withVersion(version)
+                        .inBackground(callback)
+                        .forPath(path),
+                event -> {
                     KeeperException.Code code = code(event);
                     if (code == KeeperException.Code.NONODE || code == KeeperException.Code.BADVERSION) {
                         return false;
@@ -219,6 +246,7 @@ final class ZooKeeperCalls {
     /** Reads the result of a call from its event, or throws the dlock exception for its code. */
     @FunctionalInterface
     private interface Reader<T> {
-        @Nullable T read(CuratorEvent event);
+        @Nullable
+        T read(CuratorEvent event);
     }
 }

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,16 +29,30 @@ import java.util.regex.Pattern;
  * @param suspendPolicy what a suspended connection does to held locks
  * @param tls the TLS settings, when the secure client port is used
  */
-record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials> credentials,
-        Duration sessionTimeout, Duration connectionTimeout, LockMode mode, SuspendPolicy suspendPolicy,
+record ZooKeeperEndpoint(
+        String connectString,
+        String root,
+        Optional<Credentials> credentials,
+        Duration sessionTimeout,
+        Duration connectionTimeout,
+        LockMode mode,
+        SuspendPolicy suspendPolicy,
         Optional<TlsSettings> tls) {
 
     static final String DEFAULT_ROOT = "/dlock";
     static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-    static final Set<String> PARAMETERS = Set.of("sessionTimeout", "connectionTimeout", "mode", "onSuspend", "tls",
-            "trustStore", "trustStorePassword", "keyStore", "keyStorePassword");
+    static final Set<String> PARAMETERS = Set.of(
+            "sessionTimeout",
+            "connectionTimeout",
+            "mode",
+            "onSuspend",
+            "tls",
+            "trustStore",
+            "trustStorePassword",
+            "keyStore",
+            "keyStorePassword");
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:(\\d{1,5}))?");
@@ -60,8 +74,11 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
      * Key and trust stores for TLS; empty values fall back to ZooKeeper's {@code zookeeper.ssl.*}
      * system properties. {@link #toString()} hides the passwords.
      */
-    record TlsSettings(Optional<String> trustStore, Optional<String> trustStorePassword,
-            Optional<String> keyStore, Optional<String> keyStorePassword) {
+    record TlsSettings(
+            Optional<String> trustStore,
+            Optional<String> trustStorePassword,
+            Optional<String> keyStore,
+            Optional<String> keyStorePassword) {
         @Override
         public String toString() {
             return "TlsSettings[trustStore=" + trustStore.orElse("(system)") + ", keyStore="
@@ -108,17 +125,27 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
         try {
             UriQuery query = UriQuery.of(rest.substring(authorityEnd)).allowOnly(PARAMETERS);
             Duration session = query.duration("sessionTimeout", DEFAULT_SESSION_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
-            Duration connection = query.duration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT, MIN_TIMEOUT,
-                    MAX_TIMEOUT);
+            Duration connection =
+                    query.duration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
             LockMode mode = query.choice("mode", LockMode.class, LockMode.FAIR);
             SuspendPolicy suspend = query.choice("onSuspend", SuspendPolicy.class, SuspendPolicy.LOSE);
             boolean tls = scheme.equals("zks") || query.flag("tls", false);
-            TlsSettings stores = new TlsSettings(query.text("trustStore"), query.text("trustStorePassword"),
-                    query.text("keyStore"), query.text("keyStorePassword"));
+            TlsSettings stores = new TlsSettings(
+                    query.text("trustStore"),
+                    query.text("trustStorePassword"),
+                    query.text("keyStore"),
+                    query.text("keyStorePassword"));
             if (!tls && (stores.trustStore().isPresent() || stores.keyStore().isPresent())) {
                 throw new IllegalArgumentException("trustStore and keyStore need TLS (zks:// or tls=true)");
             }
-            return new ZooKeeperEndpoint(connectString, root, credentials, session, connection, mode, suspend,
+            return new ZooKeeperEndpoint(
+                    connectString,
+                    root,
+                    credentials,
+                    session,
+                    connection,
+                    mode,
+                    suspend,
                     tls ? Optional.of(stores) : Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ZooKeeper URI " + redacted + ": " + e.getMessage());
@@ -137,14 +164,17 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
 
     @Override
     public String toString() {
-        return (tls.isPresent() ? "zks://" : "zk://") + credentials.map(c -> c.user() + "@").orElse("")
-                + connectString + root;
+        return (tls.isPresent() ? "zks://" : "zk://")
+                + credentials.map(c -> c.user() + "@").orElse("")
+                + connectString
+                + root;
     }
 
     private static Credentials parseCredentials(String userInfo, String redacted) {
         int colon = userInfo.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("ZooKeeper URI credentials must be user:password@ (digest): " + redacted);
+            throw new IllegalArgumentException(
+                    "ZooKeeper URI credentials must be user:password@ (digest): " + redacted);
         }
         String user = UriQuery.decode(userInfo.substring(0, colon), "the user name of ZooKeeper URI " + redacted);
         String password = UriQuery.decode(userInfo.substring(colon + 1), "the password of ZooKeeper URI " + redacted);
@@ -162,8 +192,8 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
         for (String host : hosts.split(",", -1)) {
             Matcher m = HOST_PORT.matcher(host);
             if (!m.matches()) {
-                throw new IllegalArgumentException("malformed server '" + host + "' in ZooKeeper URI " + redacted
-                        + ": write host:port");
+                throw new IllegalArgumentException(
+                        "malformed server '" + host + "' in ZooKeeper URI " + redacted + ": write host:port");
             }
             int port = m.group(3) == null ? 2181 : Integer.parseInt(m.group(3));
             if (port < 1 || port > 65535) {
@@ -180,7 +210,9 @@ record ZooKeeperEndpoint(String connectString, String root, Optional<Credentials
             return DEFAULT_ROOT;
         }
         for (String segment : root.substring(1).split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
+            if (segment.isEmpty()
+                    || segment.equals(".")
+                    || segment.equals("..")
                     || segment.chars().anyMatch(Character::isISOControl)) {
                 throw new IllegalArgumentException("malformed root path '" + root + "' in ZooKeeper URI " + redacted);
             }

@@ -20,23 +20,33 @@ final class ZooKeeperFailures {
     static LockException of(KeeperException.Code code, String path, ZooKeeperEndpoint endpoint) {
         String where = endpoint + " (node " + path + ")";
         return switch (code) {
-            case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED, NEWCONFIGNOQUORUM,
-                    RECONFIGINPROGRESS, THROTTLEDOP, REQUESTTIMEOUT ->
-                    new BackendUnavailableException("ZooKeeper " + where + " is not reachable now: "
-                            + describe(code), KeeperException.create(code, path));
+            case CONNECTIONLOSS,
+                    SESSIONEXPIRED,
+                    OPERATIONTIMEOUT,
+                    SESSIONMOVED,
+                    NEWCONFIGNOQUORUM,
+                    RECONFIGINPROGRESS,
+                    THROTTLEDOP,
+                    REQUESTTIMEOUT ->
+                new BackendUnavailableException(
+                        "ZooKeeper " + where + " is not reachable now: " + describe(code),
+                        KeeperException.create(code, path));
             case NOAUTH, AUTHFAILED, INVALIDACL ->
-                    new LockException("ZooKeeper " + where + " refused the operation: " + describe(code)
-                            + "; every client of a lock needs the credentials its nodes were created with",
-                            KeeperException.create(code, path));
-            default -> new LockException("ZooKeeper " + where + " failed: " + describe(code),
-                    KeeperException.create(code, path));
+                new LockException(
+                        "ZooKeeper " + where + " refused the operation: " + describe(code)
+                                + "; every client of a lock needs the credentials its nodes were created with",
+                        KeeperException.create(code, path));
+            default ->
+                new LockException(
+                        "ZooKeeper " + where + " failed: " + describe(code), KeeperException.create(code, path));
         };
     }
 
     /** The exception for a failure thrown by Curator before or instead of a result code. */
     static LockException of(Throwable failure, ZooKeeperEndpoint endpoint) {
         Throwable error = failure;
-        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null) {
             error = error.getCause();
         }
         if (error instanceof LockException lockException) {

@@ -22,9 +22,12 @@ final class HeldLeases {
 
     /** Opens a backend with {@code opener}, so that its grants and their ends are tracked here. */
     LockBackend track(BackendContext context, Function<BackendContext, LockBackend> opener) {
-        return new ObservedBackend(opener.apply(context), (request, granted) -> {
-            tokensByOwner.put(request.owner(), granted.fencingToken());
-            granted.lost().thenRun(() -> tokensByOwner.remove(request.owner()));
-        }, request -> tokensByOwner.remove(request.owner()));
+        return new ObservedBackend(
+                opener.apply(context),
+                (request, granted) -> {
+                    tokensByOwner.put(request.owner(), granted.fencingToken());
+                    granted.lost().thenRun(() -> tokensByOwner.remove(request.owner()));
+                },
+                request -> tokensByOwner.remove(request.owner()));
     }
 }

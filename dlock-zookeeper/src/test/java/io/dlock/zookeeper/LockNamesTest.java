@@ -11,9 +11,28 @@ import org.junit.jupiter.api.Test;
 /** Lock names map to valid ZooKeeper node names, and back, so different names never share a node. */
 class LockNamesTest {
 
-    private static final List<String> NAMES = List.of("orders:42", "/", "%002F", "%", ".", "..", "...", "a/b/../c",
-            "zookeeper", "grüße ñ", "\uD83D\uDE00", "\uD800", "\uDFFF", "\uE000", "\uF8FF", "\uFFF0", "\uFFFF",
-            " ", "x".repeat(256), "\u00A0nbsp", "tab\u2028sep");
+    private static final List<String> NAMES = List.of(
+            "orders:42",
+            "/",
+            "%002F",
+            "%",
+            ".",
+            "..",
+            "...",
+            "a/b/../c",
+            "zookeeper",
+            "grüße ñ",
+            "\uD83D\uDE00",
+            "\uD800",
+            "\uDFFF",
+            "\uE000",
+            "\uF8FF",
+            "\uFFF0",
+            "\uFFFF",
+            " ",
+            "x".repeat(256),
+            "\u00A0nbsp",
+            "tab\u2028sep");
 
     @Test
     void everyNameRoundTripsAndIsAValidNodeName() {
@@ -29,7 +48,9 @@ class LockNamesTest {
     void differentNamesGiveDifferentNodes() {
         Set<String> nodes = new HashSet<>();
         for (String name : NAMES) {
-            assertThat(nodes.add(LockNames.encode(name))).as("collision for %s", name).isTrue();
+            assertThat(nodes.add(LockNames.encode(name)))
+                    .as("collision for %s", name)
+                    .isTrue();
         }
     }
 

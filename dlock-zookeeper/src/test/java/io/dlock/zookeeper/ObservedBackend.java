@@ -26,8 +26,8 @@ final class ObservedBackend extends ForwardingLockBackend {
      * Observes {@code delegate}: {@code onGrant} gets each granted request and its grant, on the
      * thread that completes the attempt; {@code onEnd} each request released (granted or not).
      */
-    ObservedBackend(LockBackend delegate, BiConsumer<LockRequest, AttemptResult.Granted> onGrant,
-            Consumer<LockRequest> onEnd) {
+    ObservedBackend(
+            LockBackend delegate, BiConsumer<LockRequest, AttemptResult.Granted> onGrant, Consumer<LockRequest> onEnd) {
         super(delegate);
         this.onGrant = onGrant;
         this.onEnd = onEnd;
@@ -35,17 +35,19 @@ final class ObservedBackend extends ForwardingLockBackend {
 
     /** Observes {@code delegate}; {@code onGrant} runs on the thread that completes each granting attempt. */
     ObservedBackend(LockBackend delegate, Runnable onGrant) {
-        this(delegate, (request, granted) -> onGrant.run(), request -> { });
+        this(delegate, (request, granted) -> onGrant.run(), request -> {});
     }
 
     /** Observes only the releases of {@code delegate}. */
     ObservedBackend(LockBackend delegate) {
-        this(delegate, () -> { });
+        this(delegate, () -> {});
     }
 
     /** Returns true when some acquisition was released and every release so far has completed. */
     boolean releasesDone() {
-        return !releases.isEmpty() && releases.stream().allMatch(stage -> stage.toCompletableFuture().isDone());
+        return !releases.isEmpty()
+                && releases.stream()
+                        .allMatch(stage -> stage.toCompletableFuture().isDone());
     }
 
     @Override

@@ -33,8 +33,18 @@ class QueueOrderTest {
 
     @Test
     void otherNamesAreNoQueueNodes() {
-        for (String name : List.of("holder", "keeper", "q-", "q-42", "q-00000000042", "q-000000004x",
-                "q-9999999999", "q--9999999999", "q--00000001", "q-+000000001", "q-0000000042-")) {
+        for (String name : List.of(
+                "holder",
+                "keeper",
+                "q-",
+                "q-42",
+                "q-00000000042",
+                "q-000000004x",
+                "q-9999999999",
+                "q--9999999999",
+                "q--00000001",
+                "q-+000000001",
+                "q-0000000042-")) {
             assertThat(QueueOrder.sequence(name)).as(name).isEmpty();
         }
         assertThat(QueueOrder.of(List.of("keeper", node(3), "q-x")).queue()).containsExactly(node(3));
@@ -48,9 +58,15 @@ class QueueOrderTest {
 
     @Test
     void theQueueStaysInCreationOrderWhenTheCounterWrapsAmongIt() {
-        List<String> created = List.of(node(Integer.MAX_VALUE - 3), node(Integer.MAX_VALUE - 1),
-                node(Integer.MAX_VALUE), node(Integer.MIN_VALUE), node(Integer.MIN_VALUE + 2), node(-999_999_999),
-                node(-5), node(-1));
+        List<String> created = List.of(
+                node(Integer.MAX_VALUE - 3),
+                node(Integer.MAX_VALUE - 1),
+                node(Integer.MAX_VALUE),
+                node(Integer.MIN_VALUE),
+                node(Integer.MIN_VALUE + 2),
+                node(-999_999_999),
+                node(-5),
+                node(-1));
         for (int from = 0; from < created.size(); from++) {
             List<String> present = created.subList(from, created.size());
             QueueOrder order = QueueOrder.of(shuffled(present));
@@ -75,7 +91,9 @@ class QueueOrderTest {
         assertThat(order.blockerOf(node(1))).as("first waiter").contains(LockPaths.HOLDER);
         assertThat(order.blockerOf(node(2))).as("second waiter").contains(node(1));
         assertThat(order.blockerOf(node(3))).as("third waiter").contains(node(2));
-        assertThat(order.isHead(node(1))).as("the first queue node does not hold").isFalse();
+        assertThat(order.isHead(node(1)))
+                .as("the first queue node does not hold")
+                .isFalse();
         assertThat(order.waiting()).isEqualTo(3);
     }
 

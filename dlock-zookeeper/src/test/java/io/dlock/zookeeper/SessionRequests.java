@@ -44,7 +44,8 @@ final class SessionRequests {
             }
             LockSupport.parkNanos(POLL.toNanos()); // between two polls of the condition
         }
-        throw new IllegalStateException("a sync of the session waited for its answer for " + SETTLING.toSeconds() + " s");
+        throw new IllegalStateException(
+                "a sync of the session waited for its answer for " + SETTLING.toSeconds() + " s");
     }
 
     /**

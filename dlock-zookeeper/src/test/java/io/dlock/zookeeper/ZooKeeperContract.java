@@ -43,16 +43,19 @@ abstract class ZooKeeperContract extends LockBackendContract {
     }
 
     String uri(List<Integer> ports) {
-        return "zk://" + ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","))
-                + ROOT + parameters();
+        return "zk://" + ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(",")) + ROOT
+                + parameters();
     }
 
     /** Runs before the contract closes the test's clients (a subclass's {@code @AfterEach} runs first). */
     @AfterEach
     void noOrphanNodeInAnOpenSession() {
         String container = ROOT + "/" + LockNames.encode(name());
-        Poll.until("no node of lock " + name() + " left in an open session without a lease on it", ORPHAN_BOUND,
-                () -> tree().nodesIn(container, OpenSessions.on(servers()), held::holds).isEmpty());
+        Poll.until(
+                "no node of lock " + name() + " left in an open session without a lease on it",
+                ORPHAN_BOUND,
+                () -> tree().nodesIn(container, OpenSessions.on(servers()), held::holds)
+                        .isEmpty());
     }
 
     @Override
@@ -61,8 +64,8 @@ abstract class ZooKeeperContract extends LockBackendContract {
     }
 
     private LockClient.Builder builder(String uri) {
-        return LockClient.builder(context -> held.track(context,
-                tracked -> new ZooKeeperBackendProvider().open(uri, tracked)));
+        return LockClient.builder(
+                context -> held.track(context, tracked -> new ZooKeeperBackendProvider().open(uri, tracked)));
     }
 
     private List<Integer> clientPorts() {
@@ -81,15 +84,23 @@ abstract class ZooKeeperContract extends LockBackendContract {
 
     @Override
     protected FreezableHolder freezableHolder(Duration lease) {
-        List<TcpProxy> proxies = clientPorts().stream().map(port -> TcpProxy.to("127.0.0.1", port)).toList();
-        LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList())).defaultLease(lease).build();
-        return FreezableHolder.of(client, () -> proxies.forEach(TcpProxy::freeze),
-                () -> proxies.forEach(TcpProxy::thaw), () -> proxies.forEach(TcpProxy::close));
+        List<TcpProxy> proxies = clientPorts().stream()
+                .map(port -> TcpProxy.to("127.0.0.1", port))
+                .toList();
+        LockClient client = builder(uri(proxies.stream().map(TcpProxy::port).toList()))
+                .defaultLease(lease)
+                .build();
+        return FreezableHolder.of(
+                client,
+                () -> proxies.forEach(TcpProxy::freeze),
+                () -> proxies.forEach(TcpProxy::thaw),
+                () -> proxies.forEach(TcpProxy::close));
     }
 
     @Override
     protected BackendCapabilities capabilities() {
-        return capabilitiesOf(Duration.ofSeconds(30), context -> new ZooKeeperBackendProvider().open(uri(clientPorts()), context));
+        return capabilitiesOf(
+                Duration.ofSeconds(30), context -> new ZooKeeperBackendProvider().open(uri(clientPorts()), context));
     }
 
     /** The lock's queue and holder nodes: none may stay once it is released. */

@@ -37,29 +37,39 @@ class ZooKeeperEndpointTest {
         assertThat(endpoint.mode()).isEqualTo(LockMode.SIMPLE);
         assertThat(endpoint.suspendPolicy()).isEqualTo(SuspendPolicy.GRACE);
         assertThat(endpoint.tls().orElseThrow().trustStore()).contains("/etc/trust.p12");
-        assertThat(endpoint.toString()).isEqualTo("zks://alice@h1:2281/apps/locks").doesNotContain("p@ss");
+        assertThat(endpoint.toString())
+                .isEqualTo("zks://alice@h1:2281/apps/locks")
+                .doesNotContain("p@ss");
         assertThat(ZooKeeperEndpoint.parse("zk://h?tls=true").tls()).isPresent();
         assertThat(ZooKeeperEndpoint.parse("zk://h?sessionTimeout=1.5s").sessionTimeout())
-                .as("the duration grammar every backend shares").isEqualTo(Duration.ofMillis(1_500));
+                .as("the duration grammar every backend shares")
+                .isEqualTo(Duration.ofMillis(1_500));
     }
 
     @Test
     void malformedUrisNameTheFaultWithoutThePassword() {
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://u:secret-pw@h?sessionTimeout=ten"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionTimeout")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionTimeout")
                 .hasMessageNotContaining("secret-pw");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://u:secret-pw@h?mode=unfair"))
-                .hasMessageContaining("fair, simple").hasMessageNotContaining("secret-pw");
-        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?onSuspend=ignore")).hasMessageContaining("lose, grace");
-        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?sessionTimeout=1ms")).hasMessageContaining("100ms");
+                .hasMessageContaining("fair, simple")
+                .hasMessageNotContaining("secret-pw");
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?onSuspend=ignore"))
+                .hasMessageContaining("lose, grace");
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?sessionTimeout=1ms"))
+                .hasMessageContaining("100ms");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h:99999")).hasMessageContaining("99999");
-        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h1:2181,/locks")).as("a server list ending in a comma")
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h1:2181,/locks"))
+                .as("a server list ending in a comma")
                 .hasMessageContaining("malformed server ''");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h/a//b")).hasMessageContaining("root path");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h/zookeeper")).hasMessageContaining("reserved");
-        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?trustStore=/x")).hasMessageContaining("TLS");
+        assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?trustStore=/x"))
+                .hasMessageContaining("TLS");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://h?keyStorePassword=kpw&x=1"))
-                .hasMessageContaining("x").hasMessageNotContaining("kpw");
+                .hasMessageContaining("x")
+                .hasMessageNotContaining("kpw");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("redis://h")).hasMessageContaining("zk://");
     }
 
@@ -71,16 +81,22 @@ class ZooKeeperEndpointTest {
         assertThat(ZooKeeperEndpoint.redact("zk://alice:p@ss@w0rd@h1:2181/locks?mode=simple"))
                 .isEqualTo("zk://alice:***@h1:2181/locks?mode=simple");
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:p@ss@w0rd@h1:2181?mode=unfair"))
-                .hasMessageContaining("zk://alice:***@h1:2181").hasMessageNotContaining("ss")
+                .hasMessageContaining("zk://alice:***@h1:2181")
+                .hasMessageNotContaining("ss")
                 .hasMessageNotContaining("w0rd");
     }
 
     @Test
     void aPasswordCutShortByARawSlashOrQuestionMarkIsRefusedWithoutShowingIt() {
-        for (String uri : List.of("zk://alice:se/cret-pw@h1:2181/locks", "zk://alice:se?cret-pw@h1:2181",
-                "zk://alice:se?x=cret-pw@h1", "zk://alice:se/cret-pw@h1?mode=unfair")) {
-            assertThatThrownBy(() -> ZooKeeperEndpoint.parse(uri)).as(uri)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percent-encode")
+        for (String uri : List.of(
+                "zk://alice:se/cret-pw@h1:2181/locks",
+                "zk://alice:se?cret-pw@h1:2181",
+                "zk://alice:se?x=cret-pw@h1",
+                "zk://alice:se/cret-pw@h1?mode=unfair")) {
+            assertThatThrownBy(() -> ZooKeeperEndpoint.parse(uri))
+                    .as(uri)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("percent-encode")
                     .hasMessageContaining("zk://alice:***@h1")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("se/", "se?", "cret", "x="));
         }
@@ -89,13 +105,19 @@ class ZooKeeperEndpointTest {
     @Test
     void malformedPercentEncodingQuotesNothingOfTheSecret() {
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:pw%zzsecret@h1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the password")
-                .hasMessageNotContaining("zz").hasNoCause();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the password")
+                .hasMessageNotContaining("zz")
+                .hasNoCause();
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zks://h1?trustStorePassword=tp%zzsecret"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustStorePassword")
-                .hasMessageNotContaining("zz").hasNoCause();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trustStorePassword")
+                .hasMessageNotContaining("zz")
+                .hasNoCause();
         assertThatThrownBy(() -> ZooKeeperEndpoint.parse("zk://alice:pw-secret@h1?trustStore=%4"))
-                .hasMessageContaining("parameter 'trustStore'").hasMessageNotContaining("pw-secret").hasNoCause();
+                .hasMessageContaining("parameter 'trustStore'")
+                .hasMessageNotContaining("pw-secret")
+                .hasNoCause();
     }
 
     @Test

@@ -81,13 +81,16 @@ class ZooKeeperFailoverIT {
         long session = sessionOf("failover");
 
         hosting.kill();
-        Poll.until("the holder's session moved to a surviving server", Duration.ofSeconds(10),
-                () -> serverHosting(session).isPresent());
+        Poll.until(
+                "the holder's session moved to a surviving server", Duration.ofSeconds(10), () -> serverHosting(session)
+                        .isPresent());
         assertThat(lost.get()).as("loss reported").isNull();
         assertThat(lease.isValid()).isTrue();
 
         LockClient other = client("sessionTimeout=4s");
-        assertThat(other.lock("failover").tryAcquire(Duration.ZERO)).as("still held by the holder").isEmpty();
+        assertThat(other.lock("failover").tryAcquire(Duration.ZERO))
+                .as("still held by the holder")
+                .isEmpty();
         try (Lease elsewhere = other.lock("elsewhere").acquire(Duration.ofSeconds(10))) {
             assertThat(elsewhere.isValid()).isTrue();
         }
@@ -120,15 +123,20 @@ class ZooKeeperFailoverIT {
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
         try {
-            Poll.throughout(Duration.ofSeconds(2), () -> assertThat(ensemble.servers().get(0).isRunning()).isFalse());
+            Poll.throughout(
+                    Duration.ofSeconds(2),
+                    () -> assertThat(ensemble.servers().get(0).isRunning()).isFalse());
         } finally {
             System.setErr(original);
         }
-        assertThat(logged.toString(StandardCharsets.UTF_8)).as("Curator's protected-mode search during the outage")
+        assertThat(logged.toString(StandardCharsets.UTF_8))
+                .as("Curator's protected-mode search during the outage")
                 .doesNotContain("FindAndDeleteProtectedNodeInBackground");
 
         ensemble.startMissing();
-        Poll.until("no node of the lost lock or the failed waiter left", session.plus(MARGIN).plus(MARGIN),
+        Poll.until(
+                "no node of the lost lock or the failed waiter left",
+                session.plus(MARGIN).plus(MARGIN),
                 () -> tree.lockNodes(ROOT, "quorum-loss").isEmpty());
         try (Lease next = waiter.lock("quorum-loss").acquire(MARGIN)) {
             assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
@@ -150,8 +158,9 @@ class ZooKeeperFailoverIT {
         List<String> order = new CopyOnWriteArrayList<>();
         lease.onLost((l, reason) -> order.add("holder told"));
         LockClient waiter = LockClient.builder(context -> new ObservedBackend(
-                new ZooKeeperBackendProvider().open(ensemble.uri() + ROOT + "?" + parameters, context),
-                () -> order.add("waiter granted while the holder's lease reads " + (lease.isValid() ? "valid" : "invalid"))))
+                        new ZooKeeperBackendProvider().open(ensemble.uri() + ROOT + "?" + parameters, context),
+                        () -> order.add("waiter granted while the holder's lease reads "
+                                + (lease.isValid() ? "valid" : "invalid"))))
                 .build();
         toClose.add(waiter);
 
@@ -164,7 +173,8 @@ class ZooKeeperFailoverIT {
 
         ensemble.startMissing();
         Lease granted = next.get(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(order).as("what happened, in order")
+        assertThat(order)
+                .as("what happened, in order")
                 .containsExactly("holder told", "waiter granted while the holder's lease reads invalid");
         assertThat(granted.fencingToken()).isGreaterThan(lease.fencingToken());
         granted.close();
@@ -173,13 +183,16 @@ class ZooKeeperFailoverIT {
     private static long sessionOf(String name) {
         List<String> nodes = tree.lockNodes(ROOT, name);
         assertThat(nodes).hasSize(1);
-        return tree.stat(ROOT + "/" + LockNames.encode(name) + "/" + nodes.get(0)).getEphemeralOwner();
+        return tree.stat(ROOT + "/" + LockNames.encode(name) + "/" + nodes.get(0))
+                .getEphemeralOwner();
     }
 
     private static Optional<ZooKeeperServer> serverHosting(long session) {
         String sid = "sid=0x" + Long.toHexString(session);
         return ensemble.servers().stream()
-                .filter(server -> server.isRunning() && server.isServing() && server.fourLetterWord("cons").contains(sid))
+                .filter(server -> server.isRunning()
+                        && server.isServing()
+                        && server.fourLetterWord("cons").contains(sid))
                 .findFirst();
     }
 }

@@ -80,12 +80,15 @@ class ZooKeeperSessionIT {
     }
 
     /** A client whose backend the test can reach, opened with {@code parameters} and decorated by {@code decorate}. */
-    private LockClient client(String parameters, AtomicReference<ZooKeeperBackend> backend,
+    private LockClient client(
+            String parameters,
+            AtomicReference<ZooKeeperBackend> backend,
             Function<ZooKeeperBackend, io.dlock.spi.LockBackend> decorate) {
         return client(LockClient.builder(context -> {
-            backend.set((ZooKeeperBackend) new ZooKeeperBackendProvider().open(uri(parameters), context));
-            return decorate.apply(backend.get());
-        }).maxRetryDelay(Duration.ofMinutes(10)));
+                    backend.set((ZooKeeperBackend) new ZooKeeperBackendProvider().open(uri(parameters), context));
+                    return decorate.apply(backend.get());
+                })
+                .maxRetryDelay(Duration.ofMinutes(10)));
     }
 
     private static ZooKeeper handleOf(ZooKeeperBackend backend) throws Exception {
@@ -102,24 +105,30 @@ class ZooKeeperSessionIT {
             return gate.get();
         });
         CompletableFuture<Lease> waiting = waiter.lock("stale").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the waiter queued", MARGIN, () -> waiter.inspect("stale").queueLength().orElseThrow() == 1);
+        Poll.until(
+                "the waiter queued",
+                MARGIN,
+                () -> waiter.inspect("stale").queueLength().orElseThrow() == 1);
 
         held.close();
         Poll.until("the waiter's watch fired", MARGIN, () -> gate.get().holdsANotification());
         long oldSession = handleOf(backend.get()).getSessionId();
         handleOf(backend.get()).getTestable().injectSessionExpiration(); // as Curator does after a long suspension
         Poll.until("the waiter is on a new session", MARGIN.plus(SESSION), () -> {
-            long session = backend.get().curator().getZookeeperClient().isConnected()
-                    ? currentSession(backend.get()) : 0;
+            long session =
+                    backend.get().curator().getZookeeperClient().isConnected() ? currentSession(backend.get()) : 0;
             return session != 0 && session != oldSession;
         });
         gate.get().open();
 
         Lease lease = waiting.get(SESSION.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
+        Poll.throughout(
+                Duration.ofSeconds(1),
+                () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
         String node = tree.lockNodes(root, "stale").get(0);
-        assertThat(tree.stat(root + "/stale/" + node).getEphemeralOwner()).as("the holding node's session")
+        assertThat(tree.stat(root + "/stale/" + node).getEphemeralOwner())
+                .as("the holding node's session")
                 .isEqualTo(currentSession(backend.get()));
         lease.close();
     }
@@ -147,8 +156,9 @@ class ZooKeeperSessionIT {
 
         proxy.freezeReplies();
         CompletableFuture<Lease> acquiring = client.lock("recovered").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the server created the holder node although its reply is held back", MARGIN,
-                () -> tree.lockNodes(root, "recovered").contains(LockPaths.HOLDER));
+        Poll.until("the server created the holder node although its reply is held back", MARGIN, () -> tree.lockNodes(
+                        root, "recovered")
+                .contains(LockPaths.HOLDER));
         proxy.freeze();
         proxy.dropConnections(); // the attempt fails with its connection; the session lives on at the server
         handleOf(backend.get()).getTestable().injectSessionExpiration(); // the client gives that session up
@@ -157,9 +167,12 @@ class ZooKeeperSessionIT {
         Lease lease = acquiring.get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
         long session = currentSession(backend.get());
         assertThat(session).as("the client's session").isNotIn(0L, pastSession);
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
+        Poll.throughout(
+                Duration.ofSeconds(1),
+                () -> assertThat(lease.isValid()).as("the granted lease").isTrue());
         assertThat(tree.stat(root + "/recovered/" + LockPaths.HOLDER).getEphemeralOwner())
-                .as("the holder node's session").isEqualTo(session);
+                .as("the holder node's session")
+                .isEqualTo(session);
         lease.close();
         tree.client().delete().forPath(root + "/recovered/keeper");
     }
@@ -185,8 +198,12 @@ class ZooKeeperSessionIT {
         try (Lease next = client(LockClient.builder(uri(""))).lock("replaced").acquire(MARGIN)) {
             assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
         }
-        Poll.until("the holder is on a new session", MARGIN, () -> currentSession(backend.get()) != oldSession
-                && currentSession(backend.get()) != 0 && backend.get().curator().getZookeeperClient().isConnected());
+        Poll.until(
+                "the holder is on a new session",
+                MARGIN,
+                () -> currentSession(backend.get()) != oldSession
+                        && currentSession(backend.get()) != 0
+                        && backend.get().curator().getZookeeperClient().isConnected());
         assertThat(reasons).as("loss reports").hasSize(1);
     }
 
@@ -198,33 +215,42 @@ class ZooKeeperSessionIT {
      */
     @Test
     void aGrantOfASessionTheClientReplacedIsLostBeforeTheNewSessionIsUsed() throws Exception {
-        ZooKeeperEndpoint endpoint = ZooKeeperEndpoint.parse("zk://" + server.hostAndPort() + root
-                + "?sessionTimeout=20s&onSuspend=grace");
+        ZooKeeperEndpoint endpoint =
+                ZooKeeperEndpoint.parse("zk://" + server.hostAndPort() + root + "?sessionTimeout=20s&onSuspend=grace");
         CurrentHandle handle = new CurrentHandle(Ticker.system());
         CuratorFramework curator = CuratorClients.create(endpoint, handle);
         toClose.add(curator);
         PausableScheduler timers = new PausableScheduler();
         toClose.add(timers);
         ZooKeeperCalls calls = new ZooKeeperCalls(curator, endpoint);
-        SessionGuard guard = new SessionGuard(curator, handle, SuspendPolicy.GRACE, SESSION, timers,
-                new LeaderConfirmation(calls, handle, SESSION, Ticker.system(), timers,
-                        new ClockDrift(0.01, Duration.ofMillis(2))));
+        SessionGuard guard = new SessionGuard(
+                curator,
+                handle,
+                SuspendPolicy.GRACE,
+                SESSION,
+                timers,
+                new LeaderConfirmation(
+                        calls, handle, SESSION, Ticker.system(), timers, new ClockDrift(0.01, Duration.ofMillis(2))));
         toClose.add(guard);
         curator.getConnectionStateListenable().addListener(guard);
         curator.start();
         assertThat(curator.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
         guard.connected(handle.sessionTimeout().orElseThrow());
         long session = handle.sessionId();
-        CompletableFuture<String> lost = guard.track(new Hold(LockPaths.of("ended"), "owner-1", "q-0000000001", 1,
-                session)).toCompletableFuture();
+        CompletableFuture<String> lost = guard.track(
+                        new Hold(LockPaths.of("ended"), "owner-1", "q-0000000001", 1, session))
+                .toCompletableFuture();
         assertThat(lost).as("tracked in the live session").isNotDone();
 
         curator.getZookeeperClient().reset();
         assertThat(lost.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS)).contains("session was lost");
-        Poll.until("the client is on its new session", MARGIN,
+        Poll.until(
+                "the client is on its new session",
+                MARGIN,
                 () -> handle.sessionId() != session && handle.sessionId() != 0);
         assertThatThrownBy(() -> guard.track(new Hold(LockPaths.of("ended"), "owner-1", "q-0000000001", 1, session)))
-                .as("a grant of the old session, arriving late, is refused").isInstanceOf(BackendUnavailableException.class);
+                .as("a grant of the old session, arriving late, is refused")
+                .isInstanceOf(BackendUnavailableException.class);
     }
 
     /**
@@ -242,21 +268,28 @@ class ZooKeeperSessionIT {
         Duration session = Duration.ofSeconds(12);
         TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
         toClose.add(proxy);
-        LockClient holder = client(LockClient.builder("zk://" + proxy.hostAndPort() + root + "?sessionTimeout="
-                + session.toSeconds() + "s&onSuspend=grace"));
+        LockClient holder = client(LockClient.builder(
+                "zk://" + proxy.hostAndPort() + root + "?sessionTimeout=" + session.toSeconds() + "s&onSuspend=grace"));
         Lease stale = holder.lock("frozen").acquire(Duration.ZERO);
         List<String> order = new CopyOnWriteArrayList<>();
         stale.onLost((lost, reason) -> order.add("holder told: " + reason));
         LockClient waiter = client(LockClient.builder(context -> new ObservedBackend(
                 new ZooKeeperBackendProvider().open(uri(""), context),
-                () -> order.add("waiter granted while the holder's lease reads " + (stale.isValid() ? "valid" : "invalid")))));
+                () -> order.add(
+                        "waiter granted while the holder's lease reads " + (stale.isValid() ? "valid" : "invalid")))));
         CompletableFuture<Lease> next = waiter.lock("frozen").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the waiter queued", MARGIN, () -> waiter.inspect("frozen").queueLength().orElseThrow() == 1);
+        Poll.until(
+                "the waiter queued",
+                MARGIN,
+                () -> waiter.inspect("frozen").queueLength().orElseThrow() == 1);
 
         proxy.freeze();
         Lease lease = next.get(session.plus(MARGIN).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(order).as("what happened, in order").hasSize(2)
-                .last().isEqualTo("waiter granted while the holder's lease reads invalid");
+        assertThat(order)
+                .as("what happened, in order")
+                .hasSize(2)
+                .last()
+                .isEqualTo("waiter granted while the holder's lease reads invalid");
         assertThat(order.get(0)).contains("no sync through the ZooKeeper leader confirmed session");
         assertThat(lease.fencingToken()).isGreaterThan(stale.fencingToken());
         proxy.thaw();

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlock.BackendUnavailableException;
 import io.dlock.Lease;
-import io.dlock.LeaseLostException;
 import io.dlock.LockClient;
 import io.dlock.LockException;
 import io.dlock.LockState;
 import io.dlock.servers.TcpProxy;
 import io.dlock.servers.ZooKeeperServer;
-import io.dlock.spi.LockBackend;
-import io.dlock.spi.LockRequest;
-import io.dlock.spi.Renewal;
 import io.dlock.testkit.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +40,7 @@ class ZooKeeperSpecificIT {
     private static final Duration SESSION = Duration.ofSeconds(4);
     /** A session that cannot expire during a test that relies on it living on (polls stay well below it). */
     private static final Duration LONG_SESSION = Duration.ofSeconds(30);
+
     private static ZooKeeperServer server;
     private static ZooKeeperTree tree;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -76,9 +73,12 @@ class ZooKeeperSpecificIT {
     @AfterEach
     void checkNoOrphanThenCloseClients() throws Exception {
         try {
-            Poll.until("no lock node left under " + root + " in an open session", SESSION.minusSeconds(1),
-                    () -> tree.children(root).stream().allMatch(lock -> tree.nodesIn(root + "/" + lock,
-                            OpenSessions.on(List.of(server)), token -> false).isEmpty()));
+            Poll.until(
+                    "no lock node left under " + root + " in an open session",
+                    SESSION.minusSeconds(1),
+                    () -> tree.children(root).stream().allMatch(lock -> tree.nodesIn(
+                                    root + "/" + lock, OpenSessions.on(List.of(server)), token -> false)
+                            .isEmpty()));
         } finally {
             for (int i = toClose.size() - 1; i >= 0; i--) {
                 toClose.get(i).close();
@@ -114,18 +114,23 @@ class ZooKeeperSpecificIT {
             int position = i;
             // Each waiter notes its turn and passes the lock on at once, so that a waiter served out
             // of order shows in the record instead of stalling the test.
-            released.add(waiter.lock("fifo").acquireAsync(Duration.ofSeconds(60)).thenCompose(lease -> {
-                granted.add(position);
-                return lease.releaseAsync();
-            }));
+            released.add(
+                    waiter.lock("fifo").acquireAsync(Duration.ofSeconds(60)).thenCompose(lease -> {
+                        granted.add(position);
+                        return lease.releaseAsync();
+                    }));
             int queued = i + 1;
-            Poll.until(queued + " waiters queued", MARGIN,
+            Poll.until(
+                    queued + " waiters queued",
+                    MARGIN,
                     () -> waiter.inspect("fifo").queueLength().orElseThrow() == queued);
         }
         held.close();
         CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
                 .get(MARGIN.multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(granted).as("waiters in the order they were granted the lock").containsExactly(0, 1, 2, 3, 4);
+        assertThat(granted)
+                .as("waiters in the order they were granted the lock")
+                .containsExactly(0, 1, 2, 3, 4);
     }
 
     @Test
@@ -135,17 +140,22 @@ class ZooKeeperSpecificIT {
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             LockClient waiter = LockClient.builder(context -> new CountingBackend(
-                    new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps)).build();
+                            new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps))
+                    .build();
             toClose.add(waiter);
             waiting.add(waiter.lock("herd").acquireAsync(Duration.ofSeconds(60)));
             int queued = i + 1;
-            Poll.until(queued + " waiters queued", MARGIN,
+            Poll.until(
+                    queued + " waiters queued",
+                    MARGIN,
                     () -> waiter.inspect("herd").queueLength().orElseThrow() == queued);
         }
         assertThat(wakeUps).as("wake-ups before the release").hasValue(0);
         held.close();
         Lease next = waiting.get(0).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps).as("waiters woken by one release").hasValue(1));
+        Poll.throughout(
+                Duration.ofSeconds(1),
+                () -> assertThat(wakeUps).as("waiters woken by one release").hasValue(1));
         next.close();
         for (int i = 1; i < 5; i++) {
             waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
@@ -156,20 +166,27 @@ class ZooKeeperSpecificIT {
     @Test
     void aSimpleHoldersReleaseWakesOneFairWaiter() throws Exception {
         AtomicInteger wakeUps = new AtomicInteger();
-        Lease bySimple = client(uri(server.hostAndPort(), "&mode=simple")).lock("mixed-herd").acquire(Duration.ZERO);
+        Lease bySimple = client(uri(server.hostAndPort(), "&mode=simple"))
+                .lock("mixed-herd")
+                .acquire(Duration.ZERO);
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             LockClient waiter = LockClient.builder(context -> new CountingBackend(
-                    new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps)).build();
+                            new ZooKeeperBackendProvider().open(uri(server.hostAndPort(), ""), context), wakeUps))
+                    .build();
             toClose.add(waiter);
             waiting.add(waiter.lock("mixed-herd").acquireAsync(Duration.ofSeconds(60)));
             int queued = i + 1;
-            Poll.until(queued + " fair waiters queued behind the simple holder", MARGIN,
+            Poll.until(
+                    queued + " fair waiters queued behind the simple holder",
+                    MARGIN,
                     () -> waiter.inspect("mixed-herd").queueLength().orElseThrow() == queued);
         }
         bySimple.close();
         Lease next = waiting.get(0).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps).as("fair waiters woken by the release").hasValue(1));
+        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(wakeUps)
+                .as("fair waiters woken by the release")
+                .hasValue(1));
         next.close();
         for (int i = 1; i < 3; i++) {
             waiting.get(i).get(MARGIN.toMillis(), TimeUnit.MILLISECONDS).close();
@@ -185,22 +202,28 @@ class ZooKeeperSpecificIT {
         try {
             TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port());
             toClose.add(proxy);
-            CountedClient counted = countedClient("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s",
-                    builder -> builder);
+            CountedClient counted =
+                    countedClient("zk://" + proxy.hostAndPort() + root + "?sessionTimeout=20s", builder -> builder);
             LockClient client = counted.client();
             SessionRequests requests = requestsOf(counted, "one-trip");
             long before = requests.lastRequestId();
 
             proxy.freezeReplies();
             CompletableFuture<Lease> acquiring = client.lock("one-trip").acquireAsync(Duration.ofSeconds(30));
-            Poll.until("the server received the queue node's creation and the queue's reading", MARGIN,
+            Poll.until(
+                    "the server received the queue node's creation and the queue's reading",
+                    MARGIN,
                     () -> requests.lastRequestIdAtMost() == before + 2);
-            assertThat(acquiring).as("acquired before any reply reached the client").isNotDone();
+            assertThat(acquiring)
+                    .as("acquired before any reply reached the client")
+                    .isNotDone();
             proxy.thaw();
             Lease lease = acquiring.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(requests.lastRequestId()).as("requests sent to acquire").isEqualTo(before + 2);
             lease.close();
-            assertThat(requests.lastRequestId()).as("requests sent to acquire and release").isEqualTo(before + 3);
+            assertThat(requests.lastRequestId())
+                    .as("requests sent to acquire and release")
+                    .isEqualTo(before + 3);
         } finally {
             tree.client().delete().forPath(keeper);
         }
@@ -236,8 +259,7 @@ class ZooKeeperSpecificIT {
     }
 
     @Test
-    void theWaiterRightBehindTheHolderTakesOverWithoutARequestAndOneFurtherBackReadsTheQueueOnce()
-            throws Exception {
+    void theWaiterRightBehindTheHolderTakesOverWithoutARequestAndOneFurtherBackReadsTheQueueOnce() throws Exception {
         Lease held = client().lock("hand-over").acquire(Duration.ZERO);
         CountedClient first = waiterWithoutTimedRetries();
         CountedClient second = waiterWithoutTimedRetries();
@@ -246,20 +268,27 @@ class ZooKeeperSpecificIT {
         long firstBefore = firstRequests.lastRequestId();
         long secondBefore = secondRequests.lastRequestId();
         CompletableFuture<Lease> firstWaiting = first.client().lock("hand-over").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the first waiter queued and watches the holder", MARGIN,
+        Poll.until(
+                "the first waiter queued and watches the holder",
+                MARGIN,
                 () -> firstRequests.lastRequestId() == firstBefore + 3);
-        CompletableFuture<Lease> secondWaiting = second.client().lock("hand-over").acquireAsync(Duration.ofSeconds(60));
-        Poll.until("the second waiter queued and watches the first", MARGIN,
+        CompletableFuture<Lease> secondWaiting =
+                second.client().lock("hand-over").acquireAsync(Duration.ofSeconds(60));
+        Poll.until(
+                "the second waiter queued and watches the first",
+                MARGIN,
                 () -> secondRequests.lastRequestId() == secondBefore + 3);
 
         held.close();
         Lease firstLease = firstWaiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(firstRequests.lastRequestId()).as("requests sent to queue right behind the holder and take over")
+        assertThat(firstRequests.lastRequestId())
+                .as("requests sent to queue right behind the holder and take over")
                 .isEqualTo(firstBefore + 3);
         assertThat(secondWaiting).isNotDone();
         firstLease.close();
         Lease secondLease = secondWaiting.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(secondRequests.lastRequestId()).as("requests sent to queue further back and take over")
+        assertThat(secondRequests.lastRequestId())
+                .as("requests sent to queue further back and take over")
                 .isEqualTo(secondBefore + 4);
         secondLease.close();
     }
@@ -277,9 +306,11 @@ class ZooKeeperSpecificIT {
         long period = SESSION.dividedBy(6).toNanos();
         long start = System.nanoTime();
         long first = requests.receivedRequestId();
-        Poll.throughout(SESSION, () -> assertThat(requests.receivedRequestId() - first).as("requests while idle")
+        Poll.throughout(SESSION, () -> assertThat(requests.receivedRequestId() - first)
+                .as("requests while idle")
                 .isLessThanOrEqualTo((System.nanoTime() - start) / period + 1));
-        assertThat(requests.receivedRequestId() - first).as("syncs in " + SESSION.toMillis() + " ms")
+        assertThat(requests.receivedRequestId() - first)
+                .as("syncs in " + SESSION.toMillis() + " ms")
                 .isGreaterThanOrEqualTo(3);
         assertThat(requests.lastRequestId()).as("requests other than syncs").isEqualTo(others);
     }
@@ -306,8 +337,10 @@ class ZooKeeperSpecificIT {
     private SessionRequests requestsOf(CountedClient counted, String name) throws InterruptedException {
         try (Lease lease = counted.client().lock(name).acquire(Duration.ZERO)) {
             String container = root + "/" + LockNames.encode(lease.name());
-            String node = tree.children(container).stream().filter(child -> child.contains(LockPaths.QUEUE_NODE))
-                    .findFirst().orElseThrow();
+            String node = tree.children(container).stream()
+                    .filter(child -> child.contains(LockPaths.QUEUE_NODE))
+                    .findFirst()
+                    .orElseThrow();
             return new SessionRequests(server, tree.stat(container + "/" + node).getEphemeralOwner(), counted.syncs());
         }
     }
@@ -315,16 +348,31 @@ class ZooKeeperSpecificIT {
     @Test
     void namesZooKeeperCannotHoldAreEncodedAndStayDistinct() throws Exception {
         LockClient client = client();
-        List<String> names = List.of("/", "%002F", ".", "..", "a/b/../c", "%", "zookeeper", "grüße ñ",
-                "\uD83D\uDE00", "\uD800", "\uE000", "\uFFFF", " spaced ", "x".repeat(256));
+        List<String> names = List.of(
+                "/",
+                "%002F",
+                ".",
+                "..",
+                "a/b/../c",
+                "%",
+                "zookeeper",
+                "grüße ñ",
+                "\uD83D\uDE00",
+                "\uD800",
+                "\uE000",
+                "\uFFFF",
+                " spaced ",
+                "x".repeat(256));
         List<Lease> leases = new ArrayList<>();
         for (String name : names) {
             leases.add(client.lock(name).acquire(Duration.ZERO));
         }
         for (int i = 0; i < names.size(); i++) {
             LockState state = client.inspect(names.get(i));
-            assertThat(state.holder().orElseThrow().owner()).isEqualTo(leases.get(i).owner());
-            assertThat(tree.children(root + "/" + LockNames.encode(names.get(i)))).hasSize(1);
+            assertThat(state.holder().orElseThrow().owner())
+                    .isEqualTo(leases.get(i).owner());
+            assertThat(tree.children(root + "/" + LockNames.encode(names.get(i))))
+                    .hasSize(1);
         }
         assertThat(tree.children(root)).hasSize(names.size());
         for (Lease lease : leases) {
@@ -341,13 +389,16 @@ class ZooKeeperSpecificIT {
         }
         Lease held = client.lock("contended").acquire(Duration.ofSeconds(5));
         for (int i = 0; i < 10; i++) {
-            assertThat(other.lock("contended").tryAcquire(Duration.ofMillis(50))).isEmpty();
+            assertThat(other.lock("contended").tryAcquire(Duration.ofMillis(50)))
+                    .isEmpty();
         }
-        Poll.until("timed-out waiters left the queue", MARGIN,
+        Poll.until(
+                "timed-out waiters left the queue",
+                MARGIN,
                 () -> other.inspect("contended").queueLength().orElseThrow() == 0);
         held.close();
-        Poll.until("every lock container reaped", Duration.ofSeconds(10).plus(MARGIN),
-                () -> tree.children(root).isEmpty());
+        Poll.until("every lock container reaped", Duration.ofSeconds(10).plus(MARGIN), () -> tree.children(root)
+                .isEmpty());
     }
 
     /**
@@ -377,17 +428,26 @@ class ZooKeeperSpecificIT {
 
             proxy.freezeReplies();
             CompletableFuture<Lease> attempt = cut.lock("lost-reply").acquireAsync(Duration.ofMillis(500));
-            Poll.until("the server created the node although the reply is held back", MARGIN,
+            Poll.until(
+                    "the server created the node although the reply is held back",
+                    MARGIN,
                     () -> lockNodes("lost-reply").size() == 1);
             proxy.dropConnections();
-            Poll.until("the acquisition gave up and its clean-up ran", MARGIN.multipliedBy(2),
+            Poll.until(
+                    "the acquisition gave up and its clean-up ran",
+                    MARGIN.multipliedBy(2),
                     () -> attempt.isDone() && observed.get().releasesDone());
             assertThat(attempt).isCompletedExceptionally();
-            assertThat(lockNodes("lost-reply")).as("the orphan while its client is cut off").hasSize(1);
+            assertThat(lockNodes("lost-reply"))
+                    .as("the orphan while its client is cut off")
+                    .hasSize(1);
 
             proxy.thaw();
-            Poll.until("the orphan deleted by its client", MARGIN.multipliedBy(2), () -> lockNodes("lost-reply").isEmpty());
-            assertThat(sessionOf(cut)).as("the cut client's session, which never expired").isEqualTo(session);
+            Poll.until("the orphan deleted by its client", MARGIN.multipliedBy(2), () -> lockNodes("lost-reply")
+                    .isEmpty());
+            assertThat(sessionOf(cut))
+                    .as("the cut client's session, which never expired")
+                    .isEqualTo(session);
             try (Lease next = client().lock("lost-reply").acquire(Duration.ZERO)) {
                 assertThat(next.isValid()).as("no orphan ahead").isTrue();
             }
@@ -398,14 +458,17 @@ class ZooKeeperSpecificIT {
 
     /** The queue and holder nodes of lock {@code name}, without a test's keeper node. */
     private List<String> lockNodes(String name) {
-        return tree.lockNodes(root, name).stream().filter(node -> !node.equals("keeper")).toList();
+        return tree.lockNodes(root, name).stream()
+                .filter(node -> !node.equals("keeper"))
+                .toList();
     }
 
     /** The session of {@code client}, read from the node of a lock it takes and releases. */
     private long sessionOf(LockClient client) throws InterruptedException {
         try (Lease lease = client.lock("session-probe").acquire(MARGIN)) {
             String node = tree.lockNodes(root, lease.name()).get(0);
-            return tree.stat(root + "/" + LockNames.encode(lease.name()) + "/" + node).getEphemeralOwner();
+            return tree.stat(root + "/" + LockNames.encode(lease.name()) + "/" + node)
+                    .getEphemeralOwner();
         }
     }
 
@@ -421,11 +484,13 @@ class ZooKeeperSpecificIT {
         LockClient anonymous = client("zk://" + host + root);
         assertThat(anonymous.inspect("guarded").holder().orElseThrow().owner()).isEqualTo(lease.owner());
         assertThatThrownBy(() -> anonymous.lock("guarded-too").acquire(Duration.ZERO))
-                .isInstanceOf(LockException.class).hasMessageContaining("refused");
+                .isInstanceOf(LockException.class)
+                .hasMessageContaining("refused");
         LockClient impostor = client("zk://alice:wrong-pw@" + host + root);
         assertThatThrownBy(() -> impostor.lock("guarded").acquire(Duration.ZERO))
                 .isInstanceOf(LockException.class)
-                .satisfies(e -> assertThat(describeFully(e)).doesNotContain("wrong-pw").doesNotContain("s3cret-pw"));
+                .satisfies(e ->
+                        assertThat(describeFully(e)).doesNotContain("wrong-pw").doesNotContain("s3cret-pw"));
         lease.close();
     }
 
@@ -436,7 +501,10 @@ class ZooKeeperSpecificIT {
         Lease bySimple = simple.lock("mixed").acquire(Duration.ZERO);
         assertThat(fair.lock("mixed").tryAcquire(Duration.ofMillis(200))).isEmpty();
         CompletableFuture<Lease> fairWaiter = fair.lock("mixed").acquireAsync(Duration.ofSeconds(30));
-        Poll.until("the fair waiter queued", MARGIN, () -> fair.inspect("mixed").queueLength().orElseThrow() == 1);
+        Poll.until(
+                "the fair waiter queued",
+                MARGIN,
+                () -> fair.inspect("mixed").queueLength().orElseThrow() == 1);
         bySimple.close();
         Lease byFair = fairWaiter.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(byFair.fencingToken()).isGreaterThan(bySimple.fencingToken());
@@ -455,9 +523,11 @@ class ZooKeeperSpecificIT {
                 .hasMessageContaining("zk://alice@127.0.0.1:1/x")
                 .satisfies(e -> assertThat(describeFully(e)).doesNotContain("pw-never-shown"));
         assertThatThrownBy(() -> LockClient.connect("zk://"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no server");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no server");
         assertThatThrownBy(() -> LockClient.connect("zk://h:2181?color=blue"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("color");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("color");
     }
 
     private static String describeFully(Throwable error) {

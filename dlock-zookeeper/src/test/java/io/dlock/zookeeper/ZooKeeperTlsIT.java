@@ -44,7 +44,8 @@ class ZooKeeperTlsIT {
         try (ZooKeeperServer server = ZooKeeperServer.standalone(secureConfig(tls, securePort, "need"))) {
             String trusting = "zks://127.0.0.1:" + securePort + "/tls?sessionTimeout=4s&connectionTimeout=2s"
                     + "&trustStore=" + tls.trustStore() + "&trustStorePassword=" + tls.password();
-            assertThatThrownBy(() -> LockClient.connect(trusting)).as("a client without a certificate")
+            assertThatThrownBy(() -> LockClient.connect(trusting))
+                    .as("a client without a certificate")
                     .isInstanceOf(BackendUnavailableException.class);
             assertLocksWork(trusting + "&keyStore=" + tls.keyStore() + "&keyStorePassword=" + tls.password());
             assertThat(server.isRunning()).as("the server that served it").isTrue();
@@ -66,7 +67,8 @@ class ZooKeeperTlsIT {
         try (LockClient client = LockClient.connect(uri);
                 Lease lease = client.lock("over-tls").acquire(Duration.ofSeconds(10))) {
             assertThat(lease.isValid()).isTrue();
-            assertThat(client.inspect("over-tls").holder().orElseThrow().owner()).isEqualTo(lease.owner());
+            assertThat(client.inspect("over-tls").holder().orElseThrow().owner())
+                    .isEqualTo(lease.owner());
         }
     }
 }

@@ -29,9 +29,11 @@ import org.springframework.context.annotation.Configuration;
  * every {@link DlockClientCustomizer} bean. The backend is found by the URI's scheme: put
  * {@code dlock-redis} or {@code dlock-zookeeper} on the class path.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+        })
 @ConditionalOnClass(LockClient.class)
 @ConditionalOnBooleanProperty(name = "dlock.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DlockProperties.class)
@@ -53,11 +55,15 @@ public final class DlockAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    LockClient dlockClient(DlockProperties properties, ObjectProvider<LockListener> listeners,
+    LockClient dlockClient(
+            DlockProperties properties,
+            ObjectProvider<LockListener> listeners,
             ObjectProvider<DlockClientCustomizer> customizers) {
         String uri = properties.getUri();
         if (uri == null || uri.isBlank()) {
-            throw new InvalidConfigurationPropertyValueException("dlock.uri", uri,
+            throw new InvalidConfigurationPropertyValueException(
+                    "dlock.uri",
+                    uri,
                     "set it to the lock service, such as redis://localhost:6379 (or define a LockClient bean)");
         }
         LockClient.Builder builder = LockClient.builder(uri.strip());
@@ -68,8 +74,8 @@ public final class DlockAutoConfiguration {
             return builder.build();
         } catch (IllegalArgumentException e) {
             // The URI, its scheme, or options that contradict each other or the backend's.
-            throw new IllegalArgumentException("dlock: cannot create a LockClient for dlock.uri " + redact(uri)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "dlock: cannot create a LockClient for dlock.uri " + redact(uri) + ": " + e.getMessage(), e);
         }
     }
 
@@ -90,8 +96,11 @@ public final class DlockAutoConfiguration {
         }
         if (factor == null || minimum == null) {
             String missing = factor == null ? "dlock.clock-drift.factor" : "dlock.clock-drift.minimum";
-            throw new InvalidConfigurationPropertyValueException(missing, null, "set dlock.clock-drift.factor and"
-                    + " dlock.clock-drift.minimum together, or neither (the client's defaults are 0.01 and 2ms)");
+            throw new InvalidConfigurationPropertyValueException(
+                    missing,
+                    null,
+                    "set dlock.clock-drift.factor and"
+                            + " dlock.clock-drift.minimum together, or neither (the client's defaults are 0.01 and 2ms)");
         }
         option("dlock.clock-drift", factor + " and " + minimum, () -> builder.clockDrift(factor, minimum));
     }

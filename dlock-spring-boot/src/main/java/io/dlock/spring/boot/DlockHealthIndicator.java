@@ -24,7 +24,8 @@ public final class DlockHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         io.dlock.Health health = client.health();
-        (health.up() ? builder.up() : builder.down()).withDetail("backend", health.backend())
+        (health.up() ? builder.up() : builder.down())
+                .withDetail("backend", health.backend())
                 .withDetails(health.details());
     }
 }

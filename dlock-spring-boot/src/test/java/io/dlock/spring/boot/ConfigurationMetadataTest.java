@@ -19,12 +19,21 @@ class ConfigurationMetadataTest {
             assertThat(in).as("the starter's configuration metadata").isNotNull();
             metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        for (String property : new String[] {"dlock.uri", "dlock.enabled", "dlock.default-lease",
-                "dlock.max-retry-delay", "dlock.clock-drift.factor", "dlock.clock-drift.minimum",
-                "dlock.metrics.lock-name-tags"}) {
-            Matcher entry = Pattern.compile("\"name\": \"" + Pattern.quote(property) + "\",\\s*\"type\": \"[^\"]+\",\\s*"
-                    + "\"description\": \"([^\"]+)\"").matcher(metadata);
-            assertThat(entry.find()).as(property + " with a description in " + metadata).isTrue();
+        for (String property : new String[] {
+            "dlock.uri",
+            "dlock.enabled",
+            "dlock.default-lease",
+            "dlock.max-retry-delay",
+            "dlock.clock-drift.factor",
+            "dlock.clock-drift.minimum",
+            "dlock.metrics.lock-name-tags"
+        }) {
+            Matcher entry = Pattern.compile("\"name\": \"" + Pattern.quote(property)
+                            + "\",\\s*\"type\": \"[^\"]+\",\\s*" + "\"description\": \"([^\"]+)\"")
+                    .matcher(metadata);
+            assertThat(entry.find())
+                    .as(property + " with a description in " + metadata)
+                    .isTrue();
             assertThat(entry.group(1)).as(property + "'s description").hasSizeGreaterThan(20);
         }
     }

@@ -28,8 +28,8 @@ class DlockAutoConfigurationIT {
 
     static RedisServer server;
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class));
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class));
 
     @BeforeAll
     static void startServer() {
@@ -49,12 +49,16 @@ class DlockAutoConfigurationIT {
                 LockClient client = context.getBean(LockClient.class);
                 assertThat(client.backendKind()).isEqualTo("redis");
                 Lease lease = client.lock("boot:closed-at-shutdown").acquire(Duration.ofSeconds(10));
-                assertThat(outside.inspect("boot:closed-at-shutdown").holder().orElseThrow().fencingToken())
+                assertThat(outside.inspect("boot:closed-at-shutdown")
+                                .holder()
+                                .orElseThrow()
+                                .fencingToken())
                         .isEqualTo(lease.fencingToken());
             });
             // The context closed the client, which released what it held: no one waits a lease.
             assertThat(outside.inspect("boot:closed-at-shutdown").isHeld()).isFalse();
-            assertThat(outside.lock("boot:closed-at-shutdown").tryAcquire(Duration.ZERO)).isPresent();
+            assertThat(outside.lock("boot:closed-at-shutdown").tryAcquire(Duration.ZERO))
+                    .isPresent();
         }
     }
 
@@ -63,15 +67,20 @@ class DlockAutoConfigurationIT {
         List<LockClient> seen = new ArrayList<>();
         runner.withPropertyValues("dlock.uri=" + server.uri())
                 .run(context -> seen.add(context.getBean(LockClient.class)));
-        assertThatThrownBy(() -> seen.get(0).lock("boot:after-close")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> seen.get(0).lock("boot:after-close"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
     }
 
     @Test
     void theOptionsReachTheClient() {
         // Validity right after the grant: lease - lease * factor - minimum = 10 s - 4 s - 1 s.
-        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.default-lease=10s",
-                "dlock.clock-drift.factor=0.4", "dlock.clock-drift.minimum=1s", "dlock.max-retry-delay=50ms")
+        runner.withPropertyValues(
+                        "dlock.uri=" + server.uri(),
+                        "dlock.default-lease=10s",
+                        "dlock.clock-drift.factor=0.4",
+                        "dlock.clock-drift.minimum=1s",
+                        "dlock.max-retry-delay=50ms")
                 .run(context -> {
                     LockClient client = context.getBean(LockClient.class);
                     try (Lease lease = client.lock("boot:options").acquire(Duration.ofSeconds(10))) {
@@ -89,56 +98,80 @@ class DlockAutoConfigurationIT {
 
     @Test
     void aMissingUriIsNamed() {
-        runner.run(context -> assertThat(context).getFailure().rootCause()
+        runner.run(context -> assertThat(context)
+                .getFailure()
+                .rootCause()
                 .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                .hasMessageContaining("dlock.uri").hasMessageContaining("redis://localhost:6379"));
+                .hasMessageContaining("dlock.uri")
+                .hasMessageContaining("redis://localhost:6379"));
     }
 
     @Test
     void anOptionOutOfRangeIsNamedWithItsProperty() {
-        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.max-retry-delay=1h").run(context ->
-                assertThat(context).getFailure().rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                        .hasMessageContaining("dlock.max-retry-delay").hasMessageContaining("between 1ms and 10m"));
-        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.default-lease=1ms").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("dlock.default-lease")
+        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.max-retry-delay=1h")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .hasMessageContaining("dlock.max-retry-delay")
+                        .hasMessageContaining("between 1ms and 10m"));
+        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.default-lease=1ms")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("dlock.default-lease")
                         .hasMessageContaining("lease must be at least"));
-        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.clock-drift.factor=0.02").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("dlock.clock-drift.minimum")
+        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.clock-drift.factor=0.02")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("dlock.clock-drift.minimum")
                         .hasMessageContaining("together"));
     }
 
     @Test
     void aBadUriIsRefusedWithTheReasonAndWithoutItsPassword() {
-        runner.withPropertyValues("dlock.uri=nosuch://user:secret-pw@localhost:1").run(context ->
-                assertThat(context).getFailure().hasRootCauseInstanceOf(IllegalArgumentException.class)
+        runner.withPropertyValues("dlock.uri=nosuch://user:secret-pw@localhost:1")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasRootCauseInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("dlock.uri nosuch://user:***@localhost:1")
                         .hasMessageContaining("no dlock backend for scheme 'nosuch'")
                         .hasMessageNotContaining("secret-pw"));
-        runner.withPropertyValues("dlock.uri=" + server.uri() + "?nosuchoption=1").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("unknown URI parameter 'nosuchoption'"));
+        runner.withPropertyValues("dlock.uri=" + server.uri() + "?nosuchoption=1")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("unknown URI parameter 'nosuchoption'"));
     }
 
     @Test
     void anUnreachableServerFailsTheStartNamingIt() {
         int nothingListens = RedisServer.freePort();
-        runner.withPropertyValues("dlock.uri=redis://127.0.0.1:" + nothingListens).run(context ->
-                assertThat(context).getFailure().hasMessageContaining("redis://127.0.0.1:" + nothingListens + " unreachable")
+        runner.withPropertyValues("dlock.uri=redis://127.0.0.1:" + nothingListens)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasMessageContaining("redis://127.0.0.1:" + nothingListens + " unreachable")
                         .satisfies(failure -> assertThat(causes(failure))
                                 .hasAtLeastOneElementOfType(BackendUnavailableException.class)));
     }
 
     @Test
     void backsOffForTheApplicationsOwnClientAndWhenDisabled() {
-        runner.withPropertyValues("dlock.uri=redis://127.0.0.1:1").withUserConfiguration(OwnClient.class)
-                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LockClient.class)
+        runner.withPropertyValues("dlock.uri=redis://127.0.0.1:1")
+                .withUserConfiguration(OwnClient.class)
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(LockClient.class)
                         .hasBean("ownClient"));
-        runner.withPropertyValues("dlock.enabled=false").run(context ->
-                assertThat(context).hasNotFailed().doesNotHaveBean(LockClient.class));
+        runner.withPropertyValues("dlock.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LockClient.class));
     }
 
     @Test
     void listenerBeansHearTheClientAndCustomizersRunInOrder() {
-        runner.withPropertyValues("dlock.uri=" + server.uri()).withUserConfiguration(ListenersAndCustomizers.class)
+        runner.withPropertyValues("dlock.uri=" + server.uri())
+                .withUserConfiguration(ListenersAndCustomizers.class)
                 .run(context -> {
                     ListenersAndCustomizers beans = context.getBean(ListenersAndCustomizers.class);
                     LockClient client = context.getBean(LockClient.class);
@@ -146,7 +179,9 @@ class DlockAutoConfigurationIT {
                         assertThat(lease.fencingToken()).isPositive();
                     }
                     // A listener may hear of an event just after the call returned.
-                    Poll.until("both listeners heard the acquisition", Duration.ofSeconds(10),
+                    Poll.until(
+                            "both listeners heard the acquisition",
+                            Duration.ofSeconds(10),
                             () -> beans.first.contains("acquired boot:listeners")
                                     && beans.second.contains("acquired boot:listeners"));
                     assertThat(beans.customized).containsExactly("early", "late");

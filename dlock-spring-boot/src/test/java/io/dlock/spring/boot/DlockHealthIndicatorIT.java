@@ -23,8 +23,8 @@ class DlockHealthIndicatorIT {
     static final Duration WITHIN = Duration.ofSeconds(30);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class,
-                    DlockHealthContributorAutoConfiguration.class));
+            .withConfiguration(
+                    AutoConfigurations.of(DlockAutoConfiguration.class, DlockHealthContributorAutoConfiguration.class));
 
     private static HealthIndicator indicator(ApplicationContext context) {
         return context.getBean("dlockHealthContributor", HealthIndicator.class);
@@ -69,12 +69,16 @@ class DlockHealthIndicatorIT {
     void redlockReportsItsUsableNodesAndIsDownBelowAMajority() {
         List<RedisServer> nodes = List.of(RedisServer.start(), RedisServer.start(), RedisServer.start());
         try {
-            String uri = "redlock://" + String.join(",", nodes.stream().map(RedisServer::hostAndPort).toList());
+            String uri = "redlock://"
+                    + String.join(
+                            ",", nodes.stream().map(RedisServer::hostAndPort).toList());
             runner.withPropertyValues("dlock.uri=" + uri).run(context -> {
                 HealthIndicator indicator = indicator(context);
                 Health all = indicator.health();
                 assertThat(all.getStatus()).isEqualTo(Status.UP);
-                assertThat(all.getDetails()).containsEntry("backend", "redlock").containsEntry("usableNodes", "3/3")
+                assertThat(all.getDetails())
+                        .containsEntry("backend", "redlock")
+                        .containsEntry("usableNodes", "3/3")
                         .containsEntry("majority", "2");
 
                 nodes.get(0).kill();
@@ -97,17 +101,22 @@ class DlockHealthIndicatorIT {
     @Test
     void zooKeeperReportsItsSessionAndIsDownWhenDisconnected() {
         try (ZooKeeperServer server = ZooKeeperServer.standalone()) {
-            runner.withPropertyValues("dlock.uri=zk://" + server.hostAndPort() + "/boot-health").run(context -> {
-                HealthIndicator indicator = indicator(context);
-                Health up = awaitStatus(indicator, Status.UP);
-                assertThat(up.getDetails()).containsEntry("backend", "zookeeper").containsEntry("state", "connected")
-                        .containsKey("session");
-                assertThat(up.getDetails().get("session").toString()).startsWith("0x").isNotEqualTo("0x0");
+            runner.withPropertyValues("dlock.uri=zk://" + server.hostAndPort() + "/boot-health")
+                    .run(context -> {
+                        HealthIndicator indicator = indicator(context);
+                        Health up = awaitStatus(indicator, Status.UP);
+                        assertThat(up.getDetails())
+                                .containsEntry("backend", "zookeeper")
+                                .containsEntry("state", "connected")
+                                .containsKey("session");
+                        assertThat(up.getDetails().get("session").toString())
+                                .startsWith("0x")
+                                .isNotEqualTo("0x0");
 
-                server.kill();
-                Health down = awaitStatus(indicator, Status.DOWN);
-                assertThat(down.getDetails()).containsEntry("state", "disconnected");
-            });
+                        server.kill();
+                        Health down = awaitStatus(indicator, Status.DOWN);
+                        assertThat(down.getDetails()).containsEntry("state", "disconnected");
+                    });
         }
     }
 
@@ -119,8 +128,11 @@ class DlockHealthIndicatorIT {
             HealthIndicator own = () -> Health.up().build();
             runner.withPropertyValues("dlock.uri=" + server.uri())
                     .withBean("dlockHealthIndicator", HealthIndicator.class, () -> own)
-                    .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("dlockHealthContributor")
-                            .getBean("dlockHealthIndicator").isSameAs(own));
+                    .run(context -> assertThat(context)
+                            .hasNotFailed()
+                            .doesNotHaveBean("dlockHealthContributor")
+                            .getBean("dlockHealthIndicator")
+                            .isSameAs(own));
             runner.withPropertyValues("dlock.uri=" + server.uri())
                     .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                     .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("dlockHealthContributor"));

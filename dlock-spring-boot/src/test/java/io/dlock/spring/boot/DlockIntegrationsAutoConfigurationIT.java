@@ -32,7 +32,9 @@ class DlockIntegrationsAutoConfigurationIT {
     static RedisServer server;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class, DlockShedLockAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    DlockAutoConfiguration.class,
+                    DlockShedLockAutoConfiguration.class,
                     DlockLockRegistryAutoConfiguration.class));
 
     @BeforeAll
@@ -52,13 +54,16 @@ class DlockIntegrationsAutoConfigurationIT {
             LockProvider provider = context.getBean(LockProvider.class);
             assertThat(provider).isInstanceOf(DlockLockProvider.class);
             LockClient client = context.getBean(LockClient.class);
-            Optional<SimpleLock> taken = provider.lock(new LockConfiguration(Instant.now(), "boot:task",
-                    Duration.ofSeconds(30), Duration.ZERO));
+            Optional<SimpleLock> taken = provider.lock(
+                    new LockConfiguration(Instant.now(), "boot:task", Duration.ofSeconds(30), Duration.ZERO));
             assertThat(taken).isPresent();
             long token = CurrentLock.fencingToken();
-            assertThat(client.inspect("boot:task").holder().orElseThrow().fencingToken()).isEqualTo(token);
-            assertThat(provider.lock(new LockConfiguration(Instant.now(), "boot:task", Duration.ofSeconds(30),
-                    Duration.ZERO))).as("a second run while the first holds").isEmpty();
+            assertThat(client.inspect("boot:task").holder().orElseThrow().fencingToken())
+                    .isEqualTo(token);
+            assertThat(provider.lock(
+                            new LockConfiguration(Instant.now(), "boot:task", Duration.ofSeconds(30), Duration.ZERO)))
+                    .as("a second run while the first holds")
+                    .isEmpty();
             taken.get().unlock();
             assertThat(client.inspect("boot:task").isHeld()).isFalse();
         });
@@ -74,7 +79,10 @@ class DlockIntegrationsAutoConfigurationIT {
             lock.lock();
             try {
                 Lease lease = registry.currentLease("boot:registry").orElseThrow();
-                assertThat(client.inspect("boot:registry").holder().orElseThrow().fencingToken())
+                assertThat(client.inspect("boot:registry")
+                                .holder()
+                                .orElseThrow()
+                                .fencingToken())
                         .isEqualTo(lease.fencingToken());
             } finally {
                 lock.unlock();
@@ -85,10 +93,14 @@ class DlockIntegrationsAutoConfigurationIT {
 
     @Test
     void eachBacksOffForTheApplicationsOwn() {
-        runner.withPropertyValues("dlock.uri=" + server.uri()).withUserConfiguration(OwnProviderAndRegistry.class)
+        runner.withPropertyValues("dlock.uri=" + server.uri())
+                .withUserConfiguration(OwnProviderAndRegistry.class)
                 .run(context -> {
-                    assertThat(context).hasNotFailed().hasSingleBean(LockProvider.class)
-                            .hasSingleBean(LockRegistry.class).doesNotHaveBean(DlockLockProvider.class)
+                    assertThat(context)
+                            .hasNotFailed()
+                            .hasSingleBean(LockProvider.class)
+                            .hasSingleBean(LockRegistry.class)
+                            .doesNotHaveBean(DlockLockProvider.class)
                             .doesNotHaveBean(DlockLockRegistry.class);
                     assertThat(context.getBean(LockRegistry.class)).isInstanceOf(DefaultLockRegistry.class);
                 });
@@ -98,14 +110,19 @@ class DlockIntegrationsAutoConfigurationIT {
     void eachNeedsItsFrameworkOnTheClassPath() {
         runner.withPropertyValues("dlock.uri=" + server.uri())
                 .withClassLoader(new FilteredClassLoader(LockProvider.class, LockRegistry.class))
-                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LockClient.class)
-                        .doesNotHaveBean(DlockLockProvider.class).doesNotHaveBean(DlockLockRegistry.class));
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(LockClient.class)
+                        .doesNotHaveBean(DlockLockProvider.class)
+                        .doesNotHaveBean(DlockLockRegistry.class));
     }
 
     @Test
     void withoutAClientNeitherIsMade() {
-        runner.withPropertyValues("dlock.enabled=false").run(context -> assertThat(context).hasNotFailed()
-                .doesNotHaveBean(LockProvider.class).doesNotHaveBean(LockRegistry.class));
+        runner.withPropertyValues("dlock.enabled=false").run(context -> assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean(LockProvider.class)
+                .doesNotHaveBean(LockRegistry.class));
     }
 
     @Configuration(proxyBeanMethods = false)

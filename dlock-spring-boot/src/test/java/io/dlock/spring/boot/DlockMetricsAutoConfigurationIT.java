@@ -25,8 +25,10 @@ class DlockMetricsAutoConfigurationIT {
     static RedisServer server;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    MetricsAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class,
                     DlockAutoConfiguration.class));
 
     @BeforeAll
@@ -47,52 +49,85 @@ class DlockMetricsAutoConfigurationIT {
             LockClient client = context.getBean(LockClient.class);
             try (Lease lease = client.lock("boot:metrics").acquire(Duration.ofSeconds(10))) {
                 assertThat(lease.isValid()).isTrue();
-                Poll.until("one lease held", Duration.ofSeconds(10),
-                        () -> registry.get("dlock.leases.held").tags("backend", "redis").gauge().value() == 1.0);
+                Poll.until(
+                        "one lease held",
+                        Duration.ofSeconds(10),
+                        () -> registry.get("dlock.leases.held")
+                                        .tags("backend", "redis")
+                                        .gauge()
+                                        .value()
+                                == 1.0);
             }
             Poll.until("the release recorded", Duration.ofSeconds(10), () -> {
-                Timer released = registry.find("dlock.leases.released").tags("backend", "redis").timer();
+                Timer released = registry.find("dlock.leases.released")
+                        .tags("backend", "redis")
+                        .timer();
                 return released != null && released.count() == 1;
             });
-            assertThat(registry.get("dlock.acquisitions").tags("backend", "redis", "outcome", "acquired").timer().count())
+            assertThat(registry.get("dlock.acquisitions")
+                            .tags("backend", "redis", "outcome", "acquired")
+                            .timer()
+                            .count())
                     .isEqualTo(1);
             assertThat(registry.get("dlock.leases.held").gauge().value()).isZero();
-            assertThat(registry.find("dlock.acquisitions").tagKeys("lock").timer()).isNull();
+            assertThat(registry.find("dlock.acquisitions").tagKeys("lock").timer())
+                    .isNull();
         });
     }
 
     @Test
     void lockNamesAreTagsOnlyWhenAskedFor() {
-        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.metrics.lock-name-tags=true").run(context -> {
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
-            try (Lease lease = context.getBean(LockClient.class).lock("boot:tagged").acquire(Duration.ofSeconds(10))) {
-                assertThat(lease.isValid()).isTrue();
-                Poll.until("the acquisition recorded with its lock's name", Duration.ofSeconds(10),
-                        () -> registry.find("dlock.acquisitions").tags("lock", "boot:tagged", "outcome", "acquired")
-                                .timer() != null);
-            }
-        });
+        runner.withPropertyValues("dlock.uri=" + server.uri(), "dlock.metrics.lock-name-tags=true")
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    try (Lease lease = context.getBean(LockClient.class)
+                            .lock("boot:tagged")
+                            .acquire(Duration.ofSeconds(10))) {
+                        assertThat(lease.isValid()).isTrue();
+                        Poll.until(
+                                "the acquisition recorded with its lock's name",
+                                Duration.ofSeconds(10),
+                                () -> registry.find("dlock.acquisitions")
+                                                .tags("lock", "boot:tagged", "outcome", "acquired")
+                                                .timer()
+                                        != null);
+                    }
+                });
     }
 
     @Test
     void theApplicationsOwnDlockMetricsAreUsedInstead() {
         DlockMetrics own = DlockMetrics.withLockNameTags();
-        runner.withPropertyValues("dlock.uri=" + server.uri()).withBean(DlockMetrics.class, () -> own).run(context -> {
-            assertThat(context).hasNotFailed().getBean(DlockMetrics.class).isSameAs(own);
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
-            try (Lease lease = context.getBean(LockClient.class).lock("boot:own").acquire(Duration.ofSeconds(10))) {
-                assertThat(lease.isValid()).isTrue();
-                Poll.until("the acquisition recorded by the application's own DlockMetrics", Duration.ofSeconds(10),
-                        () -> registry.find("dlock.acquisitions").tags("lock", "boot:own").timer() != null);
-            }
-        });
+        runner.withPropertyValues("dlock.uri=" + server.uri())
+                .withBean(DlockMetrics.class, () -> own)
+                .run(context -> {
+                    assertThat(context)
+                            .hasNotFailed()
+                            .getBean(DlockMetrics.class)
+                            .isSameAs(own);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    try (Lease lease =
+                            context.getBean(LockClient.class).lock("boot:own").acquire(Duration.ofSeconds(10))) {
+                        assertThat(lease.isValid()).isTrue();
+                        Poll.until(
+                                "the acquisition recorded by the application's own DlockMetrics",
+                                Duration.ofSeconds(10),
+                                () -> registry.find("dlock.acquisitions")
+                                                .tags("lock", "boot:own")
+                                                .timer()
+                                        != null);
+                    }
+                });
     }
 
     @Test
     void noMetersWithoutARegistry() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class))
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class))
                 .withPropertyValues("dlock.uri=" + server.uri())
-                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LockClient.class)
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(LockClient.class)
                         .doesNotHaveBean(DlockMetrics.class));
     }
 }

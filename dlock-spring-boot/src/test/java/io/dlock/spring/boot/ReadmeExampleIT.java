@@ -72,14 +72,16 @@ class ReadmeExampleIT {
     void theExampleRuns() {
         try (RedisServer server = RedisServer.start()) {
             new ApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(DlockAutoConfiguration.class,
-                            DlockShedLockAutoConfiguration.class))
+                    .withConfiguration(
+                            AutoConfigurations.of(DlockAutoConfiguration.class, DlockShedLockAutoConfiguration.class))
                     .withUserConfiguration(Application.class)
                     .withPropertyValues("dlock.uri=" + server.uri())
                     .run(context -> {
                         Store store = context.getBean(Store.class);
                         Poll.until("two runs of the report", Duration.ofSeconds(30), () -> store.tokens.size() >= 2);
-                        assertThat(store.tokens.get(1)).as("each run's fencing token").isGreaterThan(store.tokens.get(0));
+                        assertThat(store.tokens.get(1))
+                                .as("each run's fencing token")
+                                .isGreaterThan(store.tokens.get(0));
                     });
         }
     }

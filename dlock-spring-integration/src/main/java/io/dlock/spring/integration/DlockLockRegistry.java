@@ -126,8 +126,10 @@ public final class DlockLockRegistry implements RenewableLockRegistry<Distribute
 
     private Lease heldByCallingThread(Object lockKey) {
         String name = name(lockKey);
-        return client.lock(name).currentLease().orElseThrow(() -> new IllegalStateException(
-                "lock '" + name + "' is not held by thread " + Thread.currentThread().getName()));
+        return client.lock(name)
+                .currentLease()
+                .orElseThrow(() -> new IllegalStateException("lock '" + name + "' is not held by thread "
+                        + Thread.currentThread().getName()));
     }
 
     private static void extend(Lease lease, Duration ttl) {

@@ -60,13 +60,14 @@ class DlockLockRegistryIT {
 
     private boolean otherGets() throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            Lock lock = other.obtain(key);
-            boolean got = lock.tryLock();
-            if (got) {
-                lock.unlock();
-            }
-            return got;
-        }).get(1, TimeUnit.MINUTES);
+                    Lock lock = other.obtain(key);
+                    boolean got = lock.tryLock();
+                    if (got) {
+                        lock.unlock();
+                    }
+                    return got;
+                })
+                .get(1, TimeUnit.MINUTES);
     }
 
     @Test
@@ -115,13 +116,15 @@ class DlockLockRegistryIT {
         lock.lock();
         registry.renewLock(key);
         assertThatThrownBy(() -> registry.renewLock(key, Duration.ofSeconds(5)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("watchdog");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("watchdog");
         lock.unlock();
     }
 
     @Test
     void renewLockByAThreadThatDoesNotHoldTheLockIsRefused() {
-        assertThatThrownBy(() -> registry.renewLock(key)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> registry.renewLock(key))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not held");
     }
 
@@ -143,7 +146,9 @@ class DlockLockRegistryIT {
 
     @Test
     void keysMustBeStrings() {
-        assertThatThrownBy(() -> registry.obtain(42)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("strings").hasMessageContaining("java.lang.Integer");
+        assertThatThrownBy(() -> registry.obtain(42))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strings")
+                .hasMessageContaining("java.lang.Integer");
     }
 }

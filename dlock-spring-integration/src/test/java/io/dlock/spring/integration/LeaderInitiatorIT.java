@@ -31,6 +31,7 @@ class LeaderInitiatorIT {
 
     /** Slack for "promptly" on a loaded two-core machine. */
     static final Duration MARGIN = Duration.ofSeconds(5);
+
     static final Duration LEASE = Duration.ofSeconds(1);
 
     static RedisServer server;
@@ -119,13 +120,19 @@ class LeaderInitiatorIT {
     }
 
     Instance instance(String id, Duration lease) {
-        return new Instance(id, LockClient.builder(server.uri()).defaultLease(lease).build());
+        return new Instance(
+                id, LockClient.builder(server.uri()).defaultLease(lease).build());
     }
 
     /** An instance whose client's timers a test can pause: it stops renewing, as a paused process would. */
     Instance freezable(String id, PausableScheduler timers) {
         toClose.add(timers);
-        return new Instance(id, LockClient.builder(server.uri()).defaultLease(LEASE).time(Ticker.system(), timers).build());
+        return new Instance(
+                id,
+                LockClient.builder(server.uri())
+                        .defaultLease(LEASE)
+                        .time(Ticker.system(), timers)
+                        .build());
     }
 
     static void assertOneLeader(Instance a, Instance b) {
@@ -149,7 +156,8 @@ class LeaderInitiatorIT {
         Poll.until("the old leader is told", MARGIN, () -> leader.candidate.revoked.get() == 1);
         leader.initiator.stop();
         assertThat(leader.leads()).isFalse();
-        Poll.throughout(Duration.ofSeconds(1), () -> assertThat(follower.leads()).isTrue());
+        Poll.throughout(
+                Duration.ofSeconds(1), () -> assertThat(follower.leads()).isTrue());
         assertThat(follower.candidate.granted).hasValue(1);
     }
 

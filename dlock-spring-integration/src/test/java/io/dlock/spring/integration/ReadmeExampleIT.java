@@ -38,17 +38,23 @@ class ReadmeExampleIT {
             // README-EXAMPLE-START
             try (LockClient client = LockClient.connect(uri)) {
                 DlockLockRegistry registry = new DlockLockRegistry(client);
-                registry.executeLocked("orders:42",
-                        () -> store.write("orders:42", registry.currentLease("orders:42").orElseThrow().fencingToken()));
-                LockRegistryLeaderInitiator leader = new LockRegistryLeaderInitiator(registry, new DefaultCandidate("node-1", "billing"));
-                leader.start();                                            // as a bean, the application context starts and stops it
+                registry.executeLocked(
+                        "orders:42",
+                        () -> store.write(
+                                "orders:42",
+                                registry.currentLease("orders:42").orElseThrow().fencingToken()));
+                LockRegistryLeaderInitiator leader =
+                        new LockRegistryLeaderInitiator(registry, new DefaultCandidate("node-1", "billing"));
+                leader.start(); // as a bean, the application context starts and stops it
                 // ...
-                Poll.until("node-1 leads", Duration.ofSeconds(10), () -> leader.getContext().isLeader());
+                Poll.until("node-1 leads", Duration.ofSeconds(10), () -> leader.getContext()
+                        .isLeader());
                 led.add(client.inspect("billing").isHeld());
                 leader.stop();
             }
             // README-EXAMPLE-END
-            assertThat(store.tokens).hasSize(1).allSatisfy(token -> assertThat(token).isPositive());
+            assertThat(store.tokens).hasSize(1).allSatisfy(token -> assertThat(token)
+                    .isPositive());
             assertThat(led).containsExactly(true);
         }
     }
@@ -65,7 +71,9 @@ class ReadmeExampleIT {
 
     /** Drops blank lines, and the test's own checks inside the example (lines the README replaces by "// ..."). */
     private static String normalize(String code) {
-        return code.lines().map(String::strip).filter(line -> !line.isEmpty())
+        return code.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
                 .filter(line -> !line.startsWith("Poll.until(") && !line.startsWith("led.add("))
                 .reduce("", (a, b) -> a + b + "\n");
     }

@@ -45,17 +45,18 @@ final class FencedFile {
     }
 
     private long update(long fencingToken, boolean write, long counter) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             channel.lock(); // the whole file, for this operation: closing the channel releases it
             ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
             channel.read(buffer, 0);
-            String[] state = new String(buffer.array(), StandardCharsets.US_ASCII).trim().split(" ", -1);
+            String[] state =
+                    new String(buffer.array(), StandardCharsets.US_ASCII).trim().split(" ", -1);
             long highest = state.length == 2 ? Long.parseLong(state[0]) : 0;
             long stored = state.length == 2 ? Long.parseLong(state[1]) : 0;
             if (fencingToken < highest) {
-                throw new StaleTokenException("fencing token " + fencingToken + " is lower than " + highest
-                        + ", which " + file + " has seen: a newer holder has the lock");
+                throw new StaleTokenException("fencing token " + fencingToken + " is lower than " + highest + ", which "
+                        + file + " has seen: a newer holder has the lock");
             }
             long value = write ? counter : stored;
             channel.truncate(0);

@@ -30,20 +30,32 @@ class CounterExampleIT {
             try {
                 for (int i = 0; i < PROCESSES; i++) {
                     Path output = directory.resolve("process-" + i + ".log");
-                    String marker = "plain-java-example-" + ProcessHandle.current().pid() + "-" + i;
-                    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                            "-D" + marker, "-cp", System.getProperty("java.class.path"), CounterExample.class.getName(),
-                            server.uri(), counter.toString(), Integer.toString(INCREMENTS))
-                            .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                    String marker =
+                            "plain-java-example-" + ProcessHandle.current().pid() + "-" + i;
+                    Process process = new ProcessBuilder(
+                                    ProcessHandle.current().info().command().orElse("java"),
+                                    "-D" + marker,
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    CounterExample.class.getName(),
+                                    server.uri(),
+                                    counter.toString(),
+                                    Integer.toString(INCREMENTS))
+                            .redirectErrorStream(true)
+                            .redirectOutput(output.toFile())
+                            .start();
                     ManagedProcesses.register(process, marker);
                     processes.add(process);
                     outputs.add(output);
                 }
                 for (int i = 0; i < PROCESSES; i++) {
                     Process process = processes.get(i);
-                    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("process %d finished", i).isTrue();
-                    assertThat(process.exitValue()).as("process %d's exit; its output:%n%s", i,
-                            Files.readString(outputs.get(i))).isZero();
+                    assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                            .as("process %d finished", i)
+                            .isTrue();
+                    assertThat(process.exitValue())
+                            .as("process %d's exit; its output:%n%s", i, Files.readString(outputs.get(i)))
+                            .isZero();
                 }
             } finally {
                 for (Process process : processes) {

@@ -27,8 +27,9 @@ class FencedFileTest {
     void aStaleHolderCannotInterleaveWithTheNewOne() {
         FencedFile store = new FencedFile(directory.resolve("counter"));
         long staleRead = store.read(5);
-        assertThat(store.read(6)).isEqualTo(staleRead);   // the next holder read: 5 is stale from here on
-        assertThatThrownBy(() -> store.write(5, staleRead + 1)).isInstanceOf(FencedFile.StaleTokenException.class)
+        assertThat(store.read(6)).isEqualTo(staleRead); // the next holder read: 5 is stale from here on
+        assertThatThrownBy(() -> store.write(5, staleRead + 1))
+                .isInstanceOf(FencedFile.StaleTokenException.class)
                 .hasMessageContaining("fencing token 5 is lower than 6");
         assertThatThrownBy(() -> store.read(4)).isInstanceOf(FencedFile.StaleTokenException.class);
         store.write(6, staleRead + 1);

@@ -18,8 +18,8 @@ class FencedStore {
     static final String VALUE = "example:store:value";
     static final String LOG = "example:store:log";
 
-    private static final RedisScript<Long> FENCED_WRITE = RedisScript.of(new ClassPathResource("fenced_write.lua"),
-            Long.class);
+    private static final RedisScript<Long> FENCED_WRITE =
+            RedisScript.of(new ClassPathResource("fenced_write.lua"), Long.class);
 
     private final StringRedisTemplate redis;
 
@@ -29,8 +29,8 @@ class FencedStore {
 
     /** Writes {@code value} under {@code fencingToken}; false if the store has seen a higher token. */
     boolean write(long fencingToken, String value) {
-        Long written = redis.execute(FENCED_WRITE, List.of(HIGHEST, VALUE, LOG), String.format("%020d", fencingToken),
-                value);
+        Long written =
+                redis.execute(FENCED_WRITE, List.of(HIGHEST, VALUE, LOG), String.format("%020d", fencingToken), value);
         return written != null && written == 1;
     }
 }

@@ -23,7 +23,9 @@ class ReportJob {
     private final String instance;
     private final Duration workTime;
 
-    ReportJob(FencedStore store, @Value("${example.instance}") String instance,
+    ReportJob(
+            FencedStore store,
+            @Value("${example.instance}") String instance,
             @Value("${example.work-time}") Duration workTime) {
         this.store = store;
         this.instance = instance;
@@ -32,7 +34,9 @@ class ReportJob {
 
     /** One run: every instance's scheduler fires each second, and one of them gets the lock. */
     @Scheduled(cron = "* * * * * *")
-    @SchedulerLock(name = "report", lockAtLeastFor = "${example.lock-at-least-for}",
+    @SchedulerLock(
+            name = "report",
+            lockAtLeastFor = "${example.lock-at-least-for}",
             lockAtMostFor = "${example.lock-at-most-for}")
     void report() throws InterruptedException {
         long token = CurrentLock.fencingToken();

@@ -47,12 +47,14 @@ class ThreeInstancesIT {
     static final int SECONDS_BEFORE_THE_KILL = 12;
     static final int SECONDS_AFTER_THE_RESUME = 5;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
     void eachSecondRunsOnceAcrossThreeInstancesAndAKilledHoldersLockEndsAfterLockAtMostFor() throws Exception {
-        try (RedisServer redis = RedisServer.start(); Instances instances = new Instances(redis.uri())) {
+        try (RedisServer redis = RedisServer.start();
+                Instances instances = new Instances(redis.uri())) {
             long started = System.nanoTime();
             List<Instance> all = List.of(instances.start("a"), instances.start("b"), instances.start("c"));
             for (Instance instance : all) {
@@ -60,9 +62,17 @@ class ThreeInstancesIT {
             }
             long upMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             JsonNode health = health(all.get(0)).body;
-            assertThat(health.path("components").path("dlock").path("details").path("backend").asString())
+            assertThat(health.path("components")
+                            .path("dlock")
+                            .path("details")
+                            .path("backend")
+                            .asString())
                     .isEqualTo("redis");
-            assertThat(health.path("components").path("dlock").path("details").path("server").asString())
+            assertThat(health.path("components")
+                            .path("dlock")
+                            .path("details")
+                            .path("server")
+                            .asString())
                     .endsWith(":" + redis.port());
 
             // Measure from two seconds after the last instance is up, so that all three compete.
@@ -77,35 +87,48 @@ class ThreeInstancesIT {
             awaitRunOf(redis, resumeSecond + SECONDS_AFTER_THE_RESUME, instances);
 
             List<Run> log = storeLog(redis);
-            String story = "the store's log:\n" + String.join("\n", log.stream().map(Run::toString).toList())
-                    + instances.logTails();
+            String story = "the store's log:\n"
+                    + String.join("\n", log.stream().map(Run::toString).toList()) + instances.logTails();
             assertThat(log).as(story).allMatch(run -> run.written);
             assertNoOverlap(log, victim.token, story);
 
             Map<Long, List<Run>> beginsBySecond = new TreeMap<>();
-            log.stream().filter(run -> run.begin).forEach(run ->
-                    beginsBySecond.computeIfAbsent(run.second, s -> new ArrayList<>()).add(run));
-            assertThat(LongStream.range(firstSecond, victim.second + 1).boxed().toList()).as(story)
-                    .allMatch(second -> beginsBySecond.getOrDefault(second, List.of()).size() == 1);
+            log.stream().filter(run -> run.begin).forEach(run -> beginsBySecond
+                    .computeIfAbsent(run.second, s -> new ArrayList<>())
+                    .add(run));
+            assertThat(LongStream.range(firstSecond, victim.second + 1).boxed().toList())
+                    .as(story)
+                    .allMatch(second ->
+                            beginsBySecond.getOrDefault(second, List.of()).size() == 1);
             assertThat(LongStream.range(victim.second + 1, resumeSecond).boxed().toList())
                     .as("while the killed instance's lock lasts, nobody runs; " + story)
                     .allMatch(second -> !beginsBySecond.containsKey(second));
-            assertThat(LongStream.rangeClosed(resumeSecond, resumeSecond + SECONDS_AFTER_THE_RESUME).boxed().toList())
+            assertThat(LongStream.rangeClosed(resumeSecond, resumeSecond + SECONDS_AFTER_THE_RESUME)
+                            .boxed()
+                            .toList())
                     .as("from the first second after lockAtMostFor, each second runs once again; " + story)
-                    .allMatch(second -> beginsBySecond.getOrDefault(second, List.of()).size() == 1
+                    .allMatch(second -> beginsBySecond
+                                            .getOrDefault(second, List.of())
+                                            .size()
+                                    == 1
                             && !beginsBySecond.get(second).get(0).instance.equals(victim.instance));
             System.out.println("runs per instance: " + runsPerInstance(log) + "; killed " + victim);
 
-            Instance survivor = all.stream().filter(instance -> instance != killed).findFirst().orElseThrow();
+            Instance survivor = all.stream()
+                    .filter(instance -> instance != killed)
+                    .findFirst()
+                    .orElseThrow();
             JsonNode acquisitions = get(survivor, "/actuator/metrics/dlock.acquisitions").body;
-            assertThat(acquisitions.path("measurements").get(0).path("value").asDouble()).as("acquisitions counted")
+            assertThat(acquisitions.path("measurements").get(0).path("value").asDouble())
+                    .as("acquisitions counted")
                     .isPositive();
 
             redis.kill();
             Health down = awaitDlockHealth(survivor, 503, "DOWN");
             assertThat(down.body.path("details").path("error").asString()).contains(Integer.toString(redis.port()));
-            System.out.printf("instances up in %d ms; the test took %d ms%n", upMillis,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            System.out.printf(
+                    "instances up in %d ms; the test took %d ms%n",
+                    upMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
     }
 
@@ -116,17 +139,25 @@ class ThreeInstancesIT {
         for (Run entry : log) {
             if (entry.begin) {
                 assertThat(open == null || open.token == killedToken)
-                        .as("%s began while %s had not ended; %s", entry, open, story).isTrue();
-                assertThat(entry.token).as("tokens increase run after run; " + story).isGreaterThan(lastToken);
+                        .as("%s began while %s had not ended; %s", entry, open, story)
+                        .isTrue();
+                assertThat(entry.token)
+                        .as("tokens increase run after run; " + story)
+                        .isGreaterThan(lastToken);
                 lastToken = entry.token;
                 open = entry;
             } else {
-                assertThat(open).as("%s ends the run that began last; %s", entry, story).isNotNull();
-                assertThat(entry.token).as("%s ends the run that began last; %s", entry, story).isEqualTo(open.token);
+                assertThat(open)
+                        .as("%s ends the run that began last; %s", entry, story)
+                        .isNotNull();
+                assertThat(entry.token)
+                        .as("%s ends the run that began last; %s", entry, story)
+                        .isEqualTo(open.token);
                 open = null;
             }
         }
-        assertThat(log).as("the killed run was killed in its middle: it never ended; " + story)
+        assertThat(log)
+                .as("the killed run was killed in its middle: it never ended; " + story)
                 .noneMatch(run -> !run.begin && run.token == killedToken);
     }
 
@@ -142,8 +173,8 @@ class ThreeInstancesIT {
     }
 
     private static void awaitRunOf(RedisServer redis, long second, Instances instances) {
-        instances.poll("a run of second " + second, WITHIN,
-                () -> storeLog(redis).stream().anyMatch(run -> run.begin && run.second >= second));
+        instances.poll("a run of second " + second, WITHIN, () -> storeLog(redis).stream()
+                .anyMatch(run -> run.begin && run.second >= second));
     }
 
     /** Waits for the next run to begin after the first {@code seen} entries of the log, and returns it. */
@@ -151,7 +182,9 @@ class ThreeInstancesIT {
         List<Run> found = new ArrayList<>();
         instances.poll("a run beginning", WITHIN, () -> {
             List<Run> log = storeLog(redis);
-            log.subList(Math.min(seen, log.size()), log.size()).stream().filter(run -> run.begin).findFirst()
+            log.subList(Math.min(seen, log.size()), log.size()).stream()
+                    .filter(run -> run.begin)
+                    .findFirst()
                     .ifPresent(found::add);
             return !found.isEmpty();
         });
@@ -160,11 +193,17 @@ class ThreeInstancesIT {
 
     private Health awaitHealth(Instance instance, int status, String dlockStatus) {
         List<Health> last = new ArrayList<>(List.of(new Health(0, null)));
-        instance.owner.poll(instance.name + " reports dlock " + dlockStatus + " with HTTP " + status
-                + " on /actuator/health", START_WITHIN, () -> {
+        instance.owner.poll(
+                instance.name + " reports dlock " + dlockStatus + " with HTTP " + status + " on /actuator/health",
+                START_WITHIN,
+                () -> {
                     last.set(0, health(instance));
                     return last.get(0).status == status
-                            && dlockStatus.equals(last.get(0).body.path("components").path("dlock").path("status")
+                            && dlockStatus.equals(last.get(0)
+                                    .body
+                                    .path("components")
+                                    .path("dlock")
+                                    .path("status")
                                     .asString());
                 });
         return last.get(0);
@@ -173,11 +212,14 @@ class ThreeInstancesIT {
     /** Waits until the {@code dlock} component alone ({@code /actuator/health/dlock}) reports {@code dlockStatus}. */
     private Health awaitDlockHealth(Instance instance, int status, String dlockStatus) {
         List<Health> last = new ArrayList<>(List.of(new Health(0, null)));
-        instance.owner.poll(instance.name + " reports dlock " + dlockStatus + " with HTTP " + status
-                + " on /actuator/health/dlock", WITHIN, () -> {
+        instance.owner.poll(
+                instance.name + " reports dlock " + dlockStatus + " with HTTP " + status + " on /actuator/health/dlock",
+                WITHIN,
+                () -> {
                     last.set(0, get(instance, "/actuator/health/dlock"));
                     return last.get(0).status == status
-                            && dlockStatus.equals(last.get(0).body.path("status").asString());
+                            && dlockStatus.equals(
+                                    last.get(0).body.path("status").asString());
                 });
         return last.get(0);
     }
@@ -188,7 +230,9 @@ class ThreeInstancesIT {
 
     private Health get(Instance instance, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Health(response.statusCode(), json.readTree(response.body()));
@@ -207,8 +251,12 @@ class ThreeInstancesIT {
     record Run(long token, boolean written, boolean begin, long second, String instance) {
         static Run parse(String entry) {
             String[] parts = entry.split(" ");
-            return new Run(Long.parseLong(parts[0]), parts[1].equals("written"), parts[2].equals("begin"),
-                    Long.parseLong(parts[3]), parts[4]);
+            return new Run(
+                    Long.parseLong(parts[0]),
+                    parts[1].equals("written"),
+                    parts[2].equals("begin"),
+                    Long.parseLong(parts[3]),
+                    parts[4]);
         }
 
         @Override
@@ -239,7 +287,9 @@ class ThreeInstancesIT {
         void kill() throws InterruptedException {
             killed = true;
             process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(name + " exits when killed").isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as(name + " exits when killed")
+                    .isTrue();
             ManagedProcesses.unregister(process);
         }
     }
@@ -260,12 +310,22 @@ class ThreeInstancesIT {
             Path output = directory.resolve(name + ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
             // One core and a small heap each, and only the first JIT tier: three JVMs share two cores.
-            List<String> command = List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-XX:ActiveProcessorCount=1", "-jar", System.getProperty("example.jar"),
-                    "--server.port=" + port, "--dlock.uri=" + redisUri, "--spring.data.redis.url=" + redisUri,
+            List<String> command = List.of(
+                    java,
+                    "-Xmx192m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:ActiveProcessorCount=1",
+                    "-jar",
+                    System.getProperty("example.jar"),
+                    "--server.port=" + port,
+                    "--dlock.uri=" + redisUri,
+                    "--spring.data.redis.url=" + redisUri,
                     "--example.instance=" + instanceName);
             try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                Process process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
                         .start();
                 ManagedProcesses.register(process, "--example.instance=" + instanceName);
                 Instance instance = new Instance(this, instanceName, port, process, output);
@@ -286,8 +346,10 @@ class ThreeInstancesIT {
         void poll(String what, Duration within, java.util.function.BooleanSupplier condition) {
             try {
                 Poll.until(what, within, () -> {
-                    started.values().stream().filter(i -> !i.killed && !i.process.isAlive())
-                            .findFirst().ifPresent(i -> {
+                    started.values().stream()
+                            .filter(i -> !i.killed && !i.process.isAlive())
+                            .findFirst()
+                            .ifPresent(i -> {
                                 throw new AssertionError(i.name + " exited with " + i.process.exitValue() + logTails());
                             });
                     return condition.getAsBoolean();
@@ -302,10 +364,15 @@ class ThreeInstancesIT {
             for (Instance instance : started.values()) {
                 try {
                     List<String> lines = Files.readAllLines(instance.output);
-                    tails.append("\n--- last lines of ").append(instance.name).append(":\n")
+                    tails.append("\n--- last lines of ")
+                            .append(instance.name)
+                            .append(":\n")
                             .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
                 } catch (IOException e) {
-                    tails.append("\n--- no output of ").append(instance.name).append(": ").append(e);
+                    tails.append("\n--- no output of ")
+                            .append(instance.name)
+                            .append(": ")
+                            .append(e);
                 }
             }
             return tails.toString();

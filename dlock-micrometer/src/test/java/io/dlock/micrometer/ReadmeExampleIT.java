@@ -37,8 +37,9 @@ class ReadmeExampleIT {
             String uri = server.uri();
             Store store = new Store();
             MeterRegistry registry = new SimpleMeterRegistry();
+            // spotless:off
             // README-EXAMPLE-START
-            DlockMetrics metrics = DlockMetrics.create(); // DlockMetrics.withLockNameTags(): a 'lock' tag too
+            DlockMetrics metrics = DlockMetrics.create();                  // DlockMetrics.withLockNameTags(): a 'lock' tag too
             try (LockClient client = LockClient.builder(uri).listener(metrics).build()) {
                 metrics.binder(client).bindTo(registry);
                 try (Lease lease = client.lock("orders:42").acquire(Duration.ofSeconds(10))) {
@@ -46,6 +47,7 @@ class ReadmeExampleIT {
                 }
             }
             // README-EXAMPLE-END
+            // spotless:on
             assertThat(store.tokens).hasSize(1);
             Poll.until("the acquisition and its release are recorded", Duration.ofSeconds(5), () -> {
                 Timer released = registry.find("dlock.leases.released")

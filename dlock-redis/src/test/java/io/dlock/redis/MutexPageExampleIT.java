@@ -36,22 +36,23 @@ class MutexPageExampleIT {
         try (RedisServer server = RedisServer.start()) {
             String uri = server.uri();
             Store store = new Store();
+            // spotless:off
             // README-EXAMPLE-START
             try (LockClient client = LockClient.connect(uri)) {
                 var lock = client.lock("nightly-report");
-                Optional<Lease> taken =
-                        lock.tryAcquire(Duration.ZERO, Duration.ofMinutes(5)); // one attempt, a fixed lease
+                Optional<Lease> taken = lock.tryAcquire(Duration.ZERO, Duration.ofMinutes(5));  // one attempt, a fixed lease
                 if (taken.isPresent()) {
                     Lease lease = taken.get();
                     store.write("report", "part 1", lease.fencingToken());
-                    if (!lease.extend(Duration.ofMinutes(5))) { // now ends 5 minutes from now
+                    if (!lease.extend(Duration.ofMinutes(5))) {                 // now ends 5 minutes from now
                         throw new IllegalStateException("lost the lock");
                     }
                     store.write("report", "part 2", lease.fencingToken());
-                    lease.releaseAfter(Duration.ofSeconds(30)); // nobody else takes it for 30 s
+                    lease.releaseAfter(Duration.ofSeconds(30));                 // nobody else takes it for 30 s
                 }
             }
             // README-EXAMPLE-END
+            // spotless:on
             assertThat(store.tokens)
                     .as("both parts, with the one token the extension kept")
                     .hasSize(2)

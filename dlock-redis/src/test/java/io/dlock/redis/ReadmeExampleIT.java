@@ -32,25 +32,21 @@ class ReadmeExampleIT {
         try (RedisServer server = RedisServer.start()) {
             String uri = server.uri();
             Store store = new Store();
+            // spotless:off
             // README-EXAMPLE-START
-            try (LockClient client = LockClient.connect(uri)) { // e.g. "redis://localhost:6379"
+            try (LockClient client = LockClient.connect(uri)) {          // e.g. "redis://localhost:6379"
                 var lock = client.lock("orders:42");
-                try (Lease lease = lock.acquire(Duration.ofSeconds(10))) { // waits up to 10 s
+                try (Lease lease = lock.acquire(Duration.ofSeconds(10))) {  // waits up to 10 s
                     lease.onLost((l, why) -> System.err.println("lost the lock: " + why));
                     store.write("orders:42", "shipped", lease.fencingToken());
-                } // released here
-                if (lock.tryLock()) { // or as a java.util.concurrent.locks.Lock
-                    try {
-                        store.write(
-                                "orders:42",
-                                "billed",
-                                lock.currentLease().orElseThrow().fencingToken());
-                    } finally {
-                        lock.unlock();
-                    }
+                }                                                          // released here
+                if (lock.tryLock()) {                                      // or as a java.util.concurrent.locks.Lock
+                    try { store.write("orders:42", "billed", lock.currentLease().orElseThrow().fencingToken()); }
+                    finally { lock.unlock(); }
                 }
             }
             // README-EXAMPLE-END
+            // spotless:on
             assertThat(store.tokens).hasSize(2);
             assertThat(store.tokens.get(1)).isGreaterThan(store.tokens.get(0));
         }

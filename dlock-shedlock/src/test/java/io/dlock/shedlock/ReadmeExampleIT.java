@@ -35,15 +35,15 @@ class ReadmeExampleIT {
         try (RedisServer server = RedisServer.start()) {
             String uri = server.uri();
             Store store = new Store();
+            // spotless:off
             // README-EXAMPLE-START
             try (LockClient client = LockClient.connect(uri)) {
                 LockingTaskExecutor executor = new DefaultLockingTaskExecutor(new DlockLockProvider(client));
-                executor.executeWithLock(
-                        (Runnable) () -> store.write("report", CurrentLock.fencingToken()),
-                        new LockConfiguration(
-                                Instant.now(), "nightly-report", Duration.ofMinutes(10), Duration.ofSeconds(30)));
+                executor.executeWithLock((Runnable) () -> store.write("report", CurrentLock.fencingToken()),
+                        new LockConfiguration(Instant.now(), "nightly-report", Duration.ofMinutes(10), Duration.ofSeconds(30)));
             }
             // README-EXAMPLE-END
+            // spotless:on
             assertThat(store.tokens).hasSize(1).allSatisfy(token -> assertThat(token)
                     .isPositive());
             assertThat(server.command("PTTL", "dlock:{nightly-report}"))

@@ -44,6 +44,7 @@ class ReadmeExampleIT {
             this.store = store;
         }
 
+        // spotless:off
         // README-EXAMPLE-START
         @Scheduled(cron = "* * * * * *")
         @SchedulerLock(name = "report", lockAtMostFor = "PT30S", lockAtLeastFor = "PT0.5S")
@@ -51,6 +52,7 @@ class ReadmeExampleIT {
             store.write("report", CurrentLock.fencingToken());
         }
         // README-EXAMPLE-END
+        // spotless:on
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -35,24 +35,21 @@ class ReadmeExampleIT {
             String uri = server.uri();
             Store store = new Store();
             List<Boolean> led = new ArrayList<>();
+            // spotless:off
             // README-EXAMPLE-START
             try (LockClient client = LockClient.connect(uri)) {
                 DlockLockRegistry registry = new DlockLockRegistry(client);
-                registry.executeLocked(
-                        "orders:42",
-                        () -> store.write(
-                                "orders:42",
-                                registry.currentLease("orders:42").orElseThrow().fencingToken()));
-                LockRegistryLeaderInitiator leader =
-                        new LockRegistryLeaderInitiator(registry, new DefaultCandidate("node-1", "billing"));
-                leader.start(); // as a bean, the application context starts and stops it
+                registry.executeLocked("orders:42",
+                        () -> store.write("orders:42", registry.currentLease("orders:42").orElseThrow().fencingToken()));
+                LockRegistryLeaderInitiator leader = new LockRegistryLeaderInitiator(registry, new DefaultCandidate("node-1", "billing"));
+                leader.start();                                            // as a bean, the application context starts and stops it
                 // ...
-                Poll.until("node-1 leads", Duration.ofSeconds(10), () -> leader.getContext()
-                        .isLeader());
+                Poll.until("node-1 leads", Duration.ofSeconds(10), () -> leader.getContext().isLeader());
                 led.add(client.inspect("billing").isHeld());
                 leader.stop();
             }
             // README-EXAMPLE-END
+            // spotless:on
             assertThat(store.tokens).hasSize(1).allSatisfy(token -> assertThat(token)
                     .isPositive());
             assertThat(led).containsExactly(true);

@@ -25,17 +25,19 @@ public final class CounterExample {
         String uri = args[0];
         FencedFile store = new FencedFile(Path.of(args[1]));
         int increments = Integer.parseInt(args[2]);
+        // spotless:off
         // README-EXAMPLE-START
-        try (LockClient client = LockClient.connect(uri)) { // one client per process
+        try (LockClient client = LockClient.connect(uri)) {                 // one client per process
             var lock = client.lock("counter");
             for (int i = 0; i < increments; i++) {
-                try (Lease lease = lock.acquire(Duration.ofSeconds(30))) { // waits up to 30 s
-                    long token = lease.fencingToken(); // the store refuses older ones
+                try (Lease lease = lock.acquire(Duration.ofSeconds(30))) {   // waits up to 30 s
+                    long token = lease.fencingToken();                       // the store refuses older ones
                     store.write(token, store.read(token) + 1);
                 }
             }
         }
         // README-EXAMPLE-END
+        // spotless:on
         System.out.println("incremented " + increments + " times");
     }
 }

@@ -33,6 +33,8 @@ class TortureControlsIT {
                 return;
             }
         }
-        assertThat(summaries).as("flagged in none of %d seeded runs: %s", SEEDS, summaries).isEmpty();
+        assertThat(summaries)
+                .as("flagged in none of %d seeded runs: %s", SEEDS, summaries)
+                .isEmpty();
     }
 }

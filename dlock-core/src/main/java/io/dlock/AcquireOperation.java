@@ -233,7 +233,7 @@ final class AcquireOperation {
             retryIn(engine.backoff().afterCollision(++consecutiveCollisions), now);
         } else if (!trying.watching) {
             consecutiveCollisions = 0;
-            watchThenAttempt(trying, (AttemptResult.Denied) outcome);
+            watchThenAttempt(trying, (AttemptResult.Denied) outcome, changed);
         } else if (changed) {
             consecutiveCollisions = 0;
             attempt();
@@ -245,10 +245,12 @@ final class AcquireOperation {
 
     /**
      * After the first denial: sets up the watch, then attempts once more unless the watch covered
-     * the denied attempt already, since the grant may have come free between the denial and the
-     * watch. A watch that cannot be set up leaves the operation to timed retries.
+     * the denied attempt already and no change was reported since the attempt began
+     * ({@code changedDuringAttempt}, or during the set-up), since the grant may have come free
+     * between the denial and the watch. A watch that cannot be set up leaves the operation to
+     * timed retries.
      */
-    private void watchThenAttempt(Try trying, AttemptResult.Denied denial) {
+    private void watchThenAttempt(Try trying, AttemptResult.Denied denial, boolean changedDuringAttempt) {
         Try stepping = beginStep();
         if (stepping == null) {
             return;
@@ -267,13 +269,13 @@ final class AcquireOperation {
             watch = CompletableFuture.failedFuture(e);
         }
         watch.whenComplete((covered, error) -> {
-            boolean changed = endStep(false);
+            boolean changed = endStep(false) || changedDuringAttempt;
+            if (error != null) {
+                trying.watching = false;
+            }
             if (result.isDone()) {
                 abandon(trying); // ended while the watch was set up, which stopped onCompleted from cleaning up
-            } else if (error != null) {
-                trying.watching = false;
-                retryIn(engine.backoff().afterDenial(denial), engine.now());
-            } else if (covered && !changed) {
+            } else if (!changed && (error != null || covered)) {
                 retryIn(engine.backoff().afterDenial(denial), engine.now());
             } else {
                 attempt();

@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -277,6 +279,37 @@ public abstract class LockBackendContract {
             assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(MARGIN);
             assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
             next.close();
+        }
+
+        @Test
+        void threadsOfOneClientHandTheLockOnAsItIsReleasedNeverAfterATimedRetry() throws Exception {
+            // With timed retries this rare, a waiter that missed a release would sleep until the
+            // holder's lease ran out (4 s or more on every backend), past its wait: each of the 100
+            // hand-offs below must come from the release itself.
+            LockClient client =
+                    track(clientBuilder().maxRetryDelay(Duration.ofMinutes(10)).build());
+            String name = name();
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    done.add(CompletableFuture.runAsync(
+                            () -> {
+                                for (int i = 0; i < 25; i++) {
+                                    try {
+                                        client.lock(name).acquire(MARGIN).close();
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        throw new IllegalStateException(e);
+                                    }
+                                }
+                            },
+                            threads));
+                }
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            } finally {
+                threads.shutdownNow();
+            }
         }
     }
 

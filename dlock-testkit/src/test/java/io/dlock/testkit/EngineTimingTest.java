@@ -11,6 +11,7 @@ import io.dlock.LockClient;
 import io.dlock.LockTimeoutException;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
+import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -503,6 +504,81 @@ class EngineTimingTest {
                             "retry %d: at least 1 ms, at most %s (20 ms doubling, capped by the max" + " retry delay)",
                             i + 1, cap)
                     .isBetween(Duration.ofMillis(1), cap);
+        }
+    }
+
+    @Test
+    void aReleaseReportedWhileADeniedAttemptIsInFlightIsNotMissedByAWatchThatCoveredTheAttempt() {
+        RepliesOnCue link = new RepliesOnCue(server.connect());
+        LockClient client = LockClient.builder(context -> link)
+                .time(time, time)
+                .defaultLease(LEASE)
+                .maxRetryDelay(Duration.ofMinutes(10))
+                .callbackExecutor(Runnable::run)
+                .build();
+        clients.add(client);
+        CompletableFuture<Lease> holding = client.lock("hand-off").acquireAsync(Duration.ZERO);
+        link.deliver();
+        Lease held = holding.join();
+        CompletableFuture<Lease> waiting = client.lock("hand-off").acquireAsync(Duration.ofMinutes(1));
+        held.close(); // the server denied the waiter's attempt before this; its reply is still on the way
+        link.deliver();
+        link.deliver();
+        assertThat(waiting)
+                .as("the release came while the waiter's denied attempt was in flight: it attempts again at"
+                        + " once instead of sleeping until its next timed retry")
+                .isCompleted();
+    }
+
+    /**
+     * Behaves as the Redis backend does when a lock's release channel is subscribed already: an
+     * acquisition listens from its first attempt on, so its watch covers that attempt. The server
+     * answers each attempt at once, but the reply reaches the client only when the test calls
+     * {@link #deliver()}.
+     */
+    private static final class RepliesOnCue extends ForwardingLockBackend {
+        private final List<Runnable> replies = new ArrayList<>();
+
+        RepliesOnCue(LockBackend delegate) {
+            super(delegate);
+        }
+
+        /** Delivers the replies held so far, in order. */
+        void deliver() {
+            List<Runnable> due = List.copyOf(replies);
+            replies.clear();
+            due.forEach(Runnable::run);
+        }
+
+        @Override
+        public Acquisition acquisition(LockRequest request, Runnable onChange) {
+            Acquisition server = delegate.acquisition(request, onChange);
+            return new Acquisition() {
+                private boolean listening;
+
+                @Override
+                public CompletionStage<AttemptResult> attempt() {
+                    if (!listening) {
+                        listening = true;
+                        server.watch();
+                    }
+                    AttemptResult answer =
+                            server.attempt().toCompletableFuture().join();
+                    CompletableFuture<AttemptResult> reply = new CompletableFuture<>();
+                    replies.add(() -> reply.complete(answer));
+                    return reply;
+                }
+
+                @Override
+                public CompletionStage<Boolean> watch() {
+                    return CompletableFuture.completedFuture(true);
+                }
+
+                @Override
+                public CompletionStage<Boolean> release() {
+                    return server.release();
+                }
+            };
         }
     }
 

@@ -55,7 +55,11 @@ public final class BenchMain {
                     redis.all().stream().map(RedisServer::hostAndPort).collect(Collectors.joining(","));
             System.setProperty(BenchServers.REDIS_PROPERTY, redisHosts);
             System.setProperty(BenchServers.ZOOKEEPER_PROPERTY, zooKeeper.hostAndPort());
-            BenchServers.awaitRedlockQuarantine(redis);
+            if (quick) {
+                System.setProperty(BenchServers.SMOKE_PROPERTY, "true");
+            } else {
+                BenchServers.awaitRedlockQuarantine(redis);
+            }
             List<String> jvmArgs = List.of(
                     "-D" + BenchServers.REDIS_PROPERTY + "=" + redisHosts,
                     "-D" + BenchServers.ZOOKEEPER_PROPERTY + "=" + zooKeeper.hostAndPort());
@@ -112,7 +116,8 @@ public final class BenchMain {
                 .param(
                         "implementation",
                         implementations.stream().map(Enum::name).toArray(String[]::new))
-                .forks(1)
+                // A smoke run measures nothing, so it spares itself a JVM per implementation.
+                .forks(quick ? 0 : 1)
                 .warmupIterations(quick ? 1 : 3)
                 .warmupTime(quick ? TimeValue.milliseconds(200) : TimeValue.seconds(1))
                 .measurementIterations(quick ? 1 : 5)

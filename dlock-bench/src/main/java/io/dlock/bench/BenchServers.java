@@ -18,6 +18,12 @@ final class BenchServers implements AutoCloseable {
     static final String REDIS_PROPERTY = "dlock.bench.redis";
     /** {@code host:port} of the ZooKeeper server. */
     static final String ZOOKEEPER_PROPERTY = "dlock.bench.zookeeper";
+    /**
+     * Set (to anything) by a smoke run: dlock's Redlock turns restart detection off instead of
+     * waiting for fresh servers to outlive its restart quarantine. Its figures then mean nothing,
+     * as all of a smoke run's do.
+     */
+    static final String SMOKE_PROPERTY = "dlock.bench.smoke";
 
     static final int REDIS_COUNT = 5;
 
@@ -34,12 +40,18 @@ final class BenchServers implements AutoCloseable {
             if (ownRedis == null) {
                 ownRedis = RedisServers.start(REDIS_COUNT);
             }
-            if (count > 1) {
+            if (count > 1 && System.getProperty(SMOKE_PROPERTY) == null) {
                 awaitRedlockQuarantine(ownRedis);
             }
             all = ownRedis.all().stream().map(RedisServer::hostAndPort).toList();
         }
         return all.subList(0, count);
+    }
+
+    /** A dlock Redlock URI over the first {@code count} Redis servers, with the defaults users get outside a smoke run. */
+    String redlockUri(int count) {
+        String uri = "redlock://" + String.join(",", redis(count));
+        return System.getProperty(SMOKE_PROPERTY) == null ? uri : uri + "?restartDetection=false";
     }
 
     /**

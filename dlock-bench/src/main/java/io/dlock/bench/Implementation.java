@@ -40,8 +40,8 @@ public enum Implementation {
     LockDriver open(BenchServers servers) throws Exception {
         return switch (this) {
             case DLOCK_REDIS -> new DlockDriver("redis://" + servers.redis(1).get(0));
-            case DLOCK_REDLOCK_3 -> new DlockDriver("redlock://" + String.join(",", servers.redis(3)));
-            case DLOCK_REDLOCK_5 -> new DlockDriver("redlock://" + String.join(",", servers.redis(5)));
+            case DLOCK_REDLOCK_3 -> new DlockDriver(servers.redlockUri(3));
+            case DLOCK_REDLOCK_5 -> new DlockDriver(servers.redlockUri(5));
             case DLOCK_ZOOKEEPER -> new DlockDriver("zk://" + servers.zooKeeper());
             case REDISSON_LOCK -> new RedissonDriver(RedissonDriver.Kind.LOCK, servers.redis(1));
             case REDISSON_FENCED_LOCK -> new RedissonDriver(RedissonDriver.Kind.FENCED_LOCK, servers.redis(1));

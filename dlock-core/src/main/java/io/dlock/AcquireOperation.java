@@ -52,6 +52,8 @@ final class AcquireOperation {
     private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** What the backend calls on a change; a held lease's acquisition keeps it, but not this operation. */
+    private final ChangeRelay changes = new ChangeRelay(this);
     /** The owner id and backend acquisition attempts go to now; replaced after a late grant. Guarded by lock. */
     private Try current;
     /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
@@ -141,7 +143,7 @@ final class AcquireOperation {
 
     private Try newTry() {
         LockRequest request = LockRequest.mutex(name, engine.newOwner(), lease);
-        return new Try(request, engine.newAcquisition(request, this::changed));
+        return new Try(request, engine.newAcquisition(request, changes));
     }
 
     /** Starts a step unless one is in flight (then marks the change for after it); returns the try to step on. */
@@ -377,6 +379,7 @@ final class AcquireOperation {
     }
 
     private void onCompleted(Throwable error) {
+        changes.detach();
         engine.ended(this);
         if (engine.listening()) {
             Duration waited = Duration.ofNanos(engine.now() - startedAt);
@@ -452,6 +455,31 @@ final class AcquireOperation {
             timer.cancel();
         }
         return null;
+    }
+
+    /**
+     * Passes the backend's change reports on to the operation while it runs. The acquisition of
+     * a granted lease lives as long as the lease and keeps its change callback; detached once
+     * the operation ended, the relay keeps the operation, done by then, from living as long.
+     */
+    private static final class ChangeRelay implements Runnable {
+        private volatile @Nullable AcquireOperation operation;
+
+        ChangeRelay(AcquireOperation operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        public void run() {
+            AcquireOperation target = operation;
+            if (target != null) {
+                target.changed();
+            }
+        }
+
+        void detach() {
+            operation = null;
+        }
     }
 
     /** One owner id's acquisition on the backend: the operation's first, or a fresh one after a late grant. */

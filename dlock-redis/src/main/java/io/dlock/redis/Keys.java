@@ -3,22 +3,26 @@ package io.dlock.redis;
 /**
  * Redis key names of one lock. The name sits in a hash tag ({@code {…}}) so that every key of one
  * lock maps to one Redis Cluster slot and single-lock scripts also run on a cluster. An
- * acquisition computes them once and uses them for every attempt and its release.
+ * acquisition keeps the lock's key for every attempt and its release, as long as its lease; the
+ * other keys are made when asked.
  *
  * @param lock the hash holding the owner and its fencing token, present while the lock is held
- * @param fencingCounter the last token granted, remembered for a while after each grant
  */
-record Keys(String lock, String fencingCounter) {
+record Keys(String lock) {
 
     /** The keys of the lock {@code name}. */
     static Keys of(String name) {
-        String lock = lock(name);
-        return new Keys(lock, lock + ":token");
+        return new Keys(lock(name));
     }
 
     /** The hash of the lock {@code name}. */
     static String lock(String name) {
         return "dlock:{" + name + "}";
+    }
+
+    /** The last token granted, remembered for a while after each grant; only attempts need it. */
+    String fencingCounter() {
+        return lock + ":token";
     }
 
     /**

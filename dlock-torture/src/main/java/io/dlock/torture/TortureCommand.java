@@ -143,6 +143,8 @@ final class TortureCommand implements Callable<Integer> {
     /** The configured command line: one-line errors, the exit codes in the help. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new TortureCommand());
+        // Backends and faults as the results tables print them (redlock, rolling_restart) are accepted too.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine
                 .getCommandSpec()
                 .usageMessage()

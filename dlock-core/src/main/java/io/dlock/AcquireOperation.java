@@ -52,8 +52,6 @@ final class AcquireOperation {
     private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
-    /** What the backend calls on a change; a held lease's acquisition keeps it, but not this operation. */
-    private final ChangeRelay changes = new ChangeRelay(this);
     /** The owner id and backend acquisition attempts go to now; replaced after a late grant. Guarded by lock. */
     private Try current;
     /** Completes when the clean-ups of earlier tries (late grants given back) are done. Guarded by lock. */
@@ -143,7 +141,8 @@ final class AcquireOperation {
 
     private Try newTry() {
         LockRequest request = LockRequest.mutex(name, engine.newOwner(), lease);
-        return new Try(request, engine.newAcquisition(request, changes));
+        ChangeRelay changes = new ChangeRelay(this);
+        return new Try(request, engine.newAcquisition(request, changes), changes);
     }
 
     /** Starts a step unless one is in flight (then marks the change for after it); returns the try to step on. */
@@ -379,7 +378,7 @@ final class AcquireOperation {
     }
 
     private void onCompleted(Throwable error) {
-        changes.detach();
+        currentTry().changes.detach();
         engine.ended(this);
         if (engine.listening()) {
             Duration waited = Duration.ofNanos(engine.now() - startedAt);
@@ -421,6 +420,7 @@ final class AcquireOperation {
         if (!given.abandoned.compareAndSet(false, true)) {
             return;
         }
+        given.changes.detach();
         // A grant whose reply was lost is dropped by the server a lease after the last attempt.
         long serverDropsAt = engine.serverExpiresLease() ? given.lastSentAt + lease.toNanos() : Long.MAX_VALUE;
         CompletableFuture<Void> done = engine.cleanUp(
@@ -437,6 +437,15 @@ final class AcquireOperation {
         }
         if (ended) {
             all.thenRun(() -> cleanedUp.complete(null));
+        }
+    }
+
+    private Try currentTry() {
+        lock.lock();
+        try {
+            return current;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -458,9 +467,11 @@ final class AcquireOperation {
     }
 
     /**
-     * Passes the backend's change reports on to the operation while it runs. The acquisition of
-     * a granted lease lives as long as the lease and keeps its change callback; detached once
-     * the operation ended, the relay keeps the operation, done by then, from living as long.
+     * Passes one try's change reports from the backend on to the operation while it needs them.
+     * The acquisition of a granted lease lives as long as the lease and keeps its change
+     * callback; detached once the operation ended (or the try was given up), the relay keeps the
+     * operation, done by then, from living as long. Each try has its own, so a given-up try that
+     * stops listening never removes the listener of the try after it.
      */
     private static final class ChangeRelay implements Runnable {
         private volatile @Nullable AcquireOperation operation;
@@ -486,13 +497,15 @@ final class AcquireOperation {
     private static final class Try {
         final LockRequest request;
         final Acquisition acquisition;
+        final ChangeRelay changes;
         final AtomicBoolean abandoned = new AtomicBoolean();
         volatile boolean watching;
         volatile long lastSentAt;
 
-        Try(LockRequest request, Acquisition acquisition) {
+        Try(LockRequest request, Acquisition acquisition, ChangeRelay changes) {
             this.request = request;
             this.acquisition = acquisition;
+            this.changes = changes;
         }
     }
 }

@@ -11,6 +11,7 @@ import io.dlock.LockClient;
 import io.dlock.LockTimeoutException;
 import io.dlock.spi.Acquisition;
 import io.dlock.spi.AttemptResult;
+import io.dlock.spi.BackendContext;
 import io.dlock.spi.LockBackend;
 import io.dlock.spi.LockRequest;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -510,20 +512,13 @@ class EngineTimingTest {
     @Test
     void aReleaseReportedWhileADeniedAttemptIsInFlightIsNotMissedByAWatchThatCoveredTheAttempt() {
         RepliesOnCue link = new RepliesOnCue(server.connect());
-        LockClient client = LockClient.builder(context -> link)
-                .time(time, time)
-                .defaultLease(LEASE)
-                .maxRetryDelay(Duration.ofMinutes(10))
-                .callbackExecutor(Runnable::run)
-                .build();
-        clients.add(client);
+        LockClient client = patientClient(context -> link);
         CompletableFuture<Lease> holding = client.lock("hand-off").acquireAsync(Duration.ZERO);
         link.deliver();
         Lease held = holding.join();
         CompletableFuture<Lease> waiting = client.lock("hand-off").acquireAsync(Duration.ofMinutes(1));
         held.close(); // the server denied the waiter's attempt before this; its reply is still on the way
-        link.deliver();
-        link.deliver();
+        link.deliver(); // the denial, then the reply to any attempt made after it
         assertThat(waiting)
                 .as("the release came while the waiter's denied attempt was in flight: it attempts again at"
                         + " once instead of sleeping until its next timed retry")
@@ -543,11 +538,9 @@ class EngineTimingTest {
             super(delegate);
         }
 
-        /** Delivers the replies held so far, in order. */
+        /** Delivers the replies held, in order, also those to attempts made meanwhile. */
         void deliver() {
-            List<Runnable> due = List.copyOf(replies);
-            replies.clear();
-            due.forEach(Runnable::run);
+            runAll(replies);
         }
 
         @Override
@@ -584,7 +577,11 @@ class EngineTimingTest {
 
     /** A client whose timed retries are so rare that only a release notification wakes it promptly. */
     private LockClient patientClient() {
-        LockClient patient = LockClient.builder(server.connect())
+        return patientClient(server.connect());
+    }
+
+    private LockClient patientClient(Function<BackendContext, LockBackend> link) {
+        LockClient patient = LockClient.builder(link)
                 .time(time, time)
                 .defaultLease(LEASE)
                 .maxRetryDelay(Duration.ofMinutes(10))

@@ -35,7 +35,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Events before binding are not recorded (a client has no lock before {@code build()} returns:
  * bind before using it). One instance serves one client and one registry (bind a composite
- * registry to feed several). Recording is cheap and never blocks; thread-safe.
+ * registry to feed several). Clients bound to one registry with the same tags (two clients of one
+ * backend kind) share its meters: the timers and counters record the events of all of them, and
+ * {@code dlock.leases.held} is the sum of the leases they hold. The registry keeps no reference to
+ * a client: a closed client's leases, released by its {@code close()}, leave the sum. Recording is
+ * cheap and never blocks; thread-safe.
  */
 public final class DlockMetrics implements LockListener {
 

@@ -4,7 +4,6 @@ import io.dlock.LockListener.AcquisitionOutcome;
 import io.dlock.LockListener.LossCause;
 import io.dlock.LockListener.RenewalOutcome;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +21,7 @@ final class Meters {
     private final MeterRegistry registry;
     private final Tags backend;
     private final boolean tagLockNames;
-    /** Leases held, by lock name (or one entry for all); each backs a gauge. */
+    /** Leases held, by lock name (or one entry for all): the counts shared with other clients bound with the same tags. */
     private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
 
     Meters(MeterRegistry registry, String backend, boolean tagLockNames) {
@@ -77,16 +76,7 @@ final class Meters {
     }
 
     private AtomicInteger heldOf(String lock) {
-        return held.computeIfAbsent(tagLockNames ? lock : ALL_LOCKS, key -> {
-            AtomicInteger count = new AtomicInteger();
-            Gauge.builder("dlock.leases.held", count, AtomicInteger::get)
-                    .description("Leases of dlock locks held now")
-                    .baseUnit("leases")
-                    .tags(tags(key))
-                    .strongReference(true)
-                    .register(registry);
-            return count;
-        });
+        return held.computeIfAbsent(tagLockNames ? lock : ALL_LOCKS, key -> HeldLeaseCounts.of(registry, tags(key)));
     }
 
     private Tags tags(String lock) {

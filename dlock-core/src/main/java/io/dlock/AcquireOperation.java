@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -417,8 +416,14 @@ final class AcquireOperation {
 
     /** Cleans up after {@code given} once; the operation's clean-up completes when every try's has. */
     private void abandon(Try given) {
-        if (!given.abandoned.compareAndSet(false, true)) {
-            return;
+        lock.lock();
+        try {
+            if (given.abandoned) {
+                return;
+            }
+            given.abandoned = true;
+        } finally {
+            lock.unlock();
         }
         given.changes.detach();
         // A grant whose reply was lost is dropped by the server a lease after the last attempt.
@@ -498,7 +503,9 @@ final class AcquireOperation {
         final LockRequest request;
         final Acquisition acquisition;
         final ChangeRelay changes;
-        final AtomicBoolean abandoned = new AtomicBoolean();
+        /** Guarded by the operation's lock. */
+        boolean abandoned;
+
         volatile boolean watching;
         volatile long lastSentAt;
 

@@ -11,26 +11,28 @@ import java.util.HexFormat;
 /**
  * The Lua scripts of the Redis backend, one file per operation under
  * {@code src/main/resources/io/dlock/redis}. Each is run by its SHA-1 with EVALSHA; a server
- * that does not know it yet (NOSCRIPT, e.g. after a restart) gets it once with EVAL.
+ * that does not know it yet (NOSCRIPT, e.g. after a restart) gets it once with EVAL. Both are
+ * encoded once, here, and sent as they are on every call.
  */
-enum LuaScript {
-    ACQUIRE("acquire.lua"),
-    RENEW("renew.lua"),
-    RELEASE("release.lua"),
-    RAISE("raise.lua"),
-    INSPECT("inspect.lua");
+final class LuaScript {
+    static final LuaScript ACQUIRE = new LuaScript("acquire.lua");
+    static final LuaScript RENEW = new LuaScript("renew.lua");
+    static final LuaScript RELEASE = new LuaScript("release.lua");
+    static final LuaScript RAISE = new LuaScript("raise.lua");
+    static final LuaScript INSPECT = new LuaScript("inspect.lua");
 
-    private final String source;
-    private final String sha1;
+    private final byte[] sourceBytes;
+    private final byte[] sha1Bytes;
 
-    LuaScript(String file) {
+    private LuaScript(String file) {
         try (InputStream in = LuaScript.class.getResourceAsStream(file)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource io/dlock/redis/" + file);
             }
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            sha1 = HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+            sourceBytes = in.readAllBytes();
+            sha1Bytes = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(sourceBytes))
+                    .getBytes(StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
@@ -38,11 +40,13 @@ enum LuaScript {
         }
     }
 
-    String source() {
-        return source;
+    /** The source as sent: encoded once, never to be modified. */
+    byte[] sourceBytes() {
+        return sourceBytes;
     }
 
-    String sha1() {
-        return sha1;
+    /** The SHA-1 as sent: encoded once (not on every call), never to be modified. */
+    byte[] sha1Bytes() {
+        return sha1Bytes;
     }
 }

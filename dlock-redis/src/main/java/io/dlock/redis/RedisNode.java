@@ -6,8 +6,6 @@ import io.dlock.Scheduler;
 import io.dlock.spi.LockRequest;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The lock operations on one Redis server, one round trip each: the building block of the
@@ -53,6 +52,7 @@ final class RedisNode implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final ReleaseSubscriptions subscriptions;
+    private volatile LeaseText lastLease = new LeaseText(-1, "-1");
 
     private RedisNode(
             RedisEndpoint endpoint,
@@ -128,12 +128,17 @@ final class RedisNode implements AutoCloseable {
      * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
      * @param uptimeWanted the restart quarantine in seconds, when the reply must say whether
      *     the server has been up that long (no extra round trip); empty for no report
-     * @return a stage with the grant's token, or the holder's remaining lease
+     * @param convert what the caller makes of the answer, applied as it arrives
+     * @return a stage with the converted grant's token, or the holder's remaining lease
      */
-    CompletionStage<NodeGrant> acquire(
-            Keys keys, LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
+    <T> CompletionStage<T> acquire(
+            Keys keys,
+            LockRequest request,
+            OptionalLong tokenFloor,
+            OptionalLong uptimeWanted,
+            Function<NodeGrant, T> convert) {
         String owner = request.owner();
-        String lease = Long.toString(request.lease().toMillis());
+        String lease = leaseMillis(request.lease());
         // The single node sends only the arguments it uses: each one costs encoding on every call.
         String[] args = tokenFloor.isEmpty() && uptimeWanted.isEmpty()
                 ? new String[] {owner, lease, COUNTER_MEMORY_MILLIS}
@@ -146,18 +151,9 @@ final class RedisNode implements AutoCloseable {
                 };
         return run(
                 LuaScript.ACQUIRE,
-                ScriptOutputType.MULTI,
+                () -> new ScriptReply.Grant<>(owner, convert),
                 new String[] {keys.lock(), keys.fencingCounter()},
-                args,
-                reply -> {
-                    List<?> fields = (List<?>) reply;
-                    boolean granted = ((Long) fields.get(0)) == 1;
-                    return new NodeGrant(
-                            granted,
-                            (Long) fields.get(1),
-                            (Long) fields.get(2),
-                            granted ? owner : (String) fields.get(3));
-                });
+                args);
     }
 
     /**
@@ -169,10 +165,9 @@ final class RedisNode implements AutoCloseable {
     CompletionStage<Boolean> raise(Keys keys, String owner, long floor) {
         return run(
                 LuaScript.RAISE,
-                ScriptOutputType.INTEGER,
+                ScriptReply.Flag::new,
                 new String[] {keys.lock(), keys.fencingCounter()},
-                new String[] {owner, Long.toString(floor), COUNTER_MEMORY_MILLIS},
-                held -> ((Long) held) == 1);
+                new String[] {owner, Long.toString(floor), COUNTER_MEMORY_MILLIS});
     }
 
     /**
@@ -201,15 +196,19 @@ final class RedisNode implements AutoCloseable {
             LockRequest request = held.get(i);
             keys[i] = Keys.lock(request.name());
             args[2 * i] = request.owner();
-            args[2 * i + 1] = Long.toString(request.lease().toMillis());
+            args[2 * i + 1] = leaseMillis(request.lease());
         }
-        return run(LuaScript.RENEW, ScriptOutputType.MULTI, keys, args, reply -> {
-            List<Boolean> renewed = new ArrayList<>(held.size());
-            for (Object flag : (List<?>) reply) {
-                renewed.add(((Long) flag) == 1);
-            }
-            return renewed;
-        });
+        return run(
+                LuaScript.RENEW,
+                () -> new ScriptReply.Fields<>(flags -> {
+                    List<Boolean> renewed = new ArrayList<>(held.size());
+                    for (Object flag : flags) {
+                        renewed.add(((Long) flag) == 1);
+                    }
+                    return renewed;
+                }),
+                keys,
+                args);
     }
 
     /**
@@ -221,10 +220,9 @@ final class RedisNode implements AutoCloseable {
     CompletionStage<Boolean> release(Keys keys, String owner, boolean announce) {
         return run(
                 LuaScript.RELEASE,
-                ScriptOutputType.INTEGER,
+                ScriptReply.Flag::new,
                 new String[] {keys.lock()},
-                announce ? new String[] {owner} : new String[] {owner, "0"},
-                released -> ((Long) released) == 1);
+                announce ? new String[] {owner} : new String[] {owner, "0"});
     }
 
     /** Asks the server to answer, for health checks. */
@@ -239,17 +237,21 @@ final class RedisNode implements AutoCloseable {
 
     /** Reads the holder, its remaining lease and its token. */
     CompletionStage<LockState> inspect(String name) {
-        return run(LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {Keys.lock(name)}, new String[0], reply -> {
-            List<?> fields = (List<?>) reply;
-            String owner = (String) fields.get(0);
-            if (owner.isEmpty()) {
-                return LockState.free(name);
-            }
-            long pttl = (Long) fields.get(1);
-            Optional<Duration> remaining = pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty();
-            long token = Long.parseLong((String) fields.get(2));
-            return new LockState(name, Optional.of(new LockState.Holder(owner, token, remaining)), OptionalInt.empty());
-        });
+        return run(
+                LuaScript.INSPECT,
+                () -> new ScriptReply.Fields<>(fields -> {
+                    String owner = (String) fields.get(0);
+                    if (owner.isEmpty()) {
+                        return LockState.free(name);
+                    }
+                    long pttl = (Long) fields.get(1);
+                    Optional<Duration> remaining = pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty();
+                    long token = Long.parseLong((String) fields.get(2));
+                    return new LockState(
+                            name, Optional.of(new LockState.Holder(owner, token, remaining)), OptionalInt.empty());
+                }),
+                new String[] {Keys.lock(name)},
+                new String[0]);
     }
 
     /** Calls {@code onRelease} whenever the lock of {@code keys} is released; completes once subscribed. */
@@ -279,38 +281,25 @@ final class RedisNode implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    /**
-     * Runs a script by SHA, sending its source once when the server does not know it, and
-     * converts its reply in the same stage (one stage per call: this is every lock's hot path).
-     */
+    /** Runs {@code script} by its SHA-1 (its source once, where the server lacks it), its reply decoded as it arrives. */
     private <T> CompletionStage<T> run(
-            LuaScript script, ScriptOutputType type, String[] keys, String[] args, Function<Object, T> convert) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        commands.<Object>evalsha(script.sha1(), type, keys, args).whenComplete((reply, error) -> {
-            if (error == null) {
-                complete(result, reply, convert);
-            } else if (error instanceof RedisNoScriptException) {
-                commands.<Object>eval(script.source(), type, keys, args).whenComplete((retried, again) -> {
-                    if (again == null) {
-                        complete(result, retried, convert);
-                    } else {
-                        result.completeExceptionally(RedisFailures.translate(again, endpoint));
-                    }
-                });
-            } else {
-                result.completeExceptionally(RedisFailures.translate(error, endpoint));
-            }
-        });
-        return result;
+            LuaScript script, Supplier<? extends ScriptReply<T>> replies, String[] keys, String[] args) {
+        return ScriptCall.send(connection, endpoint, script, replies, keys, args);
     }
 
-    private static <T> void complete(CompletableFuture<T> result, Object reply, Function<Object, T> convert) {
-        try {
-            result.complete(convert.apply(reply));
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+    /** A lease in milliseconds, as the scripts take it: the text of the last length asked for is kept. */
+    private String leaseMillis(Duration lease) {
+        long millis = lease.toMillis();
+        LeaseText last = lastLease;
+        if (last.millis() != millis) {
+            last = new LeaseText(millis, Long.toString(millis));
+            lastLease = last;
         }
+        return last.text();
     }
+
+    /** The text of a lease length, kept because nearly every request of a client asks for the same. */
+    private record LeaseText(long millis, String text) {}
 
     /**
      * One node's answer to an acquire.

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,23 @@ class RedisSpecificIT {
         assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
         try (Lease lease = client.lock("script-cache").acquire(Duration.ofSeconds(5))) {
             assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void anErrorReplyFailsTheAttemptNamingTheServerAndItsReason() throws Exception {
+        try (RedisServer replica = RedisServer.start()) {
+            LockClient client = client(replica.uri());
+            client.lock("on-replica").acquire(Duration.ZERO).close();
+            assertThat(replica.command("REPLICAOF", "127.0.0.1", Integer.toString(server.port())))
+                    .isEqualTo("+OK");
+            // A read-only replica answers the script with an error reply, READONLY: a server that
+            // does not serve writes now, so the attempt fails as unavailable (the engine retries
+            // such failures while its wait lasts).
+            assertThatThrownBy(() -> client.lock("on-replica").acquire(Duration.ZERO))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining(replica.hostAndPort())
+                    .hasMessageContaining("READONLY");
         }
     }
 
@@ -279,7 +297,12 @@ class RedisSpecificIT {
             for (int i = 0; i < count; i++) {
                 LockRequest request = LockRequest.mutex("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
                 held.add(request);
-                grants.add(node.acquire(Keys.of(request.name()), request, OptionalLong.empty(), OptionalLong.empty())
+                grants.add(node.acquire(
+                                Keys.of(request.name()),
+                                request,
+                                OptionalLong.empty(),
+                                OptionalLong.empty(),
+                                Function.identity())
                         .toCompletableFuture());
             }
             assertThat(grants)

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -128,15 +127,10 @@ final class RedisNode implements AutoCloseable {
      * @param tokenFloor the client's proposed minimum token; empty to use the server's clock
      * @param uptimeWanted the restart quarantine in seconds, when the reply must say whether
      *     the server has been up that long (no extra round trip); empty for no report
-     * @param convert what the caller makes of the answer, applied as it arrives
-     * @return a stage with the converted grant's token, or the holder's remaining lease
+     * @return a stage with the grant's token, or the holder's remaining lease
      */
-    <T> CompletionStage<T> acquire(
-            Keys keys,
-            LockRequest request,
-            OptionalLong tokenFloor,
-            OptionalLong uptimeWanted,
-            Function<NodeGrant, T> convert) {
+    CompletionStage<NodeGrant> acquire(
+            Keys keys, LockRequest request, OptionalLong tokenFloor, OptionalLong uptimeWanted) {
         String owner = request.owner();
         String lease = leaseMillis(request.lease());
         // The single node sends only the arguments it uses: each one costs encoding on every call.
@@ -151,7 +145,7 @@ final class RedisNode implements AutoCloseable {
                 };
         return run(
                 LuaScript.ACQUIRE,
-                () -> new ScriptReply.Grant<>(owner, convert),
+                () -> new ScriptReply.Grant(owner),
                 new String[] {keys.lock(), keys.fencingCounter()},
                 args);
     }

@@ -157,8 +157,7 @@ final class RedlockAcquisition implements Acquisition {
                         // From the moment it is sent until a refusal comes back: a release sent meanwhile
                         // (the round decided without this node) must reach it too.
                         mayHold.add(node);
-                        return connected.acquire(
-                                keys, request, OptionalLong.of(floor), uptimeWanted, Function.identity());
+                        return connected.acquire(keys, request, OptionalLong.of(floor), uptimeWanted);
                     })
                     .thenAccept(result -> {
                         if (result.ok() && !result.value().granted()) {

@@ -68,9 +68,15 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
         return call;
     }
 
-    /** The reply was decoded: completes with its result, or sends the source if the server lacks the script. */
+    /**
+     * The reply was decoded: completes with its result, or sends the source if the server lacks
+     * the script. A reply to a call that already ended (it timed out) is dropped undecoded.
+     */
     @Override
     public void complete() {
+        if (isDone()) {
+            return;
+        }
         String error = getOutput().getError();
         if (error != null && !bySource && error.startsWith(UNKNOWN_SCRIPT)) {
             sendSource();

@@ -55,24 +55,19 @@ abstract class ScriptReply<T> extends CommandOutput<String, String, T> {
 
     /**
      * The reply of acquire.lua, {@code {1, token, uptime}} or {@code {0, pttl, uptime, holder}},
-     * as a {@link RedisNode.NodeGrant} passed through {@code convert}.
+     * as a {@link RedisNode.NodeGrant}.
      */
-    static final class Grant<T> extends ScriptReply<T> {
+    static final class Grant extends ScriptReply<RedisNode.NodeGrant> {
         private final String owner;
-        private final Function<RedisNode.NodeGrant, T> convert;
         private int fields;
         private boolean granted;
         private long value;
         private long uptimeSeconds;
         private @Nullable String holder;
 
-        /**
-         * @param owner the requesting owner: the holder when granted
-         * @param convert what the caller makes of the node's answer
-         */
-        Grant(String owner, Function<RedisNode.NodeGrant, T> convert) {
+        /** @param owner the requesting owner: the holder when granted */
+        Grant(String owner) {
             this.owner = owner;
-            this.convert = convert;
         }
 
         @Override
@@ -93,12 +88,12 @@ abstract class ScriptReply<T> extends CommandOutput<String, String, T> {
         }
 
         @Override
-        T result() {
+        RedisNode.NodeGrant result() {
             String holding = granted ? owner : holder;
             if (fields != (granted ? 3 : 4) || holding == null) {
                 throw new IllegalStateException("unexpected reply to the acquire script (" + fields + " fields)");
             }
-            return convert.apply(new RedisNode.NodeGrant(granted, value, uptimeSeconds, holding));
+            return new RedisNode.NodeGrant(granted, value, uptimeSeconds, holding);
         }
     }
 

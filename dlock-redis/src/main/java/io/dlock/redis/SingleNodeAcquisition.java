@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * One owner's acquisition on one Redis server: an acquire script per attempt, the lock's release
@@ -21,7 +20,6 @@ final class SingleNodeAcquisition implements Acquisition {
     private final LockRequest request;
     private final Keys keys;
     private final Runnable onChange;
-    private final Function<RedisNode.NodeGrant, AttemptResult> toResult = this::toResult;
     private volatile boolean watching;
     private volatile boolean mayHold;
 
@@ -37,20 +35,23 @@ final class SingleNodeAcquisition implements Acquisition {
         if (!watching && node.watchIfSubscribed(keys, onChange)) {
             watching = true; // the channel is live: a release after this attempt reaches us
         }
-        mayHold = true; // until denied: once sent, the script may run even if its reply is lost
-        return node.acquire(keys, request, OptionalLong.empty(), OptionalLong.empty(), toResult);
-    }
-
-    /** The node's answer as the engine takes it; runs as the reply arrives. */
-    private AttemptResult toResult(RedisNode.NodeGrant grant) {
-        if (grant.granted()) {
-            stopWatching();
-            return AttemptResult.Granted.withToken(grant.value());
-        }
-        mayHold = false;
-        return grant.value() >= 0
-                ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
-                : AttemptResult.Denied.untilNotified();
+        // Decided in a stage of the call, not as its reply is decoded: a reply that arrives after
+        // the call timed out must not touch the state a later attempt relies on.
+        return node.acquire(keys, request, OptionalLong.empty(), OptionalLong.empty())
+                .handle((grant, error) -> {
+                    mayHold = true; // granted, or the reply was lost and the script may have run
+                    if (error != null) {
+                        throw RedisFailures.asCompletion(error);
+                    }
+                    if (grant.granted()) {
+                        stopWatching();
+                        return AttemptResult.Granted.withToken(grant.value());
+                    }
+                    mayHold = false;
+                    return grant.value() >= 0
+                            ? AttemptResult.Denied.holderFor(Duration.ofMillis(grant.value()))
+                            : AttemptResult.Denied.untilNotified();
+                });
     }
 
     @Override

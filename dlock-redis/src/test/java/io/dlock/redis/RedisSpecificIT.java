@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -297,12 +296,7 @@ class RedisSpecificIT {
             for (int i = 0; i < count; i++) {
                 LockRequest request = LockRequest.mutex("renew-batch:" + i, "owner-" + i, Duration.ofSeconds(10));
                 held.add(request);
-                grants.add(node.acquire(
-                                Keys.of(request.name()),
-                                request,
-                                OptionalLong.empty(),
-                                OptionalLong.empty(),
-                                Function.identity())
+                grants.add(node.acquire(Keys.of(request.name()), request, OptionalLong.empty(), OptionalLong.empty())
                         .toCompletableFuture());
             }
             assertThat(grants)

@@ -1,6 +1,7 @@
 package io.dlock.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -14,8 +15,8 @@ import java.util.function.Supplier;
  * one object, so a call costs no stages of its own. It completes with the reply decoded by the
  * script's {@link ScriptReply}, or exceptionally with the failure translated to dlock's
  * exceptions ({@link RedisFailures}). A server that does not know the script yet (NOSCRIPT,
- * after a restart or SCRIPT FLUSH) is sent its source once with EVAL, within the same command
- * timeout.
+ * after a restart or SCRIPT FLUSH) is sent its source once with EVAL, which has a command timeout
+ * of its own: the timeout of the first request, answered already, no longer applies.
  */
 final class ScriptCall<T> extends AsyncCommand<String, String, T> {
 
@@ -28,6 +29,8 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
     private final String[] keys;
     private final String[] args;
     private final boolean bySource;
+    /** Set once the source was sent: from then on the EVAL's own timeout decides. */
+    private volatile boolean sourceSent;
 
     private ScriptCall(
             StatefulRedisConnection<String, String> connection,
@@ -95,13 +98,20 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
         super.complete();
     }
 
-    /** Fails the call with {@code failure} as dlock's exception naming the server. */
+    /**
+     * Fails the call with {@code failure} as dlock's exception naming the server; a timeout of the
+     * first request is ignored once the source was sent in answer to it.
+     */
     @Override
     public boolean completeExceptionally(Throwable failure) {
+        if (sourceSent && failure instanceof RedisCommandTimeoutException) {
+            return false;
+        }
         return super.completeExceptionally(RedisFailures.translate(failure, endpoint));
     }
 
     private void sendSource() {
+        sourceSent = true;
         ScriptCall<T> eval = new ScriptCall<>(connection, endpoint, script, replies, keys, args, true);
         connection.dispatch(eval);
         eval.whenComplete((result, failure) -> {

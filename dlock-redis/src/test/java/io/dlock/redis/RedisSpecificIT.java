@@ -10,6 +10,7 @@ import io.dlock.LockClient;
 import io.dlock.LockException;
 import io.dlock.servers.PausableScheduler;
 import io.dlock.servers.RedisServer;
+import io.dlock.servers.TcpProxy;
 import io.dlock.spi.LockRequest;
 import io.dlock.testkit.Poll;
 import io.lettuce.core.resource.ClientResources;
@@ -117,6 +118,21 @@ class RedisSpecificIT {
         assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
         try (Lease lease = client.lock("script-cache").acquire(Duration.ofSeconds(5))) {
             assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void aScriptSentAgainHasACommandTimeoutOfItsOwn() throws Exception {
+        try (TcpProxy proxy = TcpProxy.to("127.0.0.1", server.port())) {
+            LockClient client = client("redis://" + proxy.hostAndPort() + "?timeout=1s");
+            client.lock("resent").acquire(Duration.ZERO).close();
+            assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+            // 600 ms a round trip: the unknown script's NOSCRIPT and the EVAL that follows take
+            // 1.2 s together, each well within the 1 s timeout.
+            proxy.setLatency(Duration.ofMillis(300));
+            try (Lease lease = client.lock("resent").acquire(Duration.ZERO)) {
+                assertThat(lease.isValid()).isTrue();
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ final class RedisNode implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
+    private final CallTimeouts callTimeouts;
+    private final ScriptConnection scripts;
     private final ReleaseSubscriptions subscriptions;
     private volatile LeaseText lastLease = new LeaseText(-1, "-1");
 
@@ -62,6 +65,11 @@ final class RedisNode implements AutoCloseable {
         this.client = client;
         this.connection = connection;
         this.commands = connection.async();
+        this.callTimeouts = new CallTimeouts(
+                endpoint.timeout(),
+                client.getResources().timer(),
+                client.getResources().eventExecutorGroup());
+        this.scripts = new ScriptConnection(connection, endpoint, callTimeouts);
         this.subscriptions = new ReleaseSubscriptions(endpoint, client, scheduler);
     }
 
@@ -91,7 +99,9 @@ final class RedisNode implements AutoCloseable {
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(endpoint.timeout()))
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutSource(new OtherCommandsTimeout(endpoint.timeout()))
+                        .build())
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(RedisEndpoint.CONNECT_TIMEOUT)
                         .build());
@@ -271,6 +281,7 @@ final class RedisNode implements AutoCloseable {
     /** Closes both connections (shutting the client down closes every connection it made). */
     @Override
     public void close() {
+        callTimeouts.close();
         subscriptions.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
@@ -278,7 +289,7 @@ final class RedisNode implements AutoCloseable {
     /** Runs {@code script} by its SHA-1 (its source once, where the server lacks it), its reply decoded as it arrives. */
     private <T> CompletionStage<T> run(
             LuaScript script, Supplier<? extends ScriptReply<T>> replies, String[] keys, String[] args) {
-        return ScriptCall.send(connection, endpoint, script, replies, keys, args);
+        return ScriptCall.send(scripts, script, replies, keys, args);
     }
 
     /** A lease in milliseconds, as the scripts take it: the text of the last length asked for is kept. */
@@ -290,6 +301,28 @@ final class RedisNode implements AutoCloseable {
             lastLease = last;
         }
         return last.text();
+    }
+
+    /**
+     * Lettuce's timeout of every command but the script calls, whose timeouts {@link CallTimeouts}
+     * keeps without a timer per call.
+     */
+    private static final class OtherCommandsTimeout extends TimeoutOptions.TimeoutSource {
+        private final long timeoutNanos;
+
+        OtherCommandsTimeout(Duration timeout) {
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            return command instanceof ScriptCall ? 0 : timeoutNanos;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.NANOSECONDS;
+        }
     }
 
     /** The text of a lease length, kept because nearly every request of a client asks for the same. */

@@ -2,12 +2,12 @@ package io.dlock.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.netty.buffer.ByteBuf;
 import java.util.function.Supplier;
 
 /**
@@ -17,13 +17,17 @@ import java.util.function.Supplier;
  * exceptions ({@link RedisFailures}). A server that does not know the script yet (NOSCRIPT,
  * after a restart or SCRIPT FLUSH) is sent its source once with EVAL, which has a command timeout
  * of its own: the timeout of the first request, answered already, no longer applies.
+ *
+ * <p>The call writes itself to the connection ({@link RespWriter}) from its keys and arguments,
+ * and its timeout is kept by the node's {@link CallTimeouts}, not by a timer of its own.
  */
 final class ScriptCall<T> extends AsyncCommand<String, String, T> {
 
     private static final String UNKNOWN_SCRIPT = "NOSCRIPT";
+    private static final byte[] EVALSHA = CommandType.EVALSHA.getBytes();
+    private static final byte[] EVAL = CommandType.EVAL.getBytes();
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisEndpoint endpoint;
+    private final ScriptConnection target;
     private final LuaScript script;
     private final Supplier<? extends ScriptReply<T>> replies;
     private final String[] keys;
@@ -31,21 +35,18 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
     private final boolean bySource;
     /** Set once the source was sent: from then on the EVAL's own timeout decides. */
     private volatile boolean sourceSent;
+    /** When the call times out, on {@link System#nanoTime()}; guarded by the {@link CallTimeouts}' lock. */
+    long deadline;
 
     private ScriptCall(
-            StatefulRedisConnection<String, String> connection,
-            RedisEndpoint endpoint,
+            ScriptConnection target,
             LuaScript script,
             Supplier<? extends ScriptReply<T>> replies,
             String[] keys,
             String[] args,
             boolean bySource) {
-        super(new Command<>(
-                bySource ? CommandType.EVAL : CommandType.EVALSHA,
-                replies.get(),
-                arguments(bySource ? script.sourceBytes() : script.sha1Bytes(), keys, args)));
-        this.connection = connection;
-        this.endpoint = endpoint;
+        super(new Command<>(bySource ? CommandType.EVAL : CommandType.EVALSHA, replies.get()));
+        this.target = target;
         this.script = script;
         this.replies = replies;
         this.keys = keys;
@@ -54,21 +55,54 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
     }
 
     /**
-     * Sends {@code script} by its SHA-1 on {@code connection}.
+     * Sends {@code script} by its SHA-1 on {@code target}.
      *
      * @param replies makes the reply decoder (a second one if the source must be sent)
      * @return the call, completing as the class says
      */
     static <T> ScriptCall<T> send(
-            StatefulRedisConnection<String, String> connection,
-            RedisEndpoint endpoint,
+            ScriptConnection target,
             LuaScript script,
             Supplier<? extends ScriptReply<T>> replies,
             String[] keys,
             String[] args) {
-        ScriptCall<T> call = new ScriptCall<>(connection, endpoint, script, replies, keys, args, false);
-        connection.dispatch(call);
-        return call;
+        return new ScriptCall<>(target, script, replies, keys, args, false).dispatch();
+    }
+
+    private ScriptCall<T> dispatch() {
+        target.timeouts().track(this);
+        target.connection().dispatch(this);
+        return this;
+    }
+
+    /** Writes {@code EVALSHA sha1 numkeys key... arg...} (EVAL with the source instead of the SHA-1). */
+    @Override
+    public void encode(ByteBuf buffer) {
+        RespWriter.arrayHeader(buffer, 3 + keys.length + args.length);
+        RespWriter.bulk(buffer, bySource ? EVAL : EVALSHA);
+        RespWriter.bulk(buffer, bySource ? script.sourceBytes() : script.sha1Bytes());
+        RespWriter.bulk(buffer, keys.length);
+        for (String key : keys) {
+            RespWriter.bulk(buffer, key);
+        }
+        for (String arg : args) {
+            RespWriter.bulk(buffer, arg);
+        }
+    }
+
+    /** The arguments as Lettuce would have built them, for its diagnostics; never used to send the call. */
+    @Override
+    public CommandArgs<String, String> getArgs() {
+        CommandArgs<String, String> arguments = new CommandArgs<>(StringCodec.UTF8)
+                .add(bySource ? script.sourceBytes() : script.sha1Bytes())
+                .add(keys.length);
+        for (String key : keys) {
+            arguments.addKey(key);
+        }
+        for (String arg : args) {
+            arguments.addValue(arg);
+        }
+        return arguments;
     }
 
     /**
@@ -107,31 +141,17 @@ final class ScriptCall<T> extends AsyncCommand<String, String, T> {
         if (sourceSent && failure instanceof RedisCommandTimeoutException) {
             return false;
         }
-        return super.completeExceptionally(RedisFailures.translate(failure, endpoint));
+        return super.completeExceptionally(RedisFailures.translate(failure, target.endpoint()));
     }
 
     private void sendSource() {
         sourceSent = true;
-        ScriptCall<T> eval = new ScriptCall<>(connection, endpoint, script, replies, keys, args, true);
-        connection.dispatch(eval);
-        eval.whenComplete((result, failure) -> {
+        new ScriptCall<>(target, script, replies, keys, args, true).dispatch().whenComplete((result, failure) -> {
             if (failure != null) {
                 completeExceptionally(failure);
             } else {
                 complete(result);
             }
         });
-    }
-
-    private static CommandArgs<String, String> arguments(byte[] script, String[] keys, String[] args) {
-        CommandArgs<String, String> arguments =
-                new CommandArgs<>(StringCodec.UTF8).add(script).add(keys.length);
-        for (String key : keys) {
-            arguments.addKey(key);
-        }
-        for (String arg : args) {
-            arguments.addValue(arg);
-        }
-        return arguments;
     }
 }

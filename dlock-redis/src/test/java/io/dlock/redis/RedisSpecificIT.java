@@ -288,6 +288,41 @@ class RedisSpecificIT {
     }
 
     @Test
+    void callsWaitingTogetherForAStalledServerEachTimeOutAtTheirOwnDeadline() throws Exception {
+        LockClient client = client(server.uri() + "?timeout=600ms");
+        client.lock("stalled-warm-up").acquire(Duration.ZERO).close(); // the scripts are loaded
+        server.pause();
+        try {
+            long firstSent = System.nanoTime();
+            CompletableFuture<Long> first = failedAt(client.lock("stalled-1").acquireAsync(Duration.ZERO));
+            // The second call goes out while the first still waits, so its deadline comes later.
+            Poll.until("300 ms after the first call", MARGIN, () -> System.nanoTime() - firstSent >= 300_000_000L);
+            long secondSent = System.nanoTime();
+            CompletableFuture<Long> second = failedAt(client.lock("stalled-2").acquireAsync(Duration.ZERO));
+            long firstFailed = first.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+            long secondFailed = second.get(MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(Duration.ofNanos(firstFailed - firstSent)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(Duration.ofNanos(secondFailed - secondSent)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(firstFailed).as("the first call's deadline came first").isLessThan(secondFailed);
+        } finally {
+            server.resume();
+        }
+    }
+
+    /** When {@code acquisition} failed as the server not answering in time; it must not succeed. */
+    private static CompletableFuture<Long> failedAt(CompletableFuture<Lease> acquisition) {
+        return acquisition.handle((lease, error) -> {
+            long at = System.nanoTime();
+            assertThat(error)
+                    .isNotNull()
+                    .cause()
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("did not answer within 600 ms");
+            return at;
+        });
+    }
+
+    @Test
     void aHolderIsToldWhenTheServerLosesItsLock() throws Exception {
         LockClient client = LockClient.builder(server.uri())
                 .defaultLease(Duration.ofSeconds(1))

@@ -211,7 +211,7 @@ public final class LockClient implements AutoCloseable {
 
         private final Function<BackendContext, LockBackend> opener;
         private Duration defaultLease = Duration.ofSeconds(30);
-        private ClockDrift clockDrift = new ClockDrift(0.01, Duration.ofMillis(2));
+        private ClockDrift clockDrift = ClockDrift.DEFAULT;
         private Duration maxRetryDelay = Duration.ofSeconds(2);
         private Ticker ticker = Ticker.system();
         private @Nullable Scheduler scheduler;

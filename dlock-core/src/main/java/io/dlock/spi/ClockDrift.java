@@ -13,6 +13,9 @@ import java.util.Objects;
  */
 public record ClockDrift(double factor, Duration minimum) {
 
+    /** The client's default: 1% of the lease plus 2 ms, as in the Redlock paper. */
+    public static final ClockDrift DEFAULT = new ClockDrift(0.01, Duration.ofMillis(2));
+
     /** Checks the ranges. */
     public ClockDrift {
         Objects.requireNonNull(minimum, "minimum drift");

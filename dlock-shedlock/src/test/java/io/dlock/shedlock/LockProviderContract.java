@@ -146,7 +146,7 @@ abstract class LockProviderContract {
      * client releases the lock then, so another instance may get it that much before the lease.
      */
     static Duration validFor(Duration lease) {
-        return lease.minus(new ClockDrift(0.01, Duration.ofMillis(2)).allowanceFor(lease));
+        return lease.minus(ClockDrift.DEFAULT.allowanceFor(lease));
     }
 
     /** A lease the backend accepts that runs out soon (Redlock needs three node timeouts). */

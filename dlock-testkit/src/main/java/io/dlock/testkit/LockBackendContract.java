@@ -99,8 +99,7 @@ public abstract class LockBackendContract {
     protected static BackendCapabilities capabilitiesOf(
             Duration defaultLease, Function<BackendContext, LockBackend> opener) {
         ManualTime time = new ManualTime();
-        try (LockBackend backend = opener.apply(
-                new BackendContext(time, new ClockDrift(0.01, Duration.ofMillis(2)), defaultLease, time))) {
+        try (LockBackend backend = opener.apply(new BackendContext(time, ClockDrift.DEFAULT, defaultLease, time))) {
             return backend.capabilities();
         }
     }

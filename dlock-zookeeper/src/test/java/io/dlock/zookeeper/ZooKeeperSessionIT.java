@@ -229,8 +229,7 @@ class ZooKeeperSessionIT {
                 SuspendPolicy.GRACE,
                 SESSION,
                 timers,
-                new LeaderConfirmation(
-                        calls, handle, SESSION, Ticker.system(), timers, new ClockDrift(0.01, Duration.ofMillis(2))));
+                new LeaderConfirmation(calls, handle, SESSION, Ticker.system(), timers, ClockDrift.DEFAULT));
         toClose.add(guard);
         curator.getConnectionStateListenable().addListener(guard);
         curator.start();
